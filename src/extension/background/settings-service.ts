@@ -1,0 +1,65 @@
+import { applyUserChange, mergeSettings, type MergedSettings } from '../../core/settings/index.ts';
+import type { SettingsStorage } from '../platform/settings-storage.ts';
+
+/** Result of a user's change: the new merged settings, or why it was refused. */
+export type ChangeResult = { ok: true; settings: MergedSettings } | { ok: false; message: string };
+
+/** The background's source of truth for the effective settings. */
+export interface SettingsService {
+  /** The merged settings, loaded on first use. */
+  current(): Promise<MergedSettings>;
+  /** Re-reads policy and user options (after a storage change). */
+  reload(): Promise<MergedSettings>;
+  /** Validates and stores one user change; locked and invalid values are refused. */
+  set(name: string, value: unknown): Promise<ChangeResult>;
+  /** Calls `listener` with every newly merged settings object. */
+  subscribe(listener: (settings: MergedSettings) => void): void;
+}
+
+/**
+ * Creates the settings service over a storage. Reads and writes are serialised so that two
+ * quick changes from the options page cannot overwrite each other.
+ */
+export function createSettingsService(init: { storage: SettingsStorage; log?: (line: string) => void }): SettingsService {
+  const { storage, log = () => {} } = init;
+  const listeners: ((s: MergedSettings) => void)[] = [];
+  let chain: Promise<unknown> = Promise.resolve();
+  let loaded: Promise<MergedSettings> | undefined;
+
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = chain.then(task, task);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+
+  const load = async (): Promise<MergedSettings> => {
+    const [policy, user] = await Promise.all([storage.readManaged(), storage.readUser()]);
+    const merged = mergeSettings({ policy, user });
+    for (const p of merged.problems) log(`settings: ${p.source} value for "${p.name}" ignored: ${p.message}`);
+    for (const l of listeners) l(merged);
+    return merged;
+  };
+
+  const reload = (): Promise<MergedSettings> => {
+    loaded = serial(load);
+    return loaded;
+  };
+
+  return {
+    current: () => loaded ?? reload(),
+    reload,
+    set: (name, value) =>
+      serial(async () => {
+        const before = await load();
+        const change = applyUserChange(before, await storage.readUser(), name, value);
+        if (!change.ok) return change;
+        await storage.writeUser(change.user);
+        const settings = await load();
+        loaded = Promise.resolve(settings);
+        return { ok: true as const, settings };
+      }),
+    subscribe: (listener) => {
+      listeners.push(listener);
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import type { MergedSettings } from '../../core/settings/index.ts';
+import type { StatusView } from '../messages.ts';
+
+/** The popup's one-glance status, derived from the settings (LAN and stats join later). */
+export function statusOf(settings: MergedSettings, startedAt: number): StatusView {
+  const v = settings.values;
+  return {
+    enabled: v.enabled,
+    cacheEnabled: v.cacheEnabled,
+    sharing: v.sharingMode === 'off' ? 'off' : v.lanNodes.length === 0 ? 'no-lan-node' : 'configured',
+    lockedByPolicy: settings.locked.length > 0,
+    problems: settings.problems.length,
+    startedAt,
+  };
+}

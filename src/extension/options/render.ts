@@ -1,0 +1,89 @@
+import { SETTING_GROUPS, SETTINGS, SETTING_NAMES, type SettingGroup, type SettingName } from '../../core/settings/index.ts';
+import type { SetSettingResult, SettingsView } from '../messages.ts';
+import { createControl } from './setting-field.ts';
+
+const GROUP_TITLES: Record<SettingGroup, string> = {
+  cache: 'Cache',
+  sharing: 'Sharing',
+  limits: 'Network and limits',
+  privacy: 'Privacy',
+  advanced: 'Advanced',
+};
+
+/** What the options page needs from the background. */
+export interface OptionsBackend {
+  load(): Promise<SettingsView>;
+  set(name: SettingName, value: unknown): Promise<SetSettingResult>;
+}
+
+interface Row {
+  readonly root: HTMLElement;
+  readonly control: HTMLElement;
+  readonly error: HTMLElement;
+  readonly lockNote: HTMLElement;
+  readonly write: (v: unknown) => void;
+}
+
+/**
+ * Renders one form field per setting, grouped, from the schema. Locked settings are disabled
+ * and say so; a refused change shows the validator's message next to its field.
+ */
+export function renderOptions(root: HTMLElement, backend: OptionsBackend): { refresh: () => Promise<void> } {
+  const rows = new Map<SettingName, Row>();
+  const problems = Object.assign(document.createElement('div'), { className: 'problems', role: 'status' });
+  root.append(problems);
+
+  for (const group of SETTING_GROUPS) {
+    const fieldset = document.createElement('fieldset');
+    fieldset.append(Object.assign(document.createElement('legend'), { textContent: GROUP_TITLES[group] }));
+    for (const name of SETTING_NAMES.filter((n) => SETTINGS[n].group === group)) {
+      const def = SETTINGS[name];
+      const id = `setting-${name}`;
+      const { control, read, write } = createControl(id, def);
+      const row = Object.assign(document.createElement('div'), { className: `setting kind-${def.kind}` });
+      row.dataset.setting = name;
+      const label = Object.assign(document.createElement('label'), { htmlFor: id, textContent: def.label });
+      const help = Object.assign(document.createElement('p'), { className: 'help', id: `${id}-help`, textContent: def.help });
+      const lockNote = Object.assign(document.createElement('p'), { className: 'locked-note', textContent: 'Set by your organisation', hidden: true });
+      const error = Object.assign(document.createElement('p'), { className: 'error', id: `${id}-error`, role: 'alert' });
+      control.setAttribute('aria-describedby', `${id}-help ${id}-error`);
+      row.append(label, control, lockNote, help, error);
+      fieldset.append(row);
+      rows.set(name, { root: row, control, error, lockNote, write });
+
+      control.addEventListener('change', () => {
+        void backend.set(name, read()).then((result) => {
+          if (result.ok) {
+            error.textContent = '';
+            control.removeAttribute('aria-invalid');
+            apply(result.view);
+          } else {
+            error.textContent = result.message;
+            control.setAttribute('aria-invalid', 'true');
+          }
+        });
+      });
+    }
+    root.append(fieldset);
+  }
+
+  function apply(view: SettingsView): void {
+    for (const [name, row] of rows) {
+      const locked = view.locked.includes(name);
+      // Keep what the user is typing; only rewrite a field that is not being edited.
+      if (document.activeElement !== row.control || locked) row.write(view.values[name]);
+      (row.control as HTMLInputElement).disabled = locked;
+      row.lockNote.hidden = !locked;
+      row.root.classList.toggle('locked', locked);
+    }
+    const policyProblems = view.problems.filter((p) => p.source === 'policy');
+    problems.replaceChildren(
+      ...policyProblems.map((p) =>
+        Object.assign(document.createElement('p'), { textContent: `Your organisation's policy value for "${p.name}" was ignored: ${p.message}` }),
+      ),
+    );
+  }
+
+  const refresh = async (): Promise<void> => apply(await backend.load());
+  return { refresh };
+}

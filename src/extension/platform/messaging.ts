@@ -1,0 +1,22 @@
+import { browser, type Runtime } from './browser.ts';
+import type { MessageHandlers, Request, ResponseOf } from '../messages.ts';
+
+/** Sends a typed request from a page (options, popup) to the background. */
+export async function sendToBackground<R extends Request>(request: R): Promise<ResponseOf<R>> {
+  return (await browser.runtime.sendMessage(request)) as ResponseOf<R>;
+}
+
+/**
+ * Installs the background's message handlers. Must be called synchronously at the top level
+ * of the background script: an MV3 service worker woken by a message only delivers it to
+ * listeners registered during that first run of the script.
+ */
+export function serveMessages(handlers: MessageHandlers, isKnown: (m: unknown) => m is Request): void {
+  browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+    // Only our own pages may talk to the background; content scripts come later and get
+    // their own, narrower handlers.
+    if (sender.id !== browser.runtime.id || !isKnown(message)) return undefined;
+    const handler = handlers[message.type] as (m: Request) => Promise<unknown>;
+    return handler(message);
+  });
+}

@@ -1,0 +1,44 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { CHROME_EXTENSION_ID, DIST_CHROME } from './paths.ts';
+
+/** A headless Chromium with the BUILT extension loaded from dist/chrome. */
+export interface ChromiumSession {
+  readonly context: BrowserContext;
+  readonly profileDir: string;
+  serviceWorker(): Promise<Worker>;
+  openExtensionPage(path: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** Starts Chromium (platform-notes.md: flags that keep it off the closed network). */
+export async function launchChromium(opts: { profileDir?: string; extraArgs?: string[] } = {}): Promise<ChromiumSession> {
+  const profileDir = opts.profileDir ?? mkdtempSync(join(tmpdir(), 'peercache-chromium-'));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: false,
+    args: [
+      '--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      `--disable-extensions-except=${DIST_CHROME}`, `--load-extension=${DIST_CHROME}`,
+      ...(opts.extraArgs ?? []),
+    ],
+  });
+  const serviceWorker = async (): Promise<Worker> =>
+    context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/`)) ??
+    (await context.waitForEvent('serviceworker', { timeout: 20_000 }));
+  return {
+    context,
+    profileDir,
+    serviceWorker,
+    async openExtensionPage(path) {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${CHROME_EXTENSION_ID}/${path}`);
+      await page.waitForSelector('body.ready', { timeout: 20_000 });
+      return page;
+    },
+    close: () => context.close(),
+  };
+}

@@ -1,0 +1,113 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page as PlaywrightPage } from 'playwright-core';
+import type { Page as PuppeteerPage } from 'puppeteer-core';
+import { launchChromium, type ChromiumSession } from './chromium.ts';
+import { launchFirefox, type FirefoxSession } from './firefox.ts';
+import { OUTPUT } from './paths.ts';
+
+export type BrowserName = 'chromium' | 'firefox';
+
+/** One of the extension's pages, driven the way a user would (clicks and typing). */
+export interface UiPage {
+  click(selector: string): Promise<void>;
+  /** Replaces a field's text by typing, then leaves the field (which commits it). */
+  fill(selector: string, text: string): Promise<void>;
+  select(selector: string, value: string): Promise<void>;
+  evaluate<T, A = undefined>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T>;
+  /** Waits until `fn` returns true inside the page (bounded). */
+  waitUntil<A>(fn: (arg: A) => boolean, arg: A, timeoutMs?: number): Promise<void>;
+  /** Saves a screenshot under test-output/screenshots/. */
+  screenshot(name: string): Promise<string>;
+  /** Sends a message to the background from this page, as the UI does. */
+  send<T>(message: unknown): Promise<T>;
+}
+
+/** A real browser with the built extension, wrapped so tests read the same in both. */
+export interface ExtensionBrowser {
+  readonly name: BrowserName;
+  /** Opens (or navigates to) `path` inside the extension and waits for it to render. */
+  page(path: string): Promise<UiPage>;
+  /** Quits and starts the browser again on the same profile. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+type AnyPage = PlaywrightPage | PuppeteerPage;
+
+function wrap(name: BrowserName, page: AnyPage): UiPage {
+  const p = page as PlaywrightPage & PuppeteerPage;
+  const self: UiPage = {
+    click: (selector) => p.click(selector),
+    async fill(selector, text) {
+      await p.focus(selector);
+      await p.evaluate((s) => (document.querySelector(s) as HTMLInputElement | HTMLTextAreaElement).select(), selector);
+      await p.keyboard.press('Backspace');
+      await p.keyboard.type(text);
+      await p.keyboard.press('Tab');
+    },
+    async select(selector, value) {
+      if (name === 'chromium') await (page as PlaywrightPage).selectOption(selector, value);
+      else await (page as PuppeteerPage).select(selector, value);
+    },
+    evaluate: (fn, arg) => (p.evaluate as (f: unknown, a: unknown) => Promise<never>)(fn, arg),
+    async waitUntil(fn, arg, timeoutMs = 15_000) {
+      if (name === 'chromium') await (page as PlaywrightPage).waitForFunction(fn, arg, { timeout: timeoutMs });
+      else await (page as PuppeteerPage).waitForFunction(fn, { timeout: timeoutMs }, arg);
+    },
+    async screenshot(shot) {
+      const dir = join(OUTPUT, 'screenshots');
+      mkdirSync(dir, { recursive: true });
+      const path = join(dir, `${name}-${shot}.png`);
+      await p.screenshot({ path, fullPage: true });
+      return path;
+    },
+    send: <T>(message: unknown) =>
+      self.evaluate(
+        (m) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<T> } } }).chrome.runtime.sendMessage(m),
+        message,
+      ),
+  };
+  return self;
+}
+
+const isReadyAt = (path: string): boolean => location.pathname === `/${path}` && document.body.classList.contains('ready');
+
+/** Launches `name` with the built extension; `profileDir` reuses a profile. */
+export async function openBrowser(name: BrowserName, opts: { profileDir?: string } = {}): Promise<ExtensionBrowser> {
+  if (name === 'chromium') {
+    let session: ChromiumSession = await launchChromium(opts);
+    return {
+      name,
+      async page(path) {
+        const page = await session.openExtensionPage(path);
+        return wrap(name, page);
+      },
+      async restart() {
+        const profileDir = session.profileDir;
+        await session.close();
+        session = await launchChromium({ profileDir });
+      },
+      close: () => session.close(),
+    };
+  }
+  let session: FirefoxSession = await launchFirefox(opts);
+  return {
+    name,
+    async page(path) {
+      // Firefox's BiDi may not navigate to moz-extension:// URLs; the extension's own tab can.
+      const tab = wrap(name, await session.extensionTab());
+      if (!(await tab.evaluate(isReadyAt, path).catch(() => false))) {
+        await tab.evaluate((p) => location.assign(p), path).catch(() => undefined);
+        await tab.waitUntil(isReadyAt, path);
+      }
+      return tab;
+    },
+    async restart() {
+      const profileDir = session.profileDir;
+      await session.close();
+      session = await launchFirefox({ profileDir });
+    },
+    close: () => session.close(),
+  };
+}

@@ -1,0 +1,55 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { DIST_FIREFOX, GECKO_ID } from './paths.ts';
+
+/** A fixed moz-extension UUID, so extension URLs are known in advance. */
+export const FIREFOX_EXTENSION_UUID = '0c8a4f7e-2d7b-4c55-9a31-5e2b4f7a9c11';
+
+/** Headless Firefox ESR with the BUILT extension installed as a temporary add-on. */
+export interface FirefoxSession {
+  readonly browser: Browser;
+  readonly profileDir: string;
+  /** The tab the extension opened on install (its options page). */
+  extensionTab(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+async function urlOf(page: Page): Promise<string> {
+  // BiDi does not report the URL of a tab an extension opened; ask the page itself.
+  return page.evaluate(() => location.href).catch(() => '');
+}
+
+/** Starts Firefox ESR through WebDriver BiDi and installs dist/firefox. */
+export async function launchFirefox(opts: { profileDir?: string } = {}): Promise<FirefoxSession> {
+  const profileDir = opts.profileDir ?? mkdtempSync(join(tmpdir(), 'peercache-firefox-'));
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: '/usr/bin/firefox-esr',
+    headless: true,
+    userDataDir: profileDir,
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_EXTENSION_UUID }),
+      // A temporary add-on is uninstalled at shutdown; keep its storage as a real install would.
+      'extensions.webextensions.keepStorageOnUninstall': true,
+      'extensions.webextensions.keepUuidOnUninstall': true,
+    },
+  });
+  await browser.installExtension(DIST_FIREFOX);
+  return {
+    browser,
+    profileDir,
+    async extensionTab() {
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline) {
+        for (const page of await browser.pages()) {
+          if ((await urlOf(page)).startsWith(`moz-extension://${FIREFOX_EXTENSION_UUID}/`)) return page;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error('the extension did not open its options page within 20 s');
+    },
+    close: () => browser.close(),
+  };
+}
