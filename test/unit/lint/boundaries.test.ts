@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+
+/** Lints fixture code as if it lived at `asPath`, with the repository's own config. */
+async function ruleHits(fixture: string, asPath: string): Promise<string[]> {
+  const eslint = new ESLint({ cwd: ROOT, ignore: false });
+  const code = readFileSync(join(ROOT, 'test/fixtures/lint', fixture), 'utf8');
+  const [result] = await eslint.lintText(code, { filePath: join(ROOT, asPath) });
+  return (result?.messages ?? []).filter((m) => m.ruleId?.startsWith('no-restricted')).map((m) => `${m.line}:${m.ruleId}`);
+}
+
+describe('the lint enforces the architecture boundaries', () => {
+  it('keeps src/core free of extension APIs, Node modules, I/O libraries and browser globals', async () => {
+    expect(await ruleHits('src/core/violations.ts', 'src/core/violations.ts')).toEqual([
+      '2:no-restricted-imports',
+      '3:no-restricted-imports',
+      '4:no-restricted-imports',
+      '9:no-restricted-globals',
+      '10:no-restricted-globals',
+    ]);
+  });
+
+  it('keeps extension APIs out of every other folder', async () => {
+    expect(await ruleHits('src/store/violations.ts', 'src/store/violations.ts')).toEqual(['2:no-restricted-imports', '5:no-restricted-globals']);
+  });
+
+  it('allows them in src/extension/platform', async () => {
+    expect(await ruleHits('src/store/violations.ts', 'src/extension/platform/violations.ts')).toEqual([]);
+  });
+});
