@@ -53,7 +53,7 @@ function wrap(name: BrowserName, page: AnyPage): UiPage {
     evaluate: (fn, arg) => (p.evaluate as (f: unknown, a: unknown) => Promise<never>)(fn, arg),
     async waitUntil(fn, arg, timeoutMs = 15_000) {
       if (name === 'chromium') await (page as PlaywrightPage).waitForFunction(fn as (a: unknown) => boolean, arg as unknown, { timeout: timeoutMs });
-      else await (page as PuppeteerPage).waitForFunction(fn, { timeout: timeoutMs }, arg);
+      else await (page as PuppeteerPage).waitForFunction(fn as (a: unknown) => boolean, { timeout: timeoutMs }, arg as unknown);
     },
     async screenshot(shot) {
       const dir = join(OUTPUT, 'screenshots');
