@@ -21,7 +21,7 @@ interface Common {
 /** The kinds of value a setting may hold, each with its own constraints. */
 export type SettingDef =
   | (Common & { readonly kind: 'boolean'; readonly default: boolean })
-  | (Common & { readonly kind: 'enum'; readonly values: readonly string[]; readonly default: string })
+  | (Common & { readonly kind: 'enum'; readonly values: readonly string[]; readonly valueLabels: readonly string[]; readonly default: string })
   | (Common & { readonly kind: 'integer'; readonly min: number; readonly max: number; readonly unit: string; readonly default: number })
   | (Common & { readonly kind: 'groupKey'; readonly default: '' })
   | (Common & { readonly kind: 'list'; readonly item: 'lanMultiaddr' | 'site'; readonly maxItems: number; readonly default: readonly string[] });
@@ -48,7 +48,7 @@ export const SETTINGS = {
     help: 'Assets bigger than this are never stored or shared. Scripts, styles and fonts are far smaller; 10 MB still admits large images and WebAssembly.',
   },
   sharingMode: {
-    kind: 'enum', group: 'sharing', values: ['off', 'lan'], default: 'lan',
+    kind: 'enum', group: 'sharing', values: ['off', 'lan'], valueLabels: ['Off', 'Local network only'], default: 'lan',
     label: 'Share with the local network',
     help: '"lan" exchanges verified assets with peers on your local network only, and only once a LAN node is configured; "off" runs no peer-to-peer code at all.',
   },
@@ -78,7 +78,7 @@ export const SETTINGS = {
     help: 'Most this browser uploads to peers per calendar month; 0 means it never uploads.',
   },
   meteredMode: {
-    kind: 'enum', group: 'limits', values: ['pause', 'ignore'], default: 'pause',
+    kind: 'enum', group: 'limits', values: ['pause', 'ignore'], valueLabels: ['Pause sharing', 'Share anyway'], default: 'pause',
     label: 'On metered networks',
     help: '"pause" stops all peer traffic while the network is metered (serving from the local cache continues, it saves bytes); "ignore" shares anyway.',
   },

@@ -47,7 +47,10 @@ export function renderOptions(root: HTMLElement, backend: OptionsBackend): { ref
       const lockNote = Object.assign(document.createElement('p'), { className: 'locked-note', textContent: 'Set by your organisation', hidden: true });
       const error = Object.assign(document.createElement('p'), { className: 'error', id: `${id}-error`, role: 'alert' });
       control.setAttribute('aria-describedby', `${id}-help ${id}-error`);
-      row.append(label, control, lockNote, help, error);
+      // Integers carry their unit beside the field ("MB", "kbit/s").
+      const field = def.kind === 'integer' ? Object.assign(document.createElement('span'), { className: 'with-unit' }) : control;
+      if (def.kind === 'integer') field.append(control, ` ${def.unit}`);
+      row.append(label, field, lockNote, help, error);
       fieldset.append(row);
       rows.set(name, { root: row, control, error, lockNote, write });
 

@@ -9,7 +9,7 @@ export function createControl(id: string, def: SettingDef): { control: HTMLEleme
     }
     case 'enum': {
       const select = Object.assign(document.createElement('select'), { id });
-      for (const value of def.values) select.append(new Option(value, value));
+      def.values.forEach((value, i) => select.append(new Option(`${def.valueLabels[i] ?? value} (${value})`, value)));
       return { control: select, read: () => select.value, write: (v) => (select.value = String(v)) };
     }
     case 'integer': {

@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page as PlaywrightPage } from 'playwright-core';
 import type { Page as PuppeteerPage } from 'puppeteer-core';
-import { launchChromium, type ChromiumSession } from './chromium.ts';
-import { launchFirefox, type FirefoxSession } from './firefox.ts';
-import { OUTPUT } from './paths.ts';
+import { launchChromium, type ChromiumSession } from '../../../scripts/browsers/chromium.ts';
+import { launchFirefox, type FirefoxSession } from '../../../scripts/browsers/firefox.ts';
+import { OUTPUT } from '../../../scripts/browsers/paths.ts';
 
 export type BrowserName = 'chromium' | 'firefox';
 

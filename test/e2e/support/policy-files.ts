@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { BrowserName } from './extension-browser.ts';
-import { CHROME_EXTENSION_ID, GECKO_ID } from './paths.ts';
+import { CHROME_EXTENSION_ID, GECKO_ID } from '../../../scripts/browsers/paths.ts';
 
 /** platform-notes.md: where each Debian browser reads machine-wide policy. */
 const CHROMIUM_POLICY = '/etc/chromium/policies/managed/peercache-e2e.json';

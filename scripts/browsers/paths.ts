@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-export const ROOT = join(import.meta.dirname, '..', '..', '..');
+export const ROOT = join(import.meta.dirname, '..', '..');
 export const DIST_CHROME = join(ROOT, 'dist', 'chrome');
 export const DIST_FIREFOX = join(ROOT, 'dist', 'firefox');
 /** Screenshots and other artefacts of e2e runs. */

@@ -22,12 +22,12 @@ async function urlOf(page: Page): Promise<string> {
 }
 
 /** Starts Firefox ESR through WebDriver BiDi and installs dist/firefox. */
-export async function launchFirefox(opts: { profileDir?: string } = {}): Promise<FirefoxSession> {
+export async function launchFirefox(opts: { profileDir?: string; headless?: boolean } = {}): Promise<FirefoxSession> {
   const profileDir = opts.profileDir ?? mkdtempSync(join(tmpdir(), 'peercache-firefox-'));
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: '/usr/bin/firefox-esr',
-    headless: true,
+    headless: opts.headless !== false,
     userDataDir: profileDir,
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_EXTENSION_UUID }),

@@ -13,14 +13,18 @@ export interface ChromiumSession {
   close(): Promise<void>;
 }
 
-/** Starts Chromium (platform-notes.md: flags that keep it off the closed network). */
-export async function launchChromium(opts: { profileDir?: string; extraArgs?: string[] } = {}): Promise<ChromiumSession> {
+/**
+ * Starts Chromium with dist/chrome loaded (platform-notes.md: the flags keep it from flooding a
+ * closed network). Headless unless `headless: false`.
+ */
+export async function launchChromium(opts: { profileDir?: string; extraArgs?: string[]; headless?: boolean } = {}): Promise<ChromiumSession> {
   const profileDir = opts.profileDir ?? mkdtempSync(join(tmpdir(), 'peercache-chromium-'));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: '/usr/bin/chromium',
     headless: false,
     args: [
-      '--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
+      ...(opts.headless === false ? [] : ['--headless=new']),
+      '--no-sandbox', '--disable-gpu', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       `--disable-extensions-except=${DIST_CHROME}`, `--load-extension=${DIST_CHROME}`,
       ...(opts.extraArgs ?? []),
