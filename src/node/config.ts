@@ -1,0 +1,116 @@
+/**
+ * Configuration of the LAN node daemon (`peercache-node`): defaults, a JSON config file, and
+ * command-line flags, in rising precedence. Every value is checked with a message an admin can
+ * act on; the daemon refuses to start on a bad one rather than guess.
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isLanIPv4, isLanIPv6 } from '../core/lan-address.ts';
+
+/** The daemon's effective configuration. */
+export interface NodeConfig {
+  /** Address to listen on: a LAN IP, or 0.0.0.0 / :: for all interfaces (the gater still refuses non-LAN peers). */
+  readonly host: string;
+  readonly tcpPort: number;
+  readonly wsPort: number;
+  /** Status page and Prometheus /metrics. */
+  readonly httpPort: number;
+  readonly dataDir: string;
+  readonly cacheMB: number;
+  /** 64 hex characters, or '' for no group. */
+  readonly groupKey: string;
+}
+
+/** A configuration value the daemon cannot start with. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Defaults: ports next to libp2p's customary 4001, data under the XDG data home. */
+export function defaultNodeConfig(env: Record<string, string | undefined> = process.env): NodeConfig {
+  const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return { host: '0.0.0.0', tcpPort: 4001, wsPort: 4002, httpPort: 4080, dataDir: join(dataHome, 'peercache-node'), cacheMB: 10_240, groupKey: '' };
+}
+
+export const USAGE = `usage: peercache-node [options]
+  --host ADDR        listen address: a LAN IP, or 0.0.0.0 / :: for all (default 0.0.0.0)
+  --tcp-port N       libp2p TCP port (default 4001)
+  --ws-port N        libp2p WebSockets port, the one browsers dial (default 4002)
+  --http-port N      status page and /metrics (default 4080)
+  --data-dir DIR     hosted cache and node identity (default $XDG_DATA_HOME/peercache-node)
+  --cache-mb N       hosted cache size in MB (default 10240)
+  --group-key-file F file holding the 64-hex-character group key (default: no group)
+  --config FILE      JSON file with any of: host, tcpPort, wsPort, httpPort, dataDir, cacheMB, groupKey
+  -h, --help         this text`;
+
+function port(name: string, v: unknown): number {
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) throw new ConfigError(`${name} must be a port number from 1 to 65535, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function validate(c: Record<string, unknown>): NodeConfig {
+  const host = String(c.host);
+  if (!['0.0.0.0', '::'].includes(host) && !isLanIPv4(host) && !isLanIPv6(host)) {
+    throw new ConfigError(`host must be a local-network IP address or 0.0.0.0 / ::, got ${JSON.stringify(c.host)}`);
+  }
+  const cacheMB = typeof c.cacheMB === 'string' ? Number(c.cacheMB) : c.cacheMB;
+  if (typeof cacheMB !== 'number' || !Number.isInteger(cacheMB) || cacheMB < 16) throw new ConfigError(`cacheMB must be a whole number of at least 16, got ${JSON.stringify(c.cacheMB)}`);
+  const groupKey = String(c.groupKey ?? '').trim().toLowerCase();
+  if (groupKey !== '' && !/^[0-9a-f]{64}$/.test(groupKey)) throw new ConfigError('groupKey must be 64 hexadecimal characters (e.g. from `openssl rand -hex 32`)');
+  const ports = { tcpPort: port('tcpPort', c.tcpPort), wsPort: port('wsPort', c.wsPort), httpPort: port('httpPort', c.httpPort) };
+  if (new Set(Object.values(ports)).size !== 3) throw new ConfigError(`tcpPort, wsPort and httpPort must differ, got ${Object.values(ports).join(', ')}`);
+  if (typeof c.dataDir !== 'string' || c.dataDir === '') throw new ConfigError('dataDir must be a directory path');
+  return { host, ...ports, dataDir: c.dataDir, cacheMB, groupKey };
+}
+
+/**
+ * Builds the configuration from argv (without `node` and the script) over an optional JSON
+ * file over the defaults. Returns 'help' when help was asked for.
+ */
+export function loadNodeConfig(argv: readonly string[], env: Record<string, string | undefined> = process.env): NodeConfig | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        host: { type: 'string' }, 'tcp-port': { type: 'string' }, 'ws-port': { type: 'string' }, 'http-port': { type: 'string' },
+        'data-dir': { type: 'string' }, 'cache-mb': { type: 'string' }, 'group-key-file': { type: 'string' }, config: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+  if (parsed.help) return 'help';
+  let file: Record<string, unknown> = {};
+  if (parsed.config) {
+    try {
+      file = JSON.parse(readFileSync(parsed.config, 'utf8'));
+    } catch (e) {
+      throw new ConfigError(`cannot read config file ${parsed.config}: ${(e as Error).message}`);
+    }
+    if (typeof file !== 'object' || file === null || Array.isArray(file)) throw new ConfigError(`config file ${parsed.config} must hold a JSON object`);
+    const known = new Set(Object.keys(defaultNodeConfig(env)));
+    const unknown = Object.keys(file).filter((k) => !known.has(k));
+    if (unknown.length) throw new ConfigError(`config file ${parsed.config}: unknown setting(s) ${unknown.join(', ')}`);
+  }
+  const flags: Record<string, unknown> = {};
+  if (parsed.host !== undefined) flags.host = parsed.host;
+  if (parsed['tcp-port'] !== undefined) flags.tcpPort = parsed['tcp-port'];
+  if (parsed['ws-port'] !== undefined) flags.wsPort = parsed['ws-port'];
+  if (parsed['http-port'] !== undefined) flags.httpPort = parsed['http-port'];
+  if (parsed['data-dir'] !== undefined) flags.dataDir = parsed['data-dir'];
+  if (parsed['cache-mb'] !== undefined) flags.cacheMB = parsed['cache-mb'];
+  if (parsed['group-key-file'] !== undefined) {
+    try {
+      flags.groupKey = readFileSync(parsed['group-key-file'], 'utf8');
+    } catch (e) {
+      throw new ConfigError(`cannot read group key file: ${(e as Error).message}`);
+    }
+  }
+  return validate({ ...defaultNodeConfig(env), ...file, ...flags });
+}

@@ -1,0 +1,50 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadNodeConfig } from '../../../src/node/config.ts';
+
+const env = { XDG_DATA_HOME: '/var/lib' };
+const tmp = () => mkdtempSync(join(tmpdir(), 'peercache-node-config-'));
+
+describe('LAN node configuration', () => {
+  it('starts with no flags on sane defaults', () => {
+    expect(loadNodeConfig([], env)).toEqual({
+      host: '0.0.0.0', tcpPort: 4001, wsPort: 4002, httpPort: 4080, dataDir: '/var/lib/peercache-node', cacheMB: 10240, groupKey: '',
+    });
+  });
+
+  it('lets flags win over the config file, and the file over defaults', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ wsPort: 5002, cacheMB: 100 }));
+    expect(loadNodeConfig(['--config', join(dir, 'c.json'), '--cache-mb', '200'], env)).toMatchObject({ wsPort: 5002, cacheMB: 200 });
+  });
+
+  it('reads the group key from a file', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'key'), `${'AB'.repeat(32)}\n`);
+    expect(loadNodeConfig(['--group-key-file', join(dir, 'key')], env)).toMatchObject({ groupKey: 'ab'.repeat(32) });
+  });
+
+  it.each([
+    [['--host', '8.8.8.8'], 'local-network IP'],
+    [['--ws-port', '70000'], 'port number'],
+    [['--ws-port', '4001'], 'must differ'],
+    [['--cache-mb', 'lots'], 'cacheMB'],
+    [['--bogus'], "Unknown option '--bogus'"],
+    [['--config', '/nonexistent/peercache.json'], 'cannot read config file'],
+  ])('refuses %j with a message that says what is wrong', (argv, message) => {
+    expect(() => loadNodeConfig(argv, env)).toThrow(ConfigError);
+    expect(() => loadNodeConfig(argv, env)).toThrow(message);
+  });
+
+  it('refuses unknown keys in the config file rather than ignoring a typo', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ wsport: 5002 }));
+    expect(() => loadNodeConfig(['--config', join(dir, 'c.json')], env)).toThrow('unknown setting(s) wsport');
+  });
+
+  it('answers --help', () => {
+    expect(loadNodeConfig(['-h'], env)).toBe('help');
+  });
+});
