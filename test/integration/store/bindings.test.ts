@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidRecordError, type Binding } from '../../../src/store/index.ts';
+import { openTestStore, type TestStore } from './fixtures.ts';
+
+let t: TestStore | undefined;
+afterEach(() => t?.store.close());
+
+const URL_A = 'https://cdn.jsdelivr.net/npm/jquery@3.7.1/dist/jquery.min.js';
+const URL_B = 'https://unpkg.com/jquery@3.7.1/dist/jquery.min.js';
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2025, 0, 15);
+
+function binding(over: Partial<Binding> = {}): Binding {
+  return {
+    url: URL_A,
+    mh: 'EiDmh-jquery',
+    source: 'observed',
+    site: 'example.com',
+    fetchedAt: T0,
+    freshUntil: T0 + HOUR,
+    mustRevalidate: false,
+    ...over,
+  };
+}
+
+describe('freshness', () => {
+  it('serves a binding while fresh and flags it for revalidation once stale', async () => {
+    t = await openTestStore();
+    const b = binding({ etag: '"abc"', lastModified: 'Wed, 15 Jan 2025 00:00:00 GMT' });
+    await t.store.bindings.put(b);
+
+    expect(await t.store.bindings.lookup(URL_A, T0 + HOUR - 1)).toEqual({ binding: b, needsRevalidation: false });
+    expect(await t.store.bindings.lookup(URL_A, T0 + HOUR)).toEqual({ binding: b, needsRevalidation: true });
+    expect(await t.store.bindings.lookup(URL_B, T0)).toBeUndefined();
+  });
+
+  it('flags mustRevalidate bindings even while fresh', async () => {
+    t = await openTestStore();
+    await t.store.bindings.put(binding({ mustRevalidate: true }));
+
+    expect((await t.store.bindings.lookup(URL_A, T0))?.needsRevalidation).toBe(true);
+  });
+
+  it('treats freshUntil = Infinity as never stale', async () => {
+    t = await openTestStore();
+    await t.store.bindings.put(binding({ source: 'list', site: undefined, freshUntil: Infinity }));
+
+    expect((await t.store.bindings.lookup(URL_A, T0 + 1e12))?.needsRevalidation).toBe(false);
+    expect(await t.store.bindings.expire(T0 + 1e12)).toBe(0);
+  });
+});
+
+describe('preference', () => {
+  it('prefers observed over list over group among fresh bindings', async () => {
+    t = await openTestStore();
+    await t.store.bindings.put(binding({ source: 'group', mh: 'group-mh', site: undefined, fetchedAt: T0 + 5 }));
+    await t.store.bindings.put(binding({ source: 'list', mh: 'list-mh', site: undefined }));
+    await t.store.bindings.put(binding({ source: 'observed', mh: 'observed-mh' }));
+
+    expect((await t.store.bindings.lookup(URL_A, T0))?.binding.mh).toBe('observed-mh');
+    expect((await t.store.bindings.lookup(URL_A, T0, { sources: ['list', 'group'] }))?.binding.mh).toBe('list-mh');
+    expect((await t.store.bindings.lookup(URL_A, T0, { sources: ['group'] }))?.binding.mh).toBe('group-mh');
+    expect(await t.store.bindings.lookup(URL_A, T0, { sources: [] })).toBeUndefined();
+  });
+
+  it('prefers any fresh binding over a stale one, and the preferred source among stale ones', async () => {
+    t = await openTestStore();
+    await t.store.bindings.put(binding({ source: 'observed', mh: 'observed-mh', freshUntil: T0 + 10 }));
+    await t.store.bindings.put(binding({ source: 'list', mh: 'list-mh', site: undefined, freshUntil: T0 + 100 }));
+
+    expect(await t.store.bindings.lookup(URL_A, T0 + 50)).toMatchObject({ binding: { mh: 'list-mh' }, needsRevalidation: false });
+    expect(await t.store.bindings.lookup(URL_A, T0 + 200)).toMatchObject({ binding: { mh: 'observed-mh' }, needsRevalidation: true });
+  });
+
+  it('keeps one binding per url and source, the latest put', async () => {
+    t = await openTestStore();
+    await t.store.bindings.put(binding({ mh: 'old' }));
+    await t.store.bindings.put(binding({ mh: 'new', fetchedAt: T0 + 1 }));
+
+    expect((await t.store.bindings.lookup(URL_A, T0))?.binding.mh).toBe('new');
+    expect(await t.store.db.bindings.count()).toBe(1);
+  });
+});
+
+describe('maintenance', () => {
+  it('finds every URL bound to a hash', async () => {
+    t = await openTestStore();
+    await t.store.bindings.put(binding({ url: URL_A }));
+    await t.store.bindings.put(binding({ url: URL_B, source: 'list', site: undefined }));
+    await t.store.bindings.put(binding({ url: 'https://example.com/other.js', mh: 'other' }));
+
+    const urls = (await t.store.bindings.forHash('EiDmh-jquery')).map((b) => b.url).sort();
+    expect(urls).toEqual([URL_A, URL_B].sort());
+  });
+
+  it('deletes all sources of one URL and nothing else', async () => {
+    t = await openTestStore();
+    await t.store.bindings.put(binding({ source: 'observed' }));
+    await t.store.bindings.put(binding({ source: 'list', site: undefined }));
+    await t.store.bindings.put(binding({ url: URL_B }));
+
+    expect(await t.store.bindings.deleteUrl(URL_A)).toBe(2);
+    expect(await t.store.bindings.lookup(URL_A, T0)).toBeUndefined();
+    expect(await t.store.bindings.lookup(URL_B, T0)).toBeDefined();
+  });
+
+  it('expires bindings stale for longer than the grace period', async () => {
+    t = await openTestStore();
+    await t.store.bindings.put(binding({ url: 'https://a.example/1.js', freshUntil: T0 }));
+    await t.store.bindings.put(binding({ url: 'https://a.example/2.js', freshUntil: T0 + 2 * HOUR }));
+    await t.store.bindings.put(binding({ url: 'https://a.example/3.js', freshUntil: T0 + 10 * HOUR }));
+
+    expect(await t.store.bindings.expire(T0 + 3 * HOUR, 2 * HOUR)).toBe(1);
+    expect(await t.store.bindings.lookup('https://a.example/1.js', T0)).toBeUndefined();
+    expect(await t.store.bindings.lookup('https://a.example/2.js', T0)).toBeDefined();
+
+    expect(await t.store.bindings.expire(T0 + 3 * HOUR)).toBe(1);
+    expect(await t.store.bindings.lookup('https://a.example/3.js', T0)).toBeDefined();
+  });
+
+  it('refuses an invalid binding and writes nothing', async () => {
+    t = await openTestStore();
+    // An observation must say which site observed it.
+    await expect(t.store.bindings.put(binding({ site: undefined }))).rejects.toBeInstanceOf(InvalidRecordError);
+    await expect(t.store.bindings.put(binding({ freshUntil: Number.NaN }))).rejects.toBeInstanceOf(InvalidRecordError);
+    expect(await t.store.db.bindings.count()).toBe(0);
+  });
+});
