@@ -67,7 +67,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('extension shell in %s', (na
 
     it('turns PeerCache off from the popup', async () => {
       const page = await browser.page('popup.html');
-      expect(existsSync(await page.screenshot('popup'))).toBe(true);
+      expect(existsSync(await page.screenshot('popup', 'body'))).toBe(true);
       await page.click('#enabled');
       await page.waitUntil(() => document.body.classList.contains('off'), undefined);
       expect(await page.evaluate(() => document.getElementById('status')?.textContent)).toContain('PeerCache is off');

@@ -4,7 +4,7 @@ import { sendToBackground } from '../platform/messaging.ts';
 
 function describe(s: StatusView): string {
   if (!s.enabled) return 'PeerCache is off. Pages load exactly as without it.';
-  const cache = s.cacheEnabled ? 'Serving popular files from the shared cache.' : 'The shared cache is turned off.';
+  const cache = s.cacheEnabled ? 'The shared cache is on.' : 'The shared cache is turned off.';
   const lan = {
     off: 'Sharing with the local network is off.',
     'no-lan-node': 'No LAN node is configured, so nothing is shared.',

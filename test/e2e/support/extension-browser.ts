@@ -17,8 +17,8 @@ export interface UiPage {
   evaluate<T, A = undefined>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T>;
   /** Waits until `fn` returns true inside the page (bounded). */
   waitUntil<A>(fn: (arg: A) => boolean, arg: A, timeoutMs?: number): Promise<void>;
-  /** Saves a screenshot under test-output/screenshots/. */
-  screenshot(name: string): Promise<string>;
+  /** Saves a screenshot under test-output/screenshots/: the whole page, or one element. */
+  screenshot(name: string, selector?: string): Promise<string>;
   /** Sends a message to the background from this page, as the UI does. */
   send<T>(message: unknown): Promise<T>;
 }
@@ -55,11 +55,13 @@ function wrap(name: BrowserName, page: AnyPage): UiPage {
       if (name === 'chromium') await (page as PlaywrightPage).waitForFunction(fn as (a: unknown) => boolean, arg as unknown, { timeout: timeoutMs });
       else await (page as PuppeteerPage).waitForFunction(fn as (a: unknown) => boolean, { timeout: timeoutMs }, arg as unknown);
     },
-    async screenshot(shot) {
+    async screenshot(shot, selector) {
       const dir = join(OUTPUT, 'screenshots');
       mkdirSync(dir, { recursive: true });
       const path = join(dir, `${name}-${shot}.png`);
-      await p.screenshot({ path, fullPage: true });
+      const element = selector ? await p.$(selector) : null;
+      if (selector && !element) throw new Error(`no ${selector} to screenshot`);
+      await (element ?? p).screenshot({ path, ...(element ? {} : { fullPage: true }) });
       return path;
     },
     send: <T>(message: unknown) =>
