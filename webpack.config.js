@@ -1,6 +1,6 @@
 // Builds dist/chrome and dist/firefox from one source tree. Node >= 22.6 strips types, so the
 // manifest transform and the settings schema are imported from TypeScript directly.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { manifestFor } from './scripts/build/manifest.ts';
 import { chromeManagedSchema } from './src/core/settings/managed-schema.ts';
@@ -40,6 +40,31 @@ class ExtensionAssetsPlugin {
   }
 }
 
+/**
+ * Environment by file name (style.md, principle 4): in the Firefox build, an import of
+ * `./x.ts` resolves to `./x.firefox.ts` when that file exists; `./x.ts` is the Chromium variant.
+ */
+class BrowserVariantPlugin {
+  constructor(target) {
+    this.target = target;
+  }
+  apply(compiler) {
+    if (this.target !== 'firefox') return;
+    compiler.hooks.normalModuleFactory.tap('BrowserVariant', (factory) => {
+      factory.hooks.afterResolve.tap('BrowserVariant', (data) => {
+        const resource = data.createData.resource;
+        if (!resource || !resource.startsWith(join(root, 'src')) || !resource.endsWith('.ts')) return;
+        const variant = resource.replace(/\.ts$/, '.firefox.ts');
+        if (existsSync(variant)) {
+          data.createData.resource = variant;
+          data.createData.userRequest = variant;
+          data.createData.request = data.createData.request.replace(resource, variant);
+        }
+      });
+    });
+  }
+}
+
 const config = (target) => ({
   name: target,
   target: 'web',
@@ -65,7 +90,7 @@ const config = (target) => ({
     ],
   },
   performance: { hints: false },
-  plugins: [new ExtensionAssetsPlugin(target)],
+  plugins: [new ExtensionAssetsPlugin(target), new BrowserVariantPlugin(target)],
 });
 
 export default [config('chrome'), config('firefox')];

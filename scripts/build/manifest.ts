@@ -4,12 +4,21 @@
  */
 
 export type Target = 'chrome' | 'firefox';
-type Manifest = Record<string, unknown> & { background?: Record<string, unknown> };
+type Manifest = Record<string, unknown> & { background?: Record<string, unknown>; permissions?: string[] };
+
+/** Permissions one browser does not have or need: asking for them only adds warnings. */
+const NOT_FOR: Record<Target, readonly string[]> = {
+  // Blocking webRequest is for policy-installed extensions only in Chromium MV3; DNR serves there.
+  chrome: ['webRequestBlocking'],
+  // Firefox serves through blocking webRequest (DNR cannot redirect to data: there).
+  firefox: ['declarativeNetRequest'],
+};
 
 /** Returns the manifest for one browser, leaving the source object untouched. */
 export function manifestFor(source: Manifest, target: Target, version?: string): Manifest {
   const m: Manifest = structuredClone(source);
   if (version) m.version = version;
+  if (m.permissions) m.permissions = m.permissions.filter((p) => !NOT_FOR[target].includes(p));
   if (target === 'chrome') {
     // Chromium runs the background as a service worker; the gecko block means nothing to it.
     delete m.background?.scripts;

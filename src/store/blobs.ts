@@ -65,8 +65,11 @@ export interface BlobRepository {
    * @throws {@link QuotaFullError} when the browser's quota is exhausted; nothing changed.
    */
   put(mh: string, bytes: Uint8Array, type: string): Promise<PutOutcome>;
-  /** Verified bytes of `mh`, or undefined; a hit counts as a use for LRU and `useCount`. */
-  get(mh: string): Promise<StoredBlob | undefined>;
+  /**
+   * Verified bytes of `mh`, or undefined; a hit counts as a use for LRU and `useCount`
+   * unless `touch` is false (the serving engine preparing rules is not a use).
+   */
+  get(mh: string, options?: { touch?: boolean }): Promise<StoredBlob | undefined>;
   /** Whether a whole blob is stored under `mh` (bytes are verified only by `get`). */
   has(mh: string): Promise<boolean>;
   delete(mh: string): Promise<void>;
@@ -159,7 +162,7 @@ export function createBlobRepository(init: BlobRepositoryInit): BlobRepository {
       return outcome;
     },
 
-    async get(mh) {
+    async get(mh, options) {
       const [metaRaw, bytesRaw] = await db.transaction('r', db.blobMeta, db.blobBytes, () => readPair(db, mh));
       const pair = checkPair(metaRaw, bytesRaw);
       if (pair.kind === 'absent') return undefined;
@@ -180,6 +183,7 @@ export function createBlobRepository(init: BlobRepositoryInit): BlobRepository {
         );
         return undefined;
       }
+      if (options?.touch === false) return { bytes: pair.bytes, type: pair.meta.type, size: pair.meta.size };
       try {
         const t = now();
         await db.blobMeta

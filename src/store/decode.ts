@@ -138,6 +138,9 @@ export const decodeBinding: Decoder<Binding> = decoder((row) => {
   };
   const etag = optStr(row, 'etag');
   const lastModified = optStr(row, 'lastModified');
+  const corsAnyOrigin = row['corsAnyOrigin'];
+  if (corsAnyOrigin !== undefined && typeof corsAnyOrigin !== 'boolean') throw new Reject('corsAnyOrigin is not a boolean');
+  if (corsAnyOrigin !== undefined) b.corsAnyOrigin = corsAnyOrigin;
   // Absent optional fields stay absent rather than `undefined`, so rows round-trip exactly.
   if (site !== undefined) b.site = site;
   if (etag !== undefined) b.etag = etag;

@@ -50,6 +50,12 @@ export interface Binding {
   /** Validators for a conditional revalidation request. */
   etag?: string;
   lastModified?: string;
+  /**
+   * The response carried `Access-Control-Allow-Origin: *`, so a CORS-mode request from any
+   * site would have succeeded: serving it a response that bypasses CORS changes nothing.
+   * Not indexed, so adding it needed no schema version.
+   */
+  corsAnyOrigin?: boolean;
 }
 
 /** What the LAN says about one asset: the population-level popularity gate's input. */

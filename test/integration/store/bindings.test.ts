@@ -126,3 +126,12 @@ describe('maintenance', () => {
     expect(await t.store.db.bindings.count()).toBe(0);
   });
 });
+
+describe('CORS eligibility', () => {
+  it('keeps whether the response allowed any origin, and refuses a non-boolean', async () => {
+    t = await openTestStore();
+    await t.store.bindings.put(binding({ corsAnyOrigin: true }));
+    expect((await t.store.bindings.lookup(binding().url, t.clock.now()))?.binding.corsAnyOrigin).toBe(true);
+    await expect(t.store.bindings.put(binding({ corsAnyOrigin: 'yes' as unknown as boolean }))).rejects.toThrow(InvalidRecordError);
+  });
+});

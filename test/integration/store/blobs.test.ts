@@ -194,3 +194,16 @@ describe('delete and clear', () => {
     expect(await t.store.db.blobBytes.count()).toBe(0);
   });
 });
+
+describe('reading without touching', () => {
+  it('returns verified bytes but leaves the LRU order and use count alone', async () => {
+    t = await openTestStore();
+    const a = bytesOf(10, 1);
+    const mh = await multihashKey(a);
+    await t.store.blobs.put(mh, a, 'text/css');
+    const before = await t.store.blobs.list();
+    t.clock.advance(5000);
+    expect((await t.store.blobs.get(mh, { touch: false }))?.bytes).toEqual(a);
+    expect(await t.store.blobs.list()).toEqual(before);
+  });
+});

@@ -16,6 +16,8 @@ describe('per-browser manifests', () => {
     expect(m.key).toBe(source.key);
     expect(m.browser_specific_settings).toBeUndefined();
     expect(m.version).toBe('1.2.3');
+    expect(m.permissions).toContain('declarativeNetRequest');
+    expect(m.permissions).not.toContain('webRequestBlocking');
   });
 
   it('gives Firefox an event page and its fixed id, and none of Chromium\'s keys', () => {
@@ -23,6 +25,8 @@ describe('per-browser manifests', () => {
     expect(m.background).toEqual({ scripts: ['background.js'] });
     expect(m.key).toBeUndefined();
     expect(m.storage).toBeUndefined();
+    expect(m.permissions).toContain('webRequestBlocking');
+    expect(m.permissions).not.toContain('declarativeNetRequest');
     expect((m.browser_specific_settings as { gecko: { id: string } }).gecko.id).toBe('peercache@peercache.dev');
   });
 
