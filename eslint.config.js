@@ -54,8 +54,8 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off', 'no-restricted-globals': 'off' },
   },
   {
-    // E2E code passes callbacks that run inside the extension (serviceWorker.evaluate).
-    files: ['test/e2e/**'],
+    // E2E and benchmark code passes callbacks that run inside the extension (page.evaluate).
+    files: ['test/e2e/**', 'bench/**'],
     rules: { 'no-restricted-globals': 'off' },
   },
 );

@@ -72,6 +72,7 @@ const config = (target) => ({
     background: './src/extension/background/index.ts',
     options: './src/extension/options/index.ts',
     popup: './src/extension/popup/index.ts',
+    content: './src/extension/content/index.ts',
   },
   output: { path: resolve(root, 'dist', target), filename: '[name].js', clean: true },
   // Readable output: store reviewers read it, and extension code must not need eval (CSP).

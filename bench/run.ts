@@ -1,8 +1,13 @@
 // `npm run bench`: runs every benchmark and prints its figures. Ratios compare against a
 // baseline measured in the same run, so they mean something on any machine.
+import { run as pageLoad } from './page-load.bench.ts';
 import { run as verify } from './verify.bench.ts';
 
-for (const bench of [verify]) {
+// `npm run bench -- verify` runs only the benchmarks named.
+const all = { verify, pageLoad };
+const names = process.argv.slice(2);
+for (const [name, bench] of Object.entries(all)) {
+  if (names.length && !names.includes(name)) continue;
   for (const line of await bench()) console.log(line);
   console.log('');
 }

@@ -17,7 +17,17 @@ export interface ChromiumSession {
  * Starts Chromium with dist/chrome loaded (platform-notes.md: the flags keep it from flooding a
  * closed network). Headless unless `headless: false`.
  */
-export async function launchChromium(opts: { profileDir?: string; extraArgs?: string[]; headless?: boolean } = {}): Promise<ChromiumSession> {
+export interface ChromiumOptions {
+  profileDir?: string;
+  extraArgs?: string[];
+  headless?: boolean;
+  /** Load dist/chrome (default true); false gives the same browser without PeerCache. */
+  extension?: boolean;
+  /** Host names to resolve to 127.0.0.1 (tests' sites and CDNs), with a self-signed certificate. */
+  loopbackHosts?: readonly string[];
+}
+
+export async function launchChromium(opts: ChromiumOptions = {}): Promise<ChromiumSession> {
   const profileDir = opts.profileDir ?? mkdtempSync(join(tmpdir(), 'peercache-chromium-'));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: '/usr/bin/chromium',
@@ -26,9 +36,13 @@ export async function launchChromium(opts: { profileDir?: string; extraArgs?: st
       ...(opts.headless === false ? [] : ['--headless=new']),
       '--no-sandbox', '--disable-gpu', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--disable-extensions-except=${DIST_CHROME}`, `--load-extension=${DIST_CHROME}`,
+      ...(opts.extension === false ? [] : [`--disable-extensions-except=${DIST_CHROME}`, `--load-extension=${DIST_CHROME}`]),
+      ...(opts.loopbackHosts?.length
+        ? [`--host-resolver-rules=${opts.loopbackHosts.map((h) => `MAP ${h} 127.0.0.1`).join(', ')}`, '--ignore-certificate-errors']
+        : []),
       ...(opts.extraArgs ?? []),
     ],
+    ignoreHTTPSErrors: !!opts.loopbackHosts?.length,
   });
   const serviceWorker = async (): Promise<Worker> =>
     context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/`)) ??

@@ -22,21 +22,35 @@ async function urlOf(page: Page): Promise<string> {
 }
 
 /** Starts Firefox ESR through WebDriver BiDi and installs dist/firefox. */
-export async function launchFirefox(opts: { profileDir?: string; headless?: boolean } = {}): Promise<FirefoxSession> {
+export interface FirefoxOptions {
+  profileDir?: string;
+  headless?: boolean;
+  /** Install dist/firefox (default true); false gives the same browser without PeerCache. */
+  extension?: boolean;
+  /** Host names to resolve to loopback (tests' sites and CDNs), with a self-signed certificate. */
+  loopbackHosts?: readonly string[];
+}
+
+export async function launchFirefox(opts: FirefoxOptions = {}): Promise<FirefoxSession> {
   const profileDir = opts.profileDir ?? mkdtempSync(join(tmpdir(), 'peercache-firefox-'));
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: '/usr/bin/firefox-esr',
     headless: opts.headless !== false,
     userDataDir: profileDir,
+    acceptInsecureCerts: !!opts.loopbackHosts?.length,
     extraPrefsFirefox: {
+      ...(opts.loopbackHosts?.length
+        ? // localDomains resolves to loopback; IPv6 off so that means 127.0.0.1, where the test origin listens.
+          { 'network.dns.localDomains': opts.loopbackHosts.join(','), 'network.dns.disableIPv6': true }
+        : {}),
       'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_EXTENSION_UUID }),
       // A temporary add-on is uninstalled at shutdown; keep its storage as a real install would.
       'extensions.webextensions.keepStorageOnUninstall': true,
       'extensions.webextensions.keepUuidOnUninstall': true,
     },
   });
-  await browser.installExtension(DIST_FIREFOX);
+  if (opts.extension !== false) await browser.installExtension(DIST_FIREFOX);
   return {
     browser,
     profileDir,

@@ -9,8 +9,9 @@ type Manifest = Record<string, unknown> & { background?: Record<string, unknown>
 /** Permissions one browser does not have or need: asking for them only adds warnings. */
 const NOT_FOR: Record<Target, readonly string[]> = {
   // Blocking webRequest is for policy-installed extensions only in Chromium MV3; DNR serves there.
-  chrome: ['webRequestBlocking'],
-  // Firefox serves through blocking webRequest (DNR cannot redirect to data: there).
+  chrome: ['webRequestBlocking', 'webRequestFilterResponse'],
+  // Firefox serves through blocking webRequest (DNR cannot redirect to data: there);
+  // MV3 Firefox wants webRequestFilterResponse for filterResponseData.
   firefox: ['declarativeNetRequest'],
 };
 

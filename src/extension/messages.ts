@@ -26,30 +26,99 @@ export interface StatusView {
   readonly startedAt: number;
 }
 
+/** Savings, as the popup shows them. */
+export interface Counters {
+  readonly servedRequests: number;
+  readonly bytesSaved: number;
+  readonly learnBytes: number;
+}
+
+export interface StatsView {
+  readonly total: Counters;
+  readonly perSite: Readonly<Record<string, Counters>>;
+}
+
+/** The popup's view of the site in the active tab. */
+export interface SiteView {
+  readonly host: string | undefined;
+  /** PeerCache may learn and serve here (settings, site lists, not paused). */
+  readonly active: boolean;
+  readonly paused: boolean;
+  readonly stats: Counters;
+}
+
+/** What the serving engine holds ready; for the diagnostics a support person asks for. */
+export interface ServingView {
+  readonly engine: 'declarativeNetRequest' | 'webRequest';
+  /** Assets in the local cache. */
+  readonly cached: number;
+  /** Assets the engine can serve now (Chromium: the hot set; Firefox serves any cached asset). */
+  readonly servable: number;
+  /** Per destination, the hosts whose pages may receive `data:` URLs. */
+  readonly safeHosts: Readonly<Record<string, readonly string[]>>;
+}
+
 export type Request =
   | { readonly type: 'ui-bg-get-settings' }
   | { readonly type: 'ui-bg-set-setting'; readonly name: string; readonly value: unknown }
-  | { readonly type: 'ui-bg-get-status' };
+  | { readonly type: 'ui-bg-get-status' }
+  | { readonly type: 'ui-bg-get-stats' }
+  | { readonly type: 'ui-bg-get-site'; readonly url: string }
+  | { readonly type: 'ui-bg-set-site-paused'; readonly url: string; readonly paused: boolean }
+  | { readonly type: 'ui-bg-get-serving' }
+  | { readonly type: 'cs-bg-page-report'; readonly metaCsp: readonly string[]; readonly integrity: readonly { url: string; integrity: string }[] };
 
 interface Responses {
   'ui-bg-get-settings': SettingsView;
   'ui-bg-set-setting': SetSettingResult;
   'ui-bg-get-status': StatusView;
+  'ui-bg-get-stats': StatsView;
+  'ui-bg-get-site': SiteView;
+  'ui-bg-set-site-paused': SiteView;
+  'ui-bg-get-serving': ServingView;
+  'cs-bg-page-report': void;
 }
 
 export type ResponseOf<R extends Request> = Responses[R['type']];
 
-/** The background is a map of handlers, one per request type. */
+/**
+ * The background is a map of handlers, one per request type. `ui-bg-*` requests are accepted
+ * only from the extension's own pages, `cs-bg-*` only from content scripts: a web page must not
+ * reach the settings, and its content script speaks for one frame only.
+ */
 export type MessageHandlers = {
-  readonly [T in Request['type']]: (request: Extract<Request, { type: T }>) => Promise<Responses[T]>;
+  readonly [T in Request['type']]: (request: Extract<Request, { type: T }>, sender: MessageSender) => Promise<Responses[T]>;
 };
 
-const TYPES: ReadonlySet<string> = new Set<Request['type']>(['ui-bg-get-settings', 'ui-bg-set-setting', 'ui-bg-get-status']);
+/** Shape checks per request type: messages are input like any other. */
+const SHAPES: { readonly [T in Request['type']]: (m: Record<string, unknown>) => boolean } = {
+  'ui-bg-get-settings': () => true,
+  'ui-bg-set-setting': (m) => typeof m.name === 'string',
+  'ui-bg-get-status': () => true,
+  'ui-bg-get-stats': () => true,
+  'ui-bg-get-site': (m) => typeof m.url === 'string',
+  'ui-bg-set-site-paused': (m) => typeof m.url === 'string' && typeof m.paused === 'boolean',
+  'ui-bg-get-serving': () => true,
+  'cs-bg-page-report': (m) =>
+    Array.isArray(m.metaCsp) && m.metaCsp.every((c) => typeof c === 'string') &&
+    Array.isArray(m.integrity) && m.integrity.every((e) => typeof e?.url === 'string' && typeof e?.integrity === 'string'),
+};
 
 /** True for a well-formed request; anything else is ignored by the background. */
 export function isRequest(m: unknown): m is Request {
-  if (typeof m !== 'object' || m === null || !TYPES.has((m as { type?: unknown }).type as string)) return false;
-  return (m as { type: string }).type !== 'ui-bg-set-setting' || typeof (m as { name?: unknown }).name === 'string';
+  if (typeof m !== 'object' || m === null) return false;
+  const shape = SHAPES[(m as { type?: unknown }).type as Request['type']];
+  return Object.hasOwn(SHAPES, (m as { type: string }).type) && shape(m as Record<string, unknown>);
+}
+
+/** Sender of a message, as the background sees it. */
+export interface MessageSender {
+  /** URL of the sending page or frame. */
+  readonly url?: string;
+  readonly tabId?: number;
+  readonly frameId?: number;
+  /** The sender is one of the extension's own pages (options, popup), not a content script. */
+  readonly extensionPage: boolean;
 }
 
 /** Turns merged settings into the view sent to the UI. */

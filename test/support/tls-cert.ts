@@ -3,8 +3,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** The host names tests give to loopback: two unrelated sites and the two public CDNs. */
-export const TEST_HOSTS = ['site-a.test', 'site-b.test', 'site-c.test', 'cdn.jsdelivr.net', 'unpkg.com'] as const;
+/**
+ * The host names tests give to loopback: unrelated sites (distinct registrable domains, so the
+ * browser's own cache is partitioned between them), sites with CSPs, and the two public CDNs.
+ */
+export const TEST_HOSTS = [
+  'site-a.test', 'site-b.test', 'site-c.test', 'static.test',
+  'csp-strict.test', 'csp-data.test', 'csp-first.test', 'cdn.jsdelivr.net', 'unpkg.com',
+] as const;
 
 let cached: { key: Buffer; cert: Buffer } | undefined;
 

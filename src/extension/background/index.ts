@@ -1,16 +1,59 @@
 /**
  * The background: it only wires (style.md). Chromium runs it as a service worker, Firefox as
- * an event page; both may stop it when idle and start it again for the next event.
+ * an event page; both may stop it when idle and start it again for the next event, so every
+ * listener is registered synchronously during this first run of the script.
  */
-import { isRequest, toView, type MessageHandlers } from '../messages.ts';
+import { hostOf, type CacheContext } from '../cache/context.ts';
+import { createLearner, type Learner } from '../cache/learner.ts';
+import { openCache } from '../cache/open-cache.ts';
+import { createPausedSites, type PausedSites } from '../cache/paused-sites.ts';
+import { mayActFor } from '../cache/site-policy.ts';
+import { isRequest, toView, type Counters, type MessageHandlers } from '../messages.ts';
 import { onUserInstall, openOptionsPage } from '../platform/capabilities.ts';
+import { jsonState } from '../platform/local-state.ts';
 import { serveMessages } from '../platform/messaging.ts';
 import { settingsStorage } from '../platform/settings-storage.ts';
+import { registerEngine } from './engine.ts';
+import { loadHashList } from './hash-list-loader.ts';
 import { createSettingsService } from './settings-service.ts';
+import { createSiteSafetyStore } from './site-safety-store.ts';
 import { statusOf } from './status.ts';
 
 const startedAt = Date.now();
-const settings = createSettingsService({ storage: settingsStorage, log: (line) => console.warn(line) });
+const log = (line: string): void => console.warn(`PeerCache: ${line}`);
+const settings = createSettingsService({ storage: settingsStorage, log });
+const pausedState = jsonState<string[]>('local', 'pausedSites');
+const safety = createSiteSafetyStore({ state: jsonState('local', 'siteSafety'), now: Date.now, log });
+
+// The cache opens once, on first need, after the settings it obeys are known.
+let cacheOpening: Promise<{ ctx: CacheContext; learner: Learner; paused: PausedSites }> | undefined;
+function cache(): Promise<{ ctx: CacheContext; learner: Learner; paused: PausedSites }> {
+  cacheOpening ??= (async () => {
+    let current = (await settings.current()).values;
+    settings.subscribe((m) => {
+      current = m.values;
+      engine.refresh();
+    });
+    const paused = createPausedSites(await pausedState.read(), (list) => pausedState.write(list));
+    const ctx = await openCache({ settings: () => current, pausedSites: () => paused.list(), loadHashList, log });
+    return { ctx, learner: createLearner(ctx, () => engine.refresh()), paused };
+  })();
+  return cacheOpening;
+}
+
+// Read synchronously by Firefox's blocking listeners; kept current by the settings service.
+let maxAssetBytes = 0;
+settings.subscribe((m) => (maxAssetBytes = m.values.maxAssetMB * 1024 * 1024));
+
+const engine = registerEngine({
+  cache: async () => (await cache()).ctx,
+  learner: async () => (await cache()).learner,
+  safety,
+  maxAssetBytes: () => maxAssetBytes,
+  log,
+});
+
+const ZERO: Counters = { servedRequests: 0, bytesSaved: 0, learnBytes: 0 };
 
 const handlers: MessageHandlers = {
   'ui-bg-get-settings': async () => toView(await settings.current()),
@@ -19,10 +62,38 @@ const handlers: MessageHandlers = {
     return r.ok ? { ok: true, view: toView(r.settings) } : r;
   },
   'ui-bg-get-status': async () => statusOf(await settings.current(), startedAt),
+  'ui-bg-get-stats': async () => {
+    const { ctx } = await cache();
+    const summary = await ctx.store.stats.summary();
+    return { total: summary.total, perSite: summary.perSite };
+  },
+  'ui-bg-get-site': async ({ url }) => siteView(url),
+  'ui-bg-set-site-paused': async ({ url, paused }) => {
+    const host = hostOf(url);
+    if (host) {
+      await (await cache()).paused.set(host, paused);
+      engine.refresh();
+    }
+    return siteView(url);
+  },
+  'ui-bg-get-serving': () => engine.view(),
+  'cs-bg-page-report': async ({ metaCsp }, sender) => {
+    if (sender.url && sender.tabId !== undefined) safety.pageReport(sender.tabId, sender.frameId ?? 0, sender.url, metaCsp);
+  },
 };
 
-// Listeners are registered synchronously at the top level: a service worker woken by an event
-// only delivers it to listeners added during the script's first run.
+async function siteView(url: string): Promise<Awaited<ReturnType<MessageHandlers['ui-bg-get-site']>>> {
+  const { ctx, paused } = await cache();
+  const host = hostOf(url);
+  const summary = await ctx.store.stats.summary();
+  return {
+    host,
+    active: !!host && url.startsWith('https:') && mayActFor(ctx, host),
+    paused: !!host && paused.list().includes(host),
+    stats: (host && summary.perSite[host]) || ZERO,
+  };
+}
+
 serveMessages(handlers, isRequest);
 settingsStorage.onChange(() => void settings.reload());
 // A new user first sees what PeerCache does and its few switches.

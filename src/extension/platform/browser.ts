@@ -5,4 +5,4 @@
 import browser from 'webextension-polyfill';
 
 export { browser };
-export type { Runtime, Storage } from 'webextension-polyfill';
+export type { Runtime, Storage, WebRequest } from 'webextension-polyfill';

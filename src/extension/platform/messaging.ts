@@ -1,5 +1,5 @@
 import { browser, type Runtime } from './browser.ts';
-import type { MessageHandlers, Request, ResponseOf } from '../messages.ts';
+import type { MessageHandlers, MessageSender, Request, ResponseOf } from '../messages.ts';
 
 /** Sends a typed request from a page (options, popup) to the background. */
 export async function sendToBackground<R extends Request>(request: R): Promise<ResponseOf<R>> {
@@ -13,10 +13,11 @@ export async function sendToBackground<R extends Request>(request: R): Promise<R
  */
 export function serveMessages(handlers: MessageHandlers, isKnown: (m: unknown) => m is Request): void {
   browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
-    // Only our own pages may talk to the background; content scripts come later and get
-    // their own, narrower handlers.
     if (sender.id !== browser.runtime.id || !isKnown(message)) return undefined;
-    const handler = handlers[message.type] as (m: Request) => Promise<unknown>;
-    return handler(message);
+    const extensionPage = !!sender.url?.startsWith(browser.runtime.getURL('')) && !sender.tab?.url?.startsWith('http');
+    // ui-bg-* only from our pages, cs-bg-* only from content scripts (see messages.ts).
+    if (message.type.startsWith('ui-') !== extensionPage) return undefined;
+    const handler = handlers[message.type] as (m: Request, s: MessageSender) => Promise<unknown>;
+    return handler(message, { url: sender.url, tabId: sender.tab?.id, frameId: sender.frameId, extensionPage });
   });
 }

@@ -28,12 +28,36 @@ export interface ExtensionBrowser {
   readonly name: BrowserName;
   /** Opens (or navigates to) `path` inside the extension and waits for it to render. */
   page(path: string): Promise<UiPage>;
+  /** Opens a web page in a new tab and waits for its load event; collects its console errors. */
+  visit(url: string): Promise<WebPage>;
   /** Quits and starts the browser again on the same profile. */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** A web page in a tab. */
+export interface WebPage extends UiPage {
+  /** Console errors so far, in order. */
+  readonly consoleErrors: string[];
+  reload(): Promise<void>;
+  close(): Promise<void>;
+}
+
 type AnyPage = PlaywrightPage | PuppeteerPage;
+
+async function openWebPage(name: BrowserName, page: AnyPage, url: string): Promise<WebPage> {
+  const consoleErrors: string[] = [];
+  const p = page as PlaywrightPage & PuppeteerPage;
+  p.on('console', (m: { type(): string; text(): string }) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  await p.goto(url, { waitUntil: 'load' });
+  return Object.assign(wrap(name, page), {
+    consoleErrors,
+    reload: async () => void (await p.reload({ waitUntil: 'load' })),
+    close: () => p.close(),
+  });
+}
 
 function wrap(name: BrowserName, page: AnyPage): UiPage {
   const p = page as PlaywrightPage & PuppeteerPage;
@@ -75,12 +99,20 @@ function wrap(name: BrowserName, page: AnyPage): UiPage {
 
 const isReadyAt = (path: string): boolean => location.pathname === `/${path}` && document.body.classList.contains('ready');
 
+export interface OpenOptions {
+  profileDir?: string;
+  /** false: the same browser without PeerCache (the baseline of "never break a page"). */
+  extension?: boolean;
+  loopbackHosts?: readonly string[];
+}
+
 /** Launches `name` with the built extension; `profileDir` reuses a profile. */
-export async function openBrowser(name: BrowserName, opts: { profileDir?: string } = {}): Promise<ExtensionBrowser> {
+export async function openBrowser(name: BrowserName, opts: OpenOptions = {}): Promise<ExtensionBrowser> {
   if (name === 'chromium') {
     let session: ChromiumSession = await launchChromium(opts);
     return {
       name,
+      visit: async (url) => openWebPage(name, await session.context.newPage(), url),
       async page(path) {
         const page = await session.openExtensionPage(path);
         return wrap(name, page);
@@ -88,7 +120,7 @@ export async function openBrowser(name: BrowserName, opts: { profileDir?: string
       async restart() {
         const profileDir = session.profileDir;
         await session.close();
-        session = await launchChromium({ profileDir });
+        session = await launchChromium({ ...opts, profileDir });
       },
       close: () => session.close(),
     };
@@ -96,6 +128,7 @@ export async function openBrowser(name: BrowserName, opts: { profileDir?: string
   let session: FirefoxSession = await launchFirefox(opts);
   return {
     name,
+    visit: async (url) => openWebPage(name, await session.browser.newPage(), url),
     async page(path) {
       // Firefox's BiDi may not navigate to moz-extension:// URLs; the extension's own tab can.
       const tab = wrap(name, await session.extensionTab());
@@ -108,7 +141,7 @@ export async function openBrowser(name: BrowserName, opts: { profileDir?: string
     async restart() {
       const profileDir = session.profileDir;
       await session.close();
-      session = await launchFirefox({ profileDir });
+      session = await launchFirefox({ ...opts, profileDir });
     },
     close: () => session.close(),
   };

@@ -1,0 +1,53 @@
+import type { SeenResponse } from '../cache/learner.ts';
+import type { EngineEnv } from './engine-types.ts';
+
+const CONCURRENCY = 2;
+const MAX_QUEUED = 200;
+
+/**
+ * Chromium learning: the extension cannot read a page's response body, so it fetches the URL
+ * again, without credentials (what it stores is what anyone would get), and only when the
+ * response was admissible and is not known yet. The extra bytes are counted in the stats.
+ * Bounded: at most two fetches at a time and 200 waiting; duplicates are dropped.
+ */
+export function createRefetchQueue(init: { env: EngineEnv; onStored: () => void }): { consider(r: SeenResponse): void } {
+  const { env } = init;
+  const queued = new Map<string, SeenResponse>();
+  let running = 0;
+
+  async function fetchAndLearn(r: SeenResponse): Promise<void> {
+    const learner = await env.learner();
+    const admitted = learner.admit(r);
+    if (!admitted || (await learner.alreadyKnown(r.url))) return;
+    const res = await fetch(r.url, { credentials: 'omit', cache: 'no-store', redirect: 'error' });
+    const max = env.maxAssetBytes();
+    if (res.status !== 200 || Number(res.headers.get('content-length') ?? 0) > max) return;
+    // The same version as the page got, when the origin names versions.
+    const seenEtag = r.responseHeaders.find((h) => h.name.toLowerCase() === 'etag')?.value;
+    if (seenEtag && res.headers.get('etag') && res.headers.get('etag') !== seenEtag) return;
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    if ((await learner.learn(r, admitted, bytes, bytes.byteLength)) === 'stored') init.onStored();
+  }
+
+  function pump(): void {
+    while (running < CONCURRENCY && queued.size > 0) {
+      const [url, r] = queued.entries().next().value as [string, SeenResponse];
+      queued.delete(url);
+      running++;
+      void fetchAndLearn(r)
+        .catch((e: unknown) => env.log(`learn ${url}: ${String(e)}`))
+        .finally(() => {
+          running--;
+          pump();
+        });
+    }
+  }
+
+  return {
+    consider(r) {
+      if (queued.has(r.url) || queued.size >= MAX_QUEUED) return;
+      queued.set(r.url, r);
+      pump();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { CSP_DESTINATIONS, evaluateDocumentCsp, type CspDestination, type CspVerdict } from '../../core/serving/csp.ts';
+import { createSiteSafety, decodeSiteSafetySnapshot, type GateHosts, type SiteSafety, type SiteSafetySnapshot } from '../../core/serving/site-safety.ts';
+import { hostOf } from '../cache/context.ts';
+
+/**
+ * Which sites' pages may receive `data:` URLs, learned from their CSPs. A document counts once
+ * both halves are known: its response headers (webRequest) and its `<meta>` policies (the
+ * content script's report), so a site with a strict meta CSP is never served by `data:`.
+ */
+export interface SiteSafetyStore {
+  /** A document's response headers arrived. */
+  documentHeaders(tabId: number, frameId: number, url: string, headers: readonly { name: string; value: string }[]): void;
+  /** The content script of that document reported its `<meta>` CSPs. */
+  pageReport(tabId: number, frameId: number, url: string, metaCsp: readonly string[]): void;
+  /** `host` is known to admit `data:` for `destination`. */
+  isSafe(host: string, destination: CspDestination): boolean;
+  /** The CURRENT document of this frame admits `data:` for `destination` by its headers. */
+  frameAllows(tabId: number, frameId: number, destination: CspDestination): boolean;
+  /** Hosts safe for every one of `destinations`, for one Chromium gate rule. */
+  gateHosts(destinations: readonly CspDestination[]): GateHosts;
+  /** Per destination, the safe hosts (diagnostics). */
+  view(): Record<string, readonly string[]>;
+  onChange(listener: () => void): void;
+}
+
+/** Documents between their headers and their content script's report; bounded. */
+const MAX_FRAMES = 2_000;
+
+export function createSiteSafetyStore(init: {
+  state: { read(): Promise<unknown>; write(v: SiteSafetySnapshot): Promise<void> };
+  now: () => number;
+  log: (line: string) => void;
+}): SiteSafetyStore {
+  let safety: SiteSafety | undefined;
+  const listeners: (() => void)[] = [];
+  const frames = new Map<string, { url: string; verdict: CspVerdict; headers: readonly { name: string; value: string }[] }>();
+  const frameKey = (tabId: number, frameId: number): string => `${tabId}/${frameId}`;
+
+  void init.state.read().then((raw) => {
+    let snapshot: SiteSafetySnapshot | undefined;
+    try {
+      snapshot = raw === undefined ? undefined : decodeSiteSafetySnapshot(raw);
+    } catch (e) {
+      init.log(`site safety state unreadable, starting afresh: ${String(e)}`);
+    }
+    safety = createSiteSafety({ now: init.now, ...(snapshot ? { snapshot } : {}) });
+    for (const l of listeners) l();
+  });
+
+  return {
+    documentHeaders(tabId, frameId, url, headers) {
+      if (frames.size >= MAX_FRAMES) frames.delete(frames.keys().next().value as string);
+      frames.set(frameKey(tabId, frameId), { url, headers, verdict: evaluateDocumentCsp(headers.map((h) => [h.name, h.value] as [string, string])) });
+    },
+    pageReport(tabId, frameId, url, metaCsp) {
+      const seen = frames.get(frameKey(tabId, frameId));
+      const host = hostOf(url);
+      // Without the headers of this very document (the background restarted meanwhile) the
+      // observation is incomplete: skip it rather than guess.
+      if (!safety || !host || !seen || hostOf(seen.url) !== host) return;
+      const verdict = evaluateDocumentCsp(seen.headers.map((h) => [h.name, h.value] as [string, string]), metaCsp);
+      const before = JSON.stringify(safety.gateHosts(CSP_DESTINATIONS));
+      const beforeEach = CSP_DESTINATIONS.map((d) => safety!.isSafe(host, [d])).join();
+      if (!safety.observe(host, verdict.dataAllowed)) return;
+      void init.state.write(safety.toJSON());
+      const after = CSP_DESTINATIONS.map((d) => safety!.isSafe(host, [d])).join();
+      if (after !== beforeEach || JSON.stringify(safety.gateHosts(CSP_DESTINATIONS)) !== before) for (const l of listeners) l();
+    },
+    isSafe: (host, destination) => !!safety?.isSafe(host, [destination]),
+    frameAllows(tabId, frameId, destination) {
+      return frames.get(frameKey(tabId, frameId))?.verdict.dataAllowed[destination] === true;
+    },
+    gateHosts: (destinations) => safety?.gateHosts(destinations) ?? { safe: [], unsafeSubdomains: [] },
+    view() {
+      return Object.fromEntries(CSP_DESTINATIONS.map((d) => [d, safety?.gateHosts([d]).safe ?? []]));
+    },
+    onChange: (l) => void listeners.push(l),
+  };
+}

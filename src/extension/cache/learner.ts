@@ -1,0 +1,88 @@
+import { decideAdmission, type AdmissionDecision } from '../../core/admission/index.ts';
+import { computeDigest, sriEntryToKey, verifyMultihashKey } from '../../core/integrity/index.ts';
+import { hostOf, type CacheContext } from './context.ts';
+import { mayActFor } from './site-policy.ts';
+
+type Admitted = Extract<AdmissionDecision, { admit: true }>;
+
+/** A response the browser got for a page, as far as learning needs it. */
+export interface SeenResponse {
+  readonly url: string;
+  readonly method: string;
+  readonly status: number;
+  readonly responseHeaders: readonly { name: string; value: string }[];
+  /** URL or origin of the page that made the request. */
+  readonly initiator?: string;
+  /** The request carried cookies or an Authorization header. */
+  readonly credentialed?: boolean;
+}
+
+export type LearnOutcome = 'stored' | 'refused' | 'known' | 'mismatch';
+
+/** Learns assets from responses the browser observed (both browsers share this). */
+export interface Learner {
+  /** The admission decision, or undefined when PeerCache must not learn for this page at all. */
+  admit(r: SeenResponse): Admitted | undefined;
+  /** True when a fresh binding for this URL already exists (no need to fetch its bytes again). */
+  alreadyKnown(url: string): Promise<boolean>;
+  /**
+   * Verifies and stores `bytes` for `r`. A URL on the public list must hash to the listed
+   * digest; any other URL is bound to the sha384 of what was received. `extraBytes` counts
+   * what learning cost beyond the page's own download (Chromium's re-fetch).
+   */
+  learn(r: SeenResponse, admitted: Admitted, bytes: Uint8Array, extraBytes: number): Promise<LearnOutcome>;
+}
+
+const header = (r: SeenResponse, name: string): string | undefined =>
+  r.responseHeaders.find((h) => h.name.toLowerCase() === name)?.value;
+
+export function createLearner(ctx: CacheContext, onLearned: (key: string) => void): Learner {
+  return {
+    admit(r) {
+      const site = hostOf(r.initiator);
+      if (!mayActFor(ctx, site)) return undefined;
+      const decision = decideAdmission(
+        { url: r.url, method: r.method, status: r.status, credentialed: r.credentialed ?? false, responseHeaders: r.responseHeaders.map((h) => [h.name, h.value] as [string, string]), now: ctx.now() },
+        { maxAssetBytes: ctx.settings().maxAssetMB * 1024 * 1024 },
+      );
+      return decision.admit ? decision : undefined;
+    },
+
+    async alreadyKnown(url) {
+      const listed = ctx.hashList.lookup(url);
+      if (listed) return ctx.store.blobs.has(listed.key);
+      const hit = await ctx.store.bindings.lookup(url, ctx.now(), { sources: ['observed'] });
+      return !!hit && !hit.needsRevalidation && (await ctx.store.blobs.has(hit.binding.mh));
+    },
+
+    async learn(r, admitted, bytes, extraBytes) {
+      const site = hostOf(r.initiator) as string;
+      if (bytes.byteLength > ctx.settings().maxAssetMB * 1024 * 1024) return 'refused';
+      const listed = ctx.hashList.lookup(r.url);
+      let key: string;
+      if (listed) {
+        // The list says what these bytes must be; anything else is not the file it names.
+        if (!(await verifyMultihashKey(bytes, listed.key))) {
+          ctx.log(`learn: ${r.url} does not match the public hash list; not stored`);
+          return 'mismatch';
+        }
+        key = listed.key;
+      } else {
+        key = sriEntryToKey({ algorithm: 'sha384', digest: await computeDigest('sha384', bytes) });
+      }
+      await ctx.store.blobs.put(key, bytes, admitted.contentType);
+      if (!listed) {
+        const etag = header(r, 'etag');
+        const lastModified = header(r, 'last-modified');
+        await ctx.store.bindings.put({
+          url: r.url, mh: key, source: 'observed', site, fetchedAt: ctx.now(), freshUntil: admitted.freshUntil,
+          mustRevalidate: admitted.mustRevalidate, corsAnyOrigin: header(r, 'access-control-allow-origin')?.trim() === '*',
+          ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}),
+        });
+      }
+      if (extraBytes > 0) await ctx.store.stats.add(site, { learnBytes: extraBytes });
+      onLearned(key);
+      return 'stored';
+    },
+  };
+}

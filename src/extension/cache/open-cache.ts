@@ -1,0 +1,31 @@
+import { verifyMultihashKey } from '../../core/integrity/index.ts';
+import type { Settings } from '../../core/settings/index.ts';
+import { openStore } from '../../store/index.ts';
+import type { CacheContext, HashListIndex } from './context.ts';
+
+/**
+ * Opens the store (the browser's IndexedDB, shared by every context of the extension) and the
+ * public hash list, and returns the context the engines and the learner share.
+ */
+export async function openCache(deps: {
+  settings: () => Settings;
+  pausedSites: () => readonly string[];
+  loadHashList: () => Promise<HashListIndex>;
+  log: (line: string) => void;
+}): Promise<CacheContext> {
+  const [store, hashList] = await Promise.all([
+    openStore({
+      // Every read and write is checked against the multihash: bytes are never trusted.
+      verify: (bytes, key) => verifyMultihashKey(bytes, key),
+      now: Date.now,
+      maxCacheBytes: () => deps.settings().maxCacheMB * 1024 * 1024,
+      onCorrupt: (table, key, reason) => deps.log(`store: dropped ${table} record ${String(key)}: ${reason}`),
+    }),
+    deps.loadHashList().catch((e: unknown) => {
+      // A broken list must not stop the cache: it only loses the list's bindings.
+      deps.log(`hash list unavailable: ${String(e)}`);
+      return { lookup: () => undefined, urlsFor: () => [], isListed: () => false } satisfies HashListIndex;
+    }),
+  ]);
+  return { store, hashList, settings: deps.settings, pausedSites: deps.pausedSites, now: Date.now, log: deps.log };
+}

@@ -1,0 +1,226 @@
+/**
+ * The Chromium engine's declarativeNetRequest rules, as plain objects (pure: the platform
+ * layer applies them). Two kinds (architecture.md, "Serving engines"):
+ *
+ * - REDIRECT rules, one per hot asset, at {@link REDIRECT_PRIORITY}: every URL bound to the
+ *   asset -> its `data:` URL. They carry the payload and change only with the hot set.
+ * - GATE rules, a few fixed ones at the higher {@link GATE_PRIORITY}: `allow` for each
+ *   served resource type unless the request's initiator is a site known to admit `data:`
+ *   (site-safety.ts). A higher-priority allow wins over a redirect (DNR rule evaluation:
+ *   priority first), so a request from any unknown or unsafe site goes to the network
+ *   untouched, and a change of the safe list rewrites only these small rules.
+ *
+ * Gate matching, and what it means:
+ * - `initiatorDomains`/`excludedInitiatorDomains` match a domain AND its subdomains, and
+ *   exclusion wins. Excluding `example.com` also lets `x.example.com` be served, so observed
+ *   unsafe subdomains of a safe host get an extra allow rule ({@link GATE_OVERRIDE_RULE_IDS})
+ *   with them as `initiatorDomains`. A never-observed subdomain of a safe host is served:
+ *   the remaining risk of host-granular DNR conditions.
+ * - A request without an initiator (browser-initiated, typed navigation) matches no
+ *   excluded domain, so the gate allows it: never served. Only subresources are redirected
+ *   anyway (no frame types).
+ * - Requests forwarded by a page's service worker reach DNR as `xmlhttprequest` with tab -1
+ *   (platform-notes.md): rules have no tab condition, and since such a request may carry any
+ *   kind of asset, the `xmlhttprequest` gate excludes only hosts safe for every destination.
+ */
+import type { AssetType } from '../../../core/admission/asset-type.ts';
+import { classifyContentType } from '../../../core/admission/asset-type.ts';
+import type { CspDestination } from '../../../core/serving/csp.ts';
+import { buildDataUrl, dataUrlMediaType, fitsDataUrl } from '../../../core/serving/data-url.ts';
+import type { RuleSetDiff } from '../../../core/serving/hot-set.ts';
+import type { GateHosts } from '../../../core/serving/site-safety.ts';
+import type { DnrResourceType, DnrRule, DnrRuleUpdate } from './types.ts';
+import { buildUrlRegex, type DroppedUrl, type UrlRegexLimits } from './url-regex.ts';
+
+/** Priority of redirect rules. */
+export const REDIRECT_PRIORITY = 1;
+/** Priority of gate rules: above every redirect. */
+export const GATE_PRIORITY = 2;
+
+/** The resource types we may redirect, each with a gate. */
+export type GatedResourceType = 'script' | 'stylesheet' | 'font' | 'image' | 'xmlhttprequest';
+
+/** The destinations a host must be safe for before a request of that type from it is served. */
+export const GATE_REQUIREMENTS: Readonly<Record<GatedResourceType, readonly CspDestination[]>> = Object.freeze({
+  script: ['script'],
+  stylesheet: ['style'],
+  font: ['font'],
+  image: ['image'],
+  // fetch()/XHR from the page (connect-src), or any subresource its service worker forwards.
+  xmlhttprequest: ['connect', 'script', 'style', 'font', 'image'],
+});
+
+/** Gate rule ids, in the fixed range 1..99 (hot-set.ts `FIXED_RULE_IDS`). */
+export const GATE_ALLOW_RULE_IDS: Readonly<Record<GatedResourceType, number>> = Object.freeze({
+  script: 1,
+  stylesheet: 2,
+  font: 3,
+  image: 4,
+  xmlhttprequest: 5,
+});
+/** Ids of the rules that re-allow unsafe subdomains of safe hosts. */
+export const GATE_OVERRIDE_RULE_IDS: Readonly<Record<GatedResourceType, number>> = Object.freeze({
+  script: 11,
+  stylesheet: 12,
+  font: 13,
+  image: 14,
+  xmlhttprequest: 15,
+});
+/** Every id a gate update replaces (removing an id that is not installed is not an error). */
+export const GATE_RULE_IDS: readonly number[] = Object.freeze([...Object.values(GATE_ALLOW_RULE_IDS), ...Object.values(GATE_OVERRIDE_RULE_IDS)]);
+
+const GATED_TYPES = Object.keys(GATE_ALLOW_RULE_IDS) as GatedResourceType[];
+
+/**
+ * The resource types a redirect rule for this kind of asset covers. A `data:` response
+ * passes CORS checks that the origin's response might fail, so CORS-mode requests are only
+ * covered where the origin lets any origin read the asset (`Access-Control-Allow-Origin: *`):
+ * fetch()/XHR (and service-worker-forwarded loads) come as `xmlhttprequest`, fonts are
+ * always fetched in CORS mode (CSS Fonts 4 §4.8.2), and wasm is only ever fetched.
+ * `crossorigin` script/style/image tags cannot be told apart from plain ones by DNR; see the
+ * report on that residual difference.
+ */
+export function redirectResourceTypes(kind: AssetType, corsAnyOrigin: boolean): DnrResourceType[] {
+  const cors: DnrResourceType[] = corsAnyOrigin ? ['xmlhttprequest'] : [];
+  switch (kind) {
+    case 'script':
+      return ['script', ...cors];
+    case 'style':
+      return ['stylesheet', ...cors];
+    case 'image':
+      return ['image', ...cors];
+    case 'font':
+      return corsAnyOrigin ? ['font', 'xmlhttprequest'] : [];
+    case 'wasm':
+      return cors;
+  }
+}
+
+/** What a redirect rule is built from. The bytes must already have passed `checkDataUrlServable`. */
+export interface RedirectRuleSource {
+  /** URLs bound to the asset, most important first. */
+  urls: readonly string[];
+  contentType: string;
+  body: Uint8Array;
+  /** The origin sent `Access-Control-Allow-Origin: *` (list entries: the CDN does). */
+  corsAnyOrigin: boolean;
+}
+
+/** Why no redirect rule could be built. */
+export type RedirectRefusal = 'unsupported-type' | 'too-large' | 'needs-cors' | 'no-usable-url' | 'missing-source';
+
+/** A rule (with the URLs it covers) or a refusal; `dropped` lists URLs left out either way. */
+export type RedirectRuleResult =
+  | { readonly ok: true; readonly rule: DnrRule; readonly urls: readonly string[]; readonly dropped: readonly DroppedUrl[] }
+  | { readonly ok: false; readonly reason: RedirectRefusal; readonly dropped: readonly DroppedUrl[] };
+
+/** One redirect rule: GET requests of the asset's resource types for any of its URLs -> `data:`. */
+export function buildRedirectRule(id: number, source: RedirectRuleSource, limits: Partial<UrlRegexLimits> = {}): RedirectRuleResult {
+  const kind = classifyContentType(source.contentType);
+  const mediaType = dataUrlMediaType(source.contentType);
+  if (kind === null || mediaType === null) return { ok: false, reason: 'unsupported-type', dropped: [] };
+  if (!fitsDataUrl(source.body.length, mediaType)) return { ok: false, reason: 'too-large', dropped: [] };
+  const resourceTypes = redirectResourceTypes(kind, source.corsAnyOrigin);
+  if (resourceTypes.length === 0) return { ok: false, reason: 'needs-cors', dropped: [] };
+  const { regex, kept, dropped } = buildUrlRegex(source.urls, limits);
+  if (regex === null) return { ok: false, reason: 'no-usable-url', dropped };
+  return {
+    ok: true,
+    rule: {
+      id,
+      priority: REDIRECT_PRIORITY,
+      action: { type: 'redirect', redirect: { url: buildDataUrl(source.body, mediaType) } },
+      condition: {
+        regexFilter: regex,
+        // The default is case-INsensitive (Chrome 118+); URLs differing in case are other URLs.
+        isUrlFilterCaseSensitive: true,
+        resourceTypes,
+        // Only GET: a redirected POST would drop its body, and HEAD wants no body.
+        requestMethods: ['get'],
+      },
+    },
+    urls: kept,
+    dropped,
+  };
+}
+
+/**
+ * The gate rules for the current safe hosts. `hostsFor` is typically
+ * `(ds) => siteSafety.gateHosts(ds)`. With no safe host a gate rule has no exclusion and
+ * allows everything of its type; an override rule exists only when it has domains (DNR
+ * rejects an empty `initiatorDomains`).
+ */
+export function buildGateRules(hostsFor: (destinations: readonly CspDestination[]) => GateHosts): DnrRule[] {
+  const rules: DnrRule[] = [];
+  for (const type of GATED_TYPES) {
+    const hosts = hostsFor(GATE_REQUIREMENTS[type]);
+    rules.push({
+      id: GATE_ALLOW_RULE_IDS[type],
+      priority: GATE_PRIORITY,
+      action: { type: 'allow' },
+      condition: { resourceTypes: [type], ...(hosts.safe.length > 0 ? { excludedInitiatorDomains: [...hosts.safe] } : {}) },
+    });
+    if (hosts.safe.length > 0 && hosts.unsafeSubdomains.length > 0) {
+      rules.push({
+        id: GATE_OVERRIDE_RULE_IDS[type],
+        priority: GATE_PRIORITY,
+        action: { type: 'allow' },
+        condition: { resourceTypes: [type], initiatorDomains: [...hosts.unsafeSubdomains] },
+      });
+    }
+  }
+  return rules;
+}
+
+/** Replaces every gate rule in one update. */
+export function gateUpdate(gateRules: readonly DnrRule[]): DnrRuleUpdate {
+  return { addRules: [...gateRules], removeRuleIds: [...GATE_RULE_IDS] };
+}
+
+/** One batched update for a hot-set change, and what it leaves installed. */
+export interface HotSetUpdate {
+  update: DnrRuleUpdate;
+  /** `diff.next` minus the refused keys: the installed map once the update succeeds. */
+  installed: Map<string, number>;
+  /** Per added asset: the URLs its rule covers. */
+  covered: Map<string, readonly string[]>;
+  refused: Array<{ key: string; reason: RedirectRefusal }>;
+  dropped: Array<{ key: string } & DroppedUrl>;
+}
+
+/**
+ * Turns a hot-set diff into ONE `updateSessionRules` argument (each update costs more as
+ * the payload grows: batch, platform-notes.md). `sources` must hold every key of
+ * `diff.add`. With `gateRules`, the gate is replaced in the same batch.
+ */
+export function buildHotSetUpdate(input: {
+  diff: RuleSetDiff;
+  sources: ReadonlyMap<string, RedirectRuleSource>;
+  gateRules?: readonly DnrRule[];
+  limits?: Partial<UrlRegexLimits>;
+}): HotSetUpdate {
+  const { diff, sources, gateRules, limits } = input;
+  const installed = new Map(diff.next);
+  const addRules: DnrRule[] = [];
+  const covered = new Map<string, readonly string[]>();
+  const refused: HotSetUpdate['refused'] = [];
+  const dropped: HotSetUpdate['dropped'] = [];
+  for (const { key, ruleId } of diff.add) {
+    const source = sources.get(key);
+    const result: RedirectRuleResult = source ? buildRedirectRule(ruleId, source, limits) : { ok: false, reason: 'missing-source', dropped: [] };
+    for (const d of result.dropped) dropped.push({ key, ...d });
+    if (result.ok) {
+      addRules.push(result.rule);
+      covered.set(key, result.urls);
+    } else {
+      refused.push({ key, reason: result.reason });
+      installed.delete(key);
+    }
+  }
+  const removeRuleIds = [...diff.remove];
+  if (gateRules) {
+    addRules.unshift(...gateRules);
+    removeRuleIds.push(...GATE_RULE_IDS);
+  }
+  return { update: { addRules, removeRuleIds }, installed, covered, refused, dropped };
+}

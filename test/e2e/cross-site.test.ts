@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServingView, StatsView } from '../../src/extension/messages.ts';
+import { startOriginServer, type OriginServer } from '../support/origin-server.ts';
+import { TEST_HOSTS } from '../support/tls-cert.ts';
+import { openBrowser, type BrowserName, type ExtensionBrowser, type UiPage } from './support/extension-browser.ts';
+import { JQUERY, routeSharedAssets, WIDGET } from './support/test-web.ts';
+
+/** Polls the background's serving view until `ready` holds (bounded: 20 s). */
+async function servingUntil(ui: UiPage, ready: (v: ServingView) => boolean): Promise<ServingView> {
+  const deadline = Date.now() + 20_000;
+  let view = await ui.send<ServingView>({ type: 'ui-bg-get-serving' });
+  while (!ready(view) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    view = await ui.send<ServingView>({ type: 'ui-bg-get-serving' });
+  }
+  return view;
+}
+
+async function titleOf(browser: ExtensionBrowser, url: string): Promise<string> {
+  const page = await browser.visit(url);
+  await page.waitUntil(() => document.title !== 'loading', undefined);
+  const title = await page.evaluate(() => document.title);
+  await page.close();
+  return title;
+}
+
+let origin: OriginServer;
+beforeAll(async () => {
+  origin = await startOriginServer();
+  routeSharedAssets(origin);
+});
+afterAll(() => origin?.close());
+
+describe.each<BrowserName>(['chromium', 'firefox'])('cross-site cache in %s', (name) => {
+  let browser: ExtensionBrowser;
+  let ui: UiPage;
+  beforeAll(async () => {
+    browser = await openBrowser(name, { loopbackHosts: TEST_HOSTS });
+    ui = await browser.page('options.html');
+  });
+  afterAll(() => browser?.close());
+
+  it('serves site B the list file site A downloaded, from both CDN URLs, without asking the origin', async () => {
+    expect(await titleOf(browser, 'https://site-a.test/jquery.html')).toBe('jquery 3.7.1');
+    const learned = await servingUntil(ui, (v) => v.servable >= 1);
+    expect(learned.servable).toBeGreaterThanOrEqual(1);
+
+    // Site B's first page shows PeerCache that its pages admit data: (no CSP).
+    expect(await titleOf(browser, 'https://site-b.test/')).toBe('ready');
+    await servingUntil(ui, (v) => v.safeHosts.script?.includes('site-b.test') ?? false);
+
+    const since = Date.now();
+    expect(await titleOf(browser, 'https://site-b.test/jquery.html')).toBe('both 3.7.1');
+    expect(origin.hits(JQUERY.unpkg.host, JQUERY.unpkg.path, since)).toBe(0);
+    expect(origin.hits(JQUERY.jsdelivr.host, JQUERY.jsdelivr.path, since)).toBe(0);
+
+    const stats = await ui.send<StatsView>({ type: 'ui-bg-get-stats' });
+    expect(stats.perSite['site-b.test']?.servedRequests).toBe(2);
+    expect(stats.perSite['site-b.test']?.bytesSaved).toBe(2 * JQUERY.bytes.length);
+  });
+
+  it('lets a probing site learn nothing: a file only one site used still loads from the origin', async () => {
+    expect(await titleOf(browser, 'https://site-a.test/widget.html')).toBe('widget 1');
+    await servingUntil(ui, (v) => v.cached >= 2);
+    expect(await titleOf(browser, 'https://site-c.test/')).toBe('ready');
+    await servingUntil(ui, (v) => v.safeHosts.connect?.includes('site-c.test') ?? false);
+
+    const since = Date.now();
+    expect(await titleOf(browser, 'https://site-c.test/probe.html')).toMatch(/^probed \d+$/);
+    expect(origin.hits(WIDGET.host, WIDGET.path, since)).toBe(1);
+  });
+
+  it('serves an asset it observed itself across sites once requirePopular is off', async () => {
+    const before = await ui.send<ServingView>({ type: 'ui-bg-get-serving' });
+    const set = await ui.send<{ ok: boolean }>({ type: 'ui-bg-set-setting', name: 'requirePopular', value: false });
+    expect(set.ok).toBe(true);
+    await servingUntil(ui, (v) => v.servable > before.servable || name === 'firefox');
+
+    const since = Date.now();
+    expect(await titleOf(browser, 'https://site-b.test/widget.html')).toBe('widget 1');
+    expect(origin.hits(WIDGET.host, WIDGET.path, since)).toBe(0);
+  });
+});

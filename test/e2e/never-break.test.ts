@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServingView } from '../../src/extension/messages.ts';
+import { startOriginServer, type OriginServer } from '../support/origin-server.ts';
+import { TEST_HOSTS } from '../support/tls-cert.ts';
+import { CORPUS, currentMutableVersion, routeCorpus } from './support/corpus.ts';
+import { openBrowser, type BrowserName, type ExtensionBrowser, type UiPage } from './support/extension-browser.ts';
+import { routeSharedAssets } from './support/test-web.ts';
+
+interface Outcome {
+  title: string;
+  consoleErrors: string[];
+}
+
+async function outcome(browser: ExtensionBrowser, url: string): Promise<Outcome> {
+  const page = await browser.visit(url);
+  await page.waitUntil(() => document.title !== 'loading' && document.title !== '', undefined, 15_000);
+  // A moment for late console errors (a failed subresource reports after load).
+  await new Promise((r) => setTimeout(r, 300));
+  const title = await page.evaluate(() => document.title);
+  const consoleErrors = [...page.consoleErrors];
+  await page.close();
+  return { title, consoleErrors };
+}
+
+async function until(ui: UiPage, ready: (v: ServingView) => boolean): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!ready(await ui.send<ServingView>({ type: 'ui-bg-get-serving' })) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+}
+
+let origin: OriginServer;
+beforeAll(async () => {
+  origin = await startOriginServer();
+  routeSharedAssets(origin);
+  routeCorpus(origin);
+});
+afterAll(() => origin?.close());
+
+describe.each<BrowserName>(['chromium', 'firefox'])('never break a page in %s', (name) => {
+  let withExt: ExtensionBrowser;
+  let without: ExtensionBrowser;
+  let ui: UiPage;
+  beforeAll(async () => {
+    [withExt, without] = await Promise.all([
+      openBrowser(name, { loopbackHosts: TEST_HOSTS }),
+      openBrowser(name, { loopbackHosts: TEST_HOSTS, extension: false }),
+    ]);
+    ui = await withExt.page('options.html');
+    // The worst case: every cacheable file is a candidate, not only popular ones.
+    await ui.send({ type: 'ui-bg-set-setting', name: 'requirePopular', value: false });
+    expect((await outcome(withExt, 'https://site-a.test/warm.html')).title).toBe('warm');
+    await until(ui, (v) => v.cached >= 5);
+    // Every corpus site has been seen once (its CSP known), except the first-visit one.
+    for (const host of ['site-b.test', 'csp-strict.test', 'csp-data.test']) await outcome(withExt, `https://${host}/`).catch(() => undefined);
+    await until(ui, (v) => v.safeHosts.script?.includes('csp-data.test') ?? false);
+  });
+  afterAll(async () => {
+    await withExt?.close();
+    await without?.close();
+  });
+
+  for (const page of CORPUS) {
+    it(`${page.name}: same result and console errors as without PeerCache`, async () => {
+      const expected = await outcome(without, page.url);
+      const actual = await outcome(withExt, page.url);
+      expect(actual).toEqual(expected);
+      expect(actual.title).not.toBe('loading');
+    });
+  }
+
+  it('a mutable (no-cache) URL whose bytes change between visits shows the new bytes', async () => {
+    const first = await outcome(withExt, 'https://site-a.test/mutable.html');
+    const second = await outcome(withExt, 'https://site-b.test/mutable.html');
+    expect(first.title).toMatch(/^mutable \d+$/);
+    expect(second.title).toBe(`mutable ${currentMutableVersion()}`);
+    expect(second.title).not.toBe(first.title);
+  });
+});

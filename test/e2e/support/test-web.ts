@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../../../scripts/browsers/paths.ts';
+import type { OriginServer } from '../../support/origin-server.ts';
+
+/** jQuery 3.7.1 exactly as npm ships it, hence as jsDelivr and unpkg serve it (on the public list). */
+export const JQUERY = {
+  bytes: readFileSync(join(ROOT, 'node_modules/jquery/dist/jquery.min.js')),
+  sri: 'sha384-1H217gwSVyLSIfaLxHbE7dRb3v4mYCKbpQvzx0cegeju1MVsGrX5xXxAvs/HgeFs',
+  jsdelivr: { host: 'cdn.jsdelivr.net', path: '/npm/jquery@3.7.1/dist/jquery.min.js' },
+  unpkg: { host: 'unpkg.com', path: '/jquery@3.7.1/dist/jquery.min.js' },
+};
+export const urlOf = (a: { host: string; path: string }): string => `https://${a.host}${a.path}`;
+
+/** A script no list knows: cacheable and shared by nobody but the sites of this test. */
+export const WIDGET = {
+  host: 'static.test',
+  path: '/lib/widget-1.0.js',
+  body: `window.widgetLoaded = (window.widgetLoaded || 0) + 1; /* ${'x'.repeat(2000)} */`,
+};
+
+/** What CDNs send for a versioned file: public, a year, immutable, any origin may read it. */
+export const CDN_HEADERS = {
+  'content-type': 'application/javascript; charset=utf-8',
+  'cache-control': 'public, max-age=31536000, immutable',
+  'access-control-allow-origin': '*',
+};
+
+const html = (body: string, headers: Record<string, string> = {}) => ({
+  headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers },
+  body: `<!doctype html><html><head><meta charset="utf-8"><title>loading</title></head><body>${body}</body></html>`,
+});
+
+/** Routes of the two-site scenario: site A and site B share files from the CDNs and static.test. */
+export function routeSharedAssets(origin: OriginServer): void {
+  origin.route(JQUERY.jsdelivr.host, JQUERY.jsdelivr.path, { headers: CDN_HEADERS, body: JQUERY.bytes });
+  origin.route(JQUERY.unpkg.host, JQUERY.unpkg.path, { headers: CDN_HEADERS, body: JQUERY.bytes });
+  origin.route(WIDGET.host, WIDGET.path, { headers: { ...CDN_HEADERS, 'cache-control': 'public, max-age=86400' }, body: WIDGET.body });
+  for (const site of ['site-a.test', 'site-b.test', 'site-c.test']) {
+    origin.route(site, '/', html(`<h1>${site}</h1><script>document.title = 'ready'</script>`));
+  }
+  origin.route('site-a.test', '/jquery.html', html(`<script src="${urlOf(JQUERY.jsdelivr)}"></script><script>document.title = window.jQuery ? 'jquery ' + jQuery.fn.jquery : 'no jquery'</script>`));
+  origin.route('site-b.test', '/jquery.html', html(
+    `<script src="${urlOf(JQUERY.unpkg)}"></script><script>window.first = window.jQuery && jQuery.fn.jquery; window.jQuery = undefined</script>` +
+    `<script src="${urlOf(JQUERY.jsdelivr)}"></script><script>document.title = window.first && window.jQuery ? 'both ' + jQuery.fn.jquery : 'missing'</script>`,
+  ));
+  origin.route('site-a.test', '/widget.html', html(`<script src="https://${WIDGET.host}${WIDGET.path}"></script><script>document.title = 'widget ' + window.widgetLoaded</script>`));
+  origin.route('site-b.test', '/widget.html', html(`<script src="https://${WIDGET.host}${WIDGET.path}"></script><script>document.title = 'widget ' + window.widgetLoaded</script>`));
+  // A page that tries to learn whether this browser visited a site using the widget: it times
+  // a reload of the file. PeerCache must not answer it from the shared cache.
+  origin.route('site-c.test', '/probe.html', html(`<script>
+    const t0 = performance.now();
+    fetch('https://${WIDGET.host}${WIDGET.path}', { cache: 'reload', mode: 'no-cors' })
+      .then(() => { document.title = 'probed ' + Math.round(performance.now() - t0) })
+      .catch((e) => { document.title = 'probe failed ' + e });
+  </script>`));
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidServingInputError } from '../../../../src/core/serving/errors.ts';
+import { crossSiteVerdict, mayServeCrossSite, type PrivacyGateInput } from '../../../../src/core/serving/privacy-gate.ts';
+
+describe('crossSiteVerdict', () => {
+  it.each<[Omit<PrivacyGateInput, 'minLanPeers'>, boolean, string]>([
+    [{ onList: true, lanPeers: 0, requirePopular: true }, true, 'on-list'],
+    [{ onList: false, lanPeers: 3, requirePopular: true }, true, 'lan-popular'],
+    [{ onList: false, lanPeers: 4, requirePopular: true }, true, 'lan-popular'],
+    [{ onList: false, lanPeers: 2, requirePopular: true }, false, 'not-popular'],
+    [{ onList: false, lanPeers: 0, requirePopular: true }, false, 'not-popular'],
+    [{ onList: false, lanPeers: 2, requirePopular: false }, true, 'popularity-not-required'],
+    [{ onList: true, lanPeers: 0, requirePopular: false }, true, 'on-list'],
+    [{ onList: false, lanPeers: 5, requirePopular: false }, true, 'lan-popular'],
+  ])('%j with minLanPeers 3 -> %s (%s)', (input, allowed, reason) => {
+    const full = { ...input, minLanPeers: 3 };
+    expect(crossSiteVerdict(full)).toEqual({ allowed, reason });
+    expect(mayServeCrossSite(full)).toBe(allowed);
+  });
+
+  it.each([
+    { minLanPeers: 0, lanPeers: 0 },
+    { minLanPeers: 1.5, lanPeers: 0 },
+    { minLanPeers: Number.NaN, lanPeers: 0 },
+    { minLanPeers: 3, lanPeers: -1 },
+    { minLanPeers: 3, lanPeers: 0.5 },
+  ])('rejects %j even for listed assets', (numbers) => {
+    expect(() => crossSiteVerdict({ onList: true, requirePopular: true, ...numbers })).toThrow(InvalidServingInputError);
+  });
+});
