@@ -61,9 +61,14 @@ describe.each<BrowserName>(['chromium', 'firefox'])('never break a page in %s', 
   for (const page of CORPUS) {
     it(`${page.name}: same result and console errors as without PeerCache`, async () => {
       const expected = await outcome(without, page.url);
+      const since = Date.now();
       const actual = await outcome(withExt, page.url);
       expect(actual).toEqual(expected);
       expect(actual.title).not.toBe('loading');
+      // The comparison means something only if PeerCache did act where it should.
+      const hits = page.assets.map((u) => origin.hits(new URL(u).hostname, new URL(u).pathname, since));
+      if (page.servedLocally[name]) expect(hits.every((h) => h === 0)).toBe(true);
+      else expect(hits.some((h) => h > 0)).toBe(true);
     });
   }
 

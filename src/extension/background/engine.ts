@@ -24,8 +24,11 @@ import type { EngineEnv, ServingEngine } from './engine-types.ts';
 
 /** What the session rules hold, kept in session storage: it lives exactly as long as they do. */
 interface RuleState {
-  /** multihash key -> rule id, size and the URLs its rule covers. */
-  assets: Record<string, { id: number; size: number; urls: string[] }>;
+  /**
+   * multihash key -> rule id, size, the URLs its rule covers, and `bound`: all URLs bound
+   * when the rule was built (some may not fit a rule), to notice when the binding set changes.
+   */
+  assets: Record<string, { id: number; size: number; urls: string[]; bound: string }>;
 }
 
 const REPLAN_ALARM = 'peercache-replan';
@@ -86,7 +89,12 @@ export function registerEngine(env: EngineEnv): ServingEngine {
       }
       if (!verdict) continue;
       for (const b of observed) nextExpiry = Math.min(nextExpiry, b.freshUntil);
-      corsAny.set(meta.mh, listed.length > 0 || observed.every((b) => b.corsAnyOrigin === true));
+      const anyOrigin = listed.length > 0 || observed.every((b) => b.corsAnyOrigin === true);
+      // DNR cannot tell a crossorigin tag's request from a plain one: a data: response would
+      // let the first succeed where the origin's (without `Access-Control-Allow-Origin: *`)
+      // fails. So only assets any origin may read are served in Chromium.
+      if (!anyOrigin) continue;
+      corsAny.set(meta.mh, anyOrigin);
       list.push({
         key: meta.mh,
         size: meta.size,
@@ -106,7 +114,7 @@ export function registerEngine(env: EngineEnv): ServingEngine {
     const chosen = s.enabled && s.cacheEnabled ? await candidates(ctx) : { list: [], nextExpiry: Infinity };
     const hot = chooseHotSet(chosen.list).chosen;
     // A rule is rewritten when its URL list changed (a new URL bound to the same bytes).
-    const changed = new Set(hot.filter((c) => current.assets[c.key] && current.assets[c.key]!.urls.join() !== c.urls.join()).map((c) => c.key));
+    const changed = new Set(hot.filter((c) => current.assets[c.key] && current.assets[c.key]!.bound !== c.urls.join('\n')).map((c) => c.key));
     const diff = diffRuleSets(new Map(Object.entries(current.assets).map(([k, a]) => [k, a.id])), hot.map((c) => c.key), { changed });
     const byKey = new Map(hot.map((c) => [c.key, c]));
     const next: RuleState = { assets: {} };
@@ -122,7 +130,7 @@ export function registerEngine(env: EngineEnv): ServingEngine {
         continue;
       }
       addRules.push(built.rule);
-      next.assets[key] = { id: ruleId, size: blob.size, urls: [...built.urls] };
+      next.assets[key] = { id: ruleId, size: blob.size, urls: [...built.urls], bound: c.urls.join('\n') };
     }
     // Sites PeerCache must not act on (blocked, paused, not allowed) are never let through the
     // gate, even under a safe parent domain (DNR domains match subdomains).

@@ -13,6 +13,11 @@ export interface CorpusPage {
   readonly url: string;
   /** Files it loads, which a warm-up page on another site loads first. */
   readonly assets: readonly string[];
+  /**
+   * Per browser, whether PeerCache answers the page's files without the origin (true) or the
+   * origin still sees the request (false: left alone, or Firefox replacing the body).
+   */
+  readonly servedLocally: { readonly chromium: boolean; readonly firefox: boolean };
 }
 
 const STATIC = 'https://static.test';
@@ -25,6 +30,7 @@ const asset = (type: string, body: string | Uint8Array, extra: Record<string, st
   body,
 });
 const JQ = urlOf(JQUERY.jsdelivr);
+const JQ_UNPKG = urlOf(JQUERY.unpkg);
 const showJquery = `<script>document.title = window.jQuery ? 'ok ' + jQuery.fn.jquery : 'no jquery'</script>`;
 const strictCsp = `default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://static.test; style-src 'self' https://static.test`;
 
@@ -33,22 +39,24 @@ let mutableVersion = 0;
 export const currentMutableVersion = (): number => mutableVersion;
 
 export const CORPUS: readonly CorpusPage[] = [
-  { name: 'SRI + crossorigin script', url: 'https://site-b.test/sri.html', assets: [JQ] },
-  { name: 'wrong SRI', url: 'https://site-b.test/wrong-sri.html', assets: [JQ] },
-  { name: 'CSS with relative url() and @import', url: 'https://site-b.test/css.html', assets: [`${STATIC}/css/main.css`] },
-  { name: 'ES module with relative imports', url: 'https://site-b.test/module.html', assets: [`${STATIC}/esm/main.js`, `${STATIC}/esm/dep.js`] },
-  { name: 'strict CSP without data:', url: 'https://csp-strict.test/page.html', assets: [JQ] },
-  { name: 'CSP allowing data:', url: 'https://csp-data.test/page.html', assets: [JQ] },
-  { name: 'asset over 2 MiB', url: 'https://site-b.test/big.html', assets: [`${STATIC}/big.js`] },
-  { name: 'page with its own service worker', url: 'https://site-b.test/sw.html', assets: [JQ] },
-  { name: 'first visit to a strict-CSP site', url: 'https://csp-first.test/page.html', assets: [JQ] },
+  { name: 'SRI + crossorigin script', url: 'https://site-b.test/sri.html', assets: [JQ], servedLocally: { chromium: true, firefox: false } },
+  { name: 'wrong SRI', url: 'https://site-b.test/wrong-sri.html', assets: [JQ_UNPKG], servedLocally: { chromium: true, firefox: false } },
+  { name: 'CSS with relative url() and @import', url: 'https://site-b.test/css.html', assets: [`${STATIC}/css/main.css`], servedLocally: { chromium: false, firefox: false } },
+  { name: 'ES module with relative imports', url: 'https://site-b.test/module.html', assets: [`${STATIC}/esm/main.js`, `${STATIC}/esm/dep.js`], servedLocally: { chromium: false, firefox: false } },
+  { name: 'strict CSP without data:', url: 'https://csp-strict.test/page.html', assets: [JQ], servedLocally: { chromium: false, firefox: false } },
+  { name: 'CSP allowing data:', url: 'https://csp-data.test/page.html', assets: [JQ], servedLocally: { chromium: true, firefox: true } },
+  { name: 'asset over 2 MiB', url: 'https://site-b.test/big.html', assets: [`${STATIC}/big.js`], servedLocally: { chromium: false, firefox: false } },
+  { name: 'page with its own service worker', url: 'https://site-b.test/sw.html', assets: [JQ], servedLocally: { chromium: true, firefox: false } },
+  { name: 'first visit to a strict-CSP site', url: 'https://csp-first.test/page.html', assets: [JQ], servedLocally: { chromium: false, firefox: false } },
 ];
 
 /** Routes every corpus page and asset, and a warm-up page on site A that loads all assets. */
 export function routeCorpus(origin: OriginServer): void {
   origin.route('site-b.test', '/sri.html', html(`<script src="${JQ}" integrity="${JQUERY.sri}" crossorigin="anonymous"></script>${showJquery}`));
   origin.route('site-b.test', '/wrong-sri.html', html(
-    `<script src="${JQ}" integrity="sha384-${'A'.repeat(64)}" crossorigin="anonymous" onerror="document.title='blocked'"></script>`,
+    // Another URL of the same file than sri.html uses, so the browser's own HTTP cache of site B
+    // cannot answer it and the test sees what PeerCache does.
+    `<script src="${JQ_UNPKG}" integrity="sha384-${'A'.repeat(64)}" crossorigin="anonymous" onerror="document.title='blocked'"></script>`,
   ));
   origin.route('static.test', '/css/main.css', asset('text/css', `@import url("parts/colour.css");\nbody { background-image: url('../img/none.png'); }`));
   origin.route('static.test', '/css/parts/colour.css', asset('text/css', 'body { color: rgb(1, 2, 3); }'));

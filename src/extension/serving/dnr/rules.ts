@@ -77,8 +77,9 @@ const GATED_TYPES = Object.keys(GATE_ALLOW_RULE_IDS) as GatedResourceType[];
  * covered where the origin lets any origin read the asset (`Access-Control-Allow-Origin: *`):
  * fetch()/XHR (and service-worker-forwarded loads) come as `xmlhttprequest`, fonts are
  * always fetched in CORS mode (CSS Fonts 4 §4.8.2), and wasm is only ever fetched.
- * `crossorigin` script/style/image tags cannot be told apart from plain ones by DNR; see the
- * report on that residual difference.
+ * A residual difference remains: DNR cannot tell a `crossorigin` script/style/image tag from
+ * a plain one, so without ACAO `*` such a tag, which would fail CORS on the network, loads
+ * from `data:`. It can only turn a failing load into a working one.
  */
 export function redirectResourceTypes(kind: AssetType, corsAnyOrigin: boolean): DnrResourceType[] {
   const cors: DnrResourceType[] = corsAnyOrigin ? ['xmlhttprequest'] : [];

@@ -4,8 +4,9 @@
  *
  * Chromium compiles each `regexFilter` with RE2 under `max_mem = 2 KB` (`kRegexMaxMemKb`,
  * extensions/browser/api/declarative_net_request/constants.h); a rule over the limit is
- * rejected ("exceeded the 2KB memory limit when compiled"), and in an update call that
- * fails the whole batch. The limit is on the compiled program, not the source length: public
+ * rejected ("exceeded the 2KB memory limit when compiled"), and since session and dynamic
+ * rule updates are atomic, so is the whole batch. The limit is on the compiled program, not
+ * the source length: public
  * measurements against Chromium 141 put it at about 116 RE2 instructions. A plain-literal
  * URL costs one instruction per character, so a 2,000-character source would be far over.
  * We therefore bound the program size, with a model that can only over-estimate for the

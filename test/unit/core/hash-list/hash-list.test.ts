@@ -31,7 +31,9 @@ describe('parseHashList', () => {
 
   it('counts packages, versions, files and distinct hashes, and keeps the provenance', async () => {
     const bytes = await fixtureBytes();
-    const list = parseHashList(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)); // an ArrayBuffer works too
+    const buffer = new ArrayBuffer(bytes.length);
+    new Uint8Array(buffer).set(bytes);
+    const list = parseHashList(buffer); // what fetch().arrayBuffer() gives
     expect(list.stats).toEqual({ packages: 2, versions: 4, files: 8, distinctHashes: 6 });
     expect(list.meta).toEqual({ formatVersion: 1, generator: 'test/1', configHash: 'sha256-test' });
   });

@@ -14,6 +14,11 @@ describe('findModuleSyntax: classic scripts pass', () => {
     ['regex after a control paren', 'if (x) /import/.test(y);'],
     ['regex after a block', 'function f() {}\n/import/.test(y);'],
     ['division after an object literal', 'var o = {} / 2; var p = 4 / 2 / 1;'],
+    // Read the wrong way, each of these would open a string at the quote and never close it.
+    ['a regex with a quote after a control paren', "if (x) /'/.test(y);"],
+    ['a regex with a quote after a block', "{ a(); } /'/.test(y);"],
+    ['division before a string holding a slash, after an object literal', 'var o = {} / 2, s = "/";'],
+    ['division before a string holding a slash, after a call', 'var o = f() / 2, s = "/";'],
     ['division after a paren expression', 'var a = (b + c) / 2, d = e / f;'],
     ['member named import', 'loader.import("./x"); obj?.import(y); a.export = 1;'],
     ['object key named import', 'var o = { import: 1, export: 2 };'],

@@ -66,10 +66,11 @@ describe('createSiteSafety: one host', () => {
     expect(safety.isSafe('a.example', ['script'])).toBe(false);
   });
 
-  it('treats an allowing and a blocking document in the same millisecond as blocking', () => {
-    const { safety } = setup({ quarantineMs: 1 });
+  it('treats an allowing and a blocking document in the same millisecond as blocking, even after the quarantine', () => {
+    const { clock, safety } = setup({ quarantineMs: 1 });
     safety.observe('a.example', block('script'));
     safety.observe('a.example', allow);
+    clock.t += 10;
     expect(safety.isSafe('a.example', ['script'])).toBe(false);
   });
 
