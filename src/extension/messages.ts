@@ -54,7 +54,10 @@ export interface ServingView {
   readonly cached: number;
   /** Assets the engine can serve now (Chromium: the hot set; Firefox serves any cached asset). */
   readonly servable: number;
-  /** Per destination, the hosts whose pages may receive `data:` URLs. */
+  /**
+   * Per destination ('script', 'style', …; Chromium also 'connect+script+…' for its
+   * fetch/XHR gate), the hosts whose pages may receive `data:` URLs right now.
+   */
   readonly safeHosts: Readonly<Record<string, readonly string[]>>;
 }
 

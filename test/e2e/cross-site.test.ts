@@ -61,9 +61,11 @@ describe.each<BrowserName>(['chromium', 'firefox'])('cross-site cache in %s', (n
 
   it('lets a probing site learn nothing: a file only one site used still loads from the origin', async () => {
     expect(await titleOf(browser, 'https://site-a.test/widget.html')).toBe('widget 1');
-    await servingUntil(ui, (v) => v.cached >= 2);
+    // Firefox copies the body as it passes (free); Chromium would have to download it again,
+    // which it does not do for a file that could never be served (not popular, no LAN).
+    if (name === 'firefox') await servingUntil(ui, (v) => v.cached >= 2);
     expect(await titleOf(browser, 'https://site-c.test/')).toBe('ready');
-    await servingUntil(ui, (v) => v.safeHosts.connect?.includes('site-c.test') ?? false);
+    await servingUntil(ui, (v) => v.safeHosts.script?.includes('site-c.test') ?? false);
 
     const since = Date.now();
     expect(await titleOf(browser, 'https://site-c.test/probe.html')).toMatch(/^probed \d+$/);
@@ -74,6 +76,8 @@ describe.each<BrowserName>(['chromium', 'firefox'])('cross-site cache in %s', (n
     const before = await ui.send<ServingView>({ type: 'ui-bg-get-serving' });
     const set = await ui.send<{ ok: boolean }>({ type: 'ui-bg-set-setting', name: 'requirePopular', value: false });
     expect(set.ok).toBe(true);
+    // Now worth learning in Chromium too: site A's next visit teaches it.
+    expect(await titleOf(browser, 'https://site-a.test/widget.html')).toBe('widget 1');
     await servingUntil(ui, (v) => v.servable > before.servable || name === 'firefox');
 
     const since = Date.now();

@@ -40,6 +40,11 @@ export function registerEngine(env: EngineEnv): ServingEngine {
   const servableVerdict = new Map<string, boolean>();
   let planning: Promise<void> = Promise.resolve();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Resolves when the scheduled (debounced) plan has been applied. */
+  let scheduled: Promise<void> = Promise.resolve();
+  let release: (() => void) | undefined;
+  /** Per destination, the safe hosts of the gate rules in force (not merely observed). */
+  let appliedSafeHosts: Record<string, readonly string[]> = {};
 
   const loadState = async (): Promise<RuleState> => {
     if (!state) {
@@ -134,13 +139,16 @@ export function registerEngine(env: EngineEnv): ServingEngine {
     }
     // Sites PeerCache must not act on (blocked, paused, not allowed) are never let through the
     // gate, even under a safe parent domain (DNR domains match subdomains).
+    const safeHosts: Record<string, readonly string[]> = {};
     const gate = buildGateRules((destinations) => {
       const hosts = env.safety.gateHosts(destinations);
       const acting = hosts.safe.filter((h) => mayActFor(ctx, h));
+      safeHosts[destinations.join('+')] = acting;
       return { safe: acting, unsafeSubdomains: [...hosts.unsafeSubdomains, ...hosts.safe.filter((h) => !acting.includes(h))] };
     });
     await updateSessionRules({ addRules: [...gate, ...addRules], removeRuleIds: [...new Set([...diff.remove, ...GATE_RULE_IDS])] });
     state = next;
+    appliedSafeHosts = safeHosts;
     urlSize.clear();
     for (const a of Object.values(next.assets)) for (const u of a.urls) urlSize.set(u, a.size);
     await stored.write(next);
@@ -150,16 +158,22 @@ export function registerEngine(env: EngineEnv): ServingEngine {
   const engine: ServingEngine = {
     refresh() {
       clearTimeout(timer);
+      if (!release) scheduled = new Promise((resolve) => (release = resolve));
       // Debounced and serialised: each rule update costs more as the payload grows.
       timer = setTimeout(() => {
+        const done = release;
+        release = undefined;
         planning = planning.then(plan).catch((e: unknown) => env.log(`serving plan failed: ${String(e)}`));
+        void planning.then(done);
       }, 250);
     },
     async view() {
+      // What is in force, after any plan already scheduled.
+      await scheduled;
       await planning;
       const s = await loadState();
       const cached = (await (await env.cache()).store.blobs.list()).length;
-      return { engine: 'declarativeNetRequest', cached, servable: Object.keys(s.assets).length, safeHosts: env.safety.view() };
+      return { engine: 'declarativeNetRequest', cached, servable: Object.keys(s.assets).length, safeHosts: appliedSafeHosts };
     },
   };
   engine.refresh();

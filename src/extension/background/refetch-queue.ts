@@ -15,7 +15,19 @@ export function createRefetchQueue(init: { env: EngineEnv; onStored: () => void 
   const queued = new Map<string, SeenResponse>();
   let running = 0;
 
+  /**
+   * Downloading again costs the user bytes: only for what can ever be served or shared. A
+   * file off the public list is only servable once popular on the LAN (or with
+   * requirePopular off), which needs a LAN to share with.
+   */
+  async function worthFetching(url: string): Promise<boolean> {
+    const ctx = await env.cache();
+    const s = ctx.settings();
+    return !!ctx.hashList.lookup(url) || !s.requirePopular || (s.sharingMode === 'lan' && s.lanNodes.length > 0);
+  }
+
   async function fetchAndLearn(r: SeenResponse): Promise<void> {
+    if (!(await worthFetching(r.url))) return;
     const learner = await env.learner();
     const admitted = learner.admit(r);
     if (!admitted || (await learner.alreadyKnown(r.url))) return;
