@@ -4,6 +4,7 @@
  * listener is registered synchronously during this first run of the script.
  */
 import { hostOf, type CacheContext } from '../cache/context.ts';
+import { checkDeclaredIntegrity } from '../cache/integrity-report.ts';
 import { createLearner, type Learner } from '../cache/learner.ts';
 import { openCache } from '../cache/open-cache.ts';
 import { createPausedSites, type PausedSites } from '../cache/paused-sites.ts';
@@ -77,8 +78,12 @@ const handlers: MessageHandlers = {
     return siteView(url);
   },
   'ui-bg-get-serving': () => engine.view(),
-  'cs-bg-page-report': async ({ metaCsp }, sender) => {
-    if (sender.url && sender.tabId !== undefined) safety.pageReport(sender.tabId, sender.frameId ?? 0, sender.url, metaCsp);
+  'cs-bg-page-report': async ({ metaCsp, integrity }, sender) => {
+    if (!sender.url || sender.tabId === undefined) return;
+    safety.pageReport(sender.tabId, sender.frameId ?? 0, sender.url, metaCsp);
+    if (integrity.length === 0) return;
+    const { ctx } = await cache();
+    if ((await checkDeclaredIntegrity(ctx, sender.url, integrity)).dropped > 0) engine.refresh();
   },
 };
 

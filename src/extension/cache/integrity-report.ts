@@ -1,0 +1,40 @@
+import { bytesMatchSri } from '../../core/integrity/index.ts';
+import { hostOf, type CacheContext } from './context.ts';
+
+/** What one page declared: an element's URL and its `integrity` attribute. */
+export interface DeclaredIntegrity {
+  readonly url: string;
+  readonly integrity: string;
+}
+
+/**
+ * Checks the `integrity` attributes a page declared against what PeerCache learned for those
+ * URLs. A page's attribute never CREATES a binding (an attacker page could bind a popular URL
+ * to its own bytes for every other site); it can only cast doubt on one this browser observed:
+ * when they disagree, the observed binding is dropped, so the network answers next time.
+ * Returns how many bindings were confirmed and dropped.
+ */
+export async function checkDeclaredIntegrity(
+  ctx: CacheContext,
+  pageUrl: string,
+  declared: readonly DeclaredIntegrity[],
+): Promise<{ confirmed: number; dropped: number }> {
+  let confirmed = 0;
+  let dropped = 0;
+  if (!hostOf(pageUrl)) return { confirmed, dropped };
+  for (const { url, integrity } of declared.slice(0, 500)) {
+    if (ctx.hashList.lookup(url)) continue; // the list is authoritative for its URLs
+    const hit = await ctx.store.bindings.lookup(url, ctx.now(), { sources: ['observed'] });
+    if (!hit) continue;
+    const blob = await ctx.store.blobs.get(hit.binding.mh, { touch: false });
+    if (!blob) continue;
+    if (await bytesMatchSri(blob.bytes, integrity)) {
+      confirmed++;
+    } else {
+      await ctx.store.bindings.deleteUrl(url);
+      ctx.log(`integrity: ${hostOf(pageUrl)} expects other bytes for ${url}; binding dropped`);
+      dropped++;
+    }
+  }
+  return { confirmed, dropped };
+}

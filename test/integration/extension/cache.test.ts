@@ -1,0 +1,111 @@
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { computeDigest, sriEntryToKey, verifyMultihashKey } from '../../../src/core/integrity/index.ts';
+import { mergeSettings, type Settings } from '../../../src/core/settings/index.ts';
+import type { CacheContext, HashListIndex } from '../../../src/extension/cache/context.ts';
+import { checkDeclaredIntegrity } from '../../../src/extension/cache/integrity-report.ts';
+import { createLearner, type SeenResponse } from '../../../src/extension/cache/learner.ts';
+import { resolveServable } from '../../../src/extension/cache/resolver.ts';
+import { openStore, type Store } from '../../../src/store/index.ts';
+
+const enc = (t: string): Uint8Array => new TextEncoder().encode(t);
+const sha384Key = async (b: Uint8Array): Promise<string> => sriEntryToKey({ algorithm: 'sha384', digest: await computeDigest('sha384', b) });
+const sri = async (b: Uint8Array): Promise<string> => `sha384-${Buffer.from(await computeDigest('sha384', b)).toString('base64')}`;
+
+const LIB = enc('window.lib = 1;');
+const LIST_URL = 'https://cdn.jsdelivr.net/npm/lib@1.0.0/lib.js';
+const OWN_URL = 'https://static.example/app-1.js';
+const HEADERS = [
+  { name: 'content-type', value: 'text/javascript' },
+  { name: 'cache-control', value: 'public, max-age=86400' },
+  { name: 'access-control-allow-origin', value: '*' },
+];
+const seen = (url: string, initiator = 'https://site-a.example'): SeenResponse => ({ url, method: 'GET', status: 200, responseHeaders: HEADERS, initiator });
+
+let store: Store | undefined;
+afterEach(() => store?.close());
+
+async function setup(over: Record<string, unknown> = {}, paused: string[] = []) {
+  store = await openStore({ indexedDB: new IDBFactory(), IDBKeyRange, verify: (b, k) => verifyMultihashKey(b, k), now: () => 1_700_000_000_000, maxCacheBytes: () => 1e6, onCorrupt: () => {} });
+  const listKey = await sha384Key(LIB);
+  const hashList: HashListIndex = {
+    lookup: (u) => (u === LIST_URL ? { key: listKey } : undefined),
+    urlsFor: (k) => (k === listKey ? [LIST_URL] : []),
+    isListed: (k) => k === listKey,
+  };
+  let settings: Settings = mergeSettings({ user: over }).values;
+  const log: string[] = [];
+  const ctx: CacheContext = { store, hashList, settings: () => settings, pausedSites: () => paused, now: () => 1_700_000_000_000, log: (l) => log.push(l) };
+  const learned: string[] = [];
+  const learner = createLearner(ctx, (k) => learned.push(k));
+  return { ctx, learner, learned, log, listKey, set: (o: Record<string, unknown>) => (settings = mergeSettings({ user: { ...over, ...o } }).values) };
+}
+
+async function learn(t: Awaited<ReturnType<typeof setup>>, url: string, bytes: Uint8Array) {
+  const r = seen(url);
+  const admitted = t.learner.admit(r);
+  if (!admitted) throw new Error('not admitted');
+  return t.learner.learn(r, admitted, bytes, bytes.length);
+}
+
+describe('learning and serving across sites', () => {
+  it('stores a list file under the list hash and serves it to another site', async () => {
+    const t = await setup();
+    expect(await learn(t, LIST_URL, LIB)).toBe('stored');
+    expect(t.learned).toEqual([t.listKey]);
+    const served = await resolveServable(t.ctx, LIST_URL, 'https://site-b.example/page');
+    expect(served?.blob.bytes).toEqual(LIB);
+    expect(served?.corsAnyOrigin).toBe(true);
+    expect((await t.ctx.store.stats.summary()).perSite['site-a.example']?.learnBytes).toBe(LIB.length);
+  });
+
+  it('refuses bytes that are not what the public list says the URL serves', async () => {
+    const t = await setup();
+    expect(await learn(t, LIST_URL, enc('evil()'))).toBe('mismatch');
+    expect(await t.ctx.store.blobs.totalBytes()).toBe(0);
+  });
+
+  it('keeps a file only one site used to itself while requirePopular is on', async () => {
+    const t = await setup();
+    expect(await learn(t, OWN_URL, enc('own()'))).toBe('stored');
+    expect(await resolveServable(t.ctx, OWN_URL, 'https://site-b.example/')).toBeUndefined();
+    t.set({ requirePopular: false });
+    expect((await resolveServable(t.ctx, OWN_URL, 'https://site-b.example/'))?.blob.bytes).toEqual(enc('own()'));
+  });
+
+  it('serves nothing to a blocked, paused or not-allowed site, nor when switched off', async () => {
+    const t = await setup({ blockedSites: ['blocked.example'] }, ['paused.example']);
+    await learn(t, LIST_URL, LIB);
+    expect(await resolveServable(t.ctx, LIST_URL, 'https://www.blocked.example/')).toBeUndefined();
+    expect(await resolveServable(t.ctx, LIST_URL, 'https://paused.example/')).toBeUndefined();
+    expect(await resolveServable(t.ctx, LIST_URL, undefined)).toBeUndefined();
+    t.set({ allowedSites: ['only.example'] });
+    expect(await resolveServable(t.ctx, LIST_URL, 'https://other.example/')).toBeUndefined();
+    expect(await resolveServable(t.ctx, LIST_URL, 'https://only.example/')).toBeDefined();
+    t.set({ allowedSites: [], cacheEnabled: false });
+    expect(await resolveServable(t.ctx, LIST_URL, 'https://other.example/')).toBeUndefined();
+  });
+
+  it('learns nothing from a credentialed or private response', async () => {
+    const t = await setup();
+    expect(t.learner.admit({ ...seen(OWN_URL), credentialed: true })).toBeUndefined();
+    expect(t.learner.admit({ ...seen(OWN_URL), responseHeaders: [...HEADERS.slice(0, 1), { name: 'cache-control', value: 'private, max-age=86400' }] })).toBeUndefined();
+  });
+});
+
+describe('integrity attributes a page declares', () => {
+  it('confirm a binding that matches and drop one that does not, never creating one', async () => {
+    const t = await setup({ requirePopular: false });
+    const own = enc('own()');
+    await learn(t, OWN_URL, own);
+    expect(await checkDeclaredIntegrity(t.ctx, 'https://site-a.example/', [{ url: OWN_URL, integrity: await sri(own) }])).toEqual({ confirmed: 1, dropped: 0 });
+    expect(await resolveServable(t.ctx, OWN_URL, 'https://site-b.example/')).toBeDefined();
+
+    const other = 'https://static.example/never-seen.js';
+    expect(await checkDeclaredIntegrity(t.ctx, 'https://evil.example/', [{ url: other, integrity: await sri(own) }])).toEqual({ confirmed: 0, dropped: 0 });
+    expect(await resolveServable(t.ctx, other, 'https://site-b.example/')).toBeUndefined();
+
+    expect(await checkDeclaredIntegrity(t.ctx, 'https://site-a.example/', [{ url: OWN_URL, integrity: await sri(enc('other')) }])).toEqual({ confirmed: 0, dropped: 1 });
+    expect(await resolveServable(t.ctx, OWN_URL, 'https://site-b.example/')).toBeUndefined();
+  });
+});
