@@ -59,6 +59,8 @@ export interface ServingView {
    * fetch/XHR gate), the hosts whose pages may receive `data:` URLs right now.
    */
   readonly safeHosts: Readonly<Record<string, readonly string[]>>;
+  /** Chromium: how long the last rule update took, and how many rules it installed. */
+  readonly lastUpdate?: { readonly ms: number; readonly rules: number; readonly payloadBytes: number };
 }
 
 export type Request =

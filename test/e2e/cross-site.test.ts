@@ -59,6 +59,23 @@ describe.each<BrowserName>(['chromium', 'firefox'])('cross-site cache in %s', (n
     expect(stats.perSite['site-b.test']?.bytesSaved).toBe(2 * JQUERY.bytes.length);
   });
 
+  it('shows site B\'s savings in the popup, and its per-site switch sends site B back to the network', async () => {
+    const popup = await browser.page(`popup.html?url=${encodeURIComponent('https://site-b.test/jquery.html')}`);
+    await popup.waitUntil(() => !(document.getElementById('site') as HTMLElement).hidden, undefined);
+    const text = await popup.evaluate(() => document.getElementById('site-stats')?.textContent);
+    expect(text).toBe(`On this site: 2 files served from the cache, ${(2 * JQUERY.bytes.length / 1000).toFixed(0)} kB not downloaded.`);
+    await popup.screenshot('popup-site', 'body');
+    await popup.click('#site-enabled');
+    await popup.waitUntil(() => document.getElementById('site-stats')?.textContent === 'Paused on this site.', undefined);
+    await servingUntil(ui, (v) => !(v.safeHosts.script ?? []).includes('site-b.test') || name === 'firefox');
+
+    const since = Date.now();
+    expect(await titleOf(browser, 'https://site-b.test/jquery.html')).toBe('both 3.7.1');
+    expect(origin.hits(JQUERY.unpkg.host, JQUERY.unpkg.path, since) + origin.hits(JQUERY.jsdelivr.host, JQUERY.jsdelivr.path, since)).toBeGreaterThan(0);
+    await popup.click('#site-enabled');
+    await popup.waitUntil(() => (document.getElementById('site-enabled') as HTMLInputElement).checked, undefined);
+  });
+
   it('lets a probing site learn nothing: a file only one site used still loads from the origin', async () => {
     expect(await titleOf(browser, 'https://site-a.test/widget.html')).toBe('widget 1');
     // Firefox copies the body as it passes (free); Chromium would have to download it again,

@@ -20,6 +20,7 @@ import { jsonState } from '../platform/local-state.ts';
 import { buildGateRules, buildRedirectRule, GATE_RULE_IDS } from '../serving/dnr/rules.ts';
 import type { DnrRule } from '../serving/dnr/types.ts';
 import { createRefetchQueue } from './refetch-queue.ts';
+import type { ServingView } from '../messages.ts';
 import type { EngineEnv, ServingEngine } from './engine-types.ts';
 
 /** What the session rules hold, kept in session storage: it lives exactly as long as they do. */
@@ -45,6 +46,7 @@ export function registerEngine(env: EngineEnv): ServingEngine {
   let release: (() => void) | undefined;
   /** Per destination, the safe hosts of the gate rules in force (not merely observed). */
   let appliedSafeHosts: Record<string, readonly string[]> = {};
+  let lastUpdate: ServingView['lastUpdate'];
 
   const loadState = async (): Promise<RuleState> => {
     if (!state) {
@@ -146,7 +148,10 @@ export function registerEngine(env: EngineEnv): ServingEngine {
       safeHosts[destinations.join('+')] = acting;
       return { safe: acting, unsafeSubdomains: [...hosts.unsafeSubdomains, ...hosts.safe.filter((h) => !acting.includes(h))] };
     });
+    const t0 = performance.now();
     await updateSessionRules({ addRules: [...gate, ...addRules], removeRuleIds: [...new Set([...diff.remove, ...GATE_RULE_IDS])] });
+    const payloadBytes = addRules.reduce((n, r) => n + (r.action.type === 'redirect' ? r.action.redirect.url.length : 0), 0);
+    lastUpdate = { ms: Math.round((performance.now() - t0) * 10) / 10, rules: addRules.length + gate.length, payloadBytes };
     state = next;
     appliedSafeHosts = safeHosts;
     urlSize.clear();
@@ -173,7 +178,7 @@ export function registerEngine(env: EngineEnv): ServingEngine {
       await planning;
       const s = await loadState();
       const cached = (await (await env.cache()).store.blobs.list()).length;
-      return { engine: 'declarativeNetRequest', cached, servable: Object.keys(s.assets).length, safeHosts: appliedSafeHosts };
+      return { engine: 'declarativeNetRequest', cached, servable: Object.keys(s.assets).length, safeHosts: appliedSafeHosts, ...(lastUpdate ? { lastUpdate } : {}) };
     },
   };
   engine.refresh();

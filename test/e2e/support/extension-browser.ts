@@ -97,7 +97,7 @@ function wrap(name: BrowserName, page: AnyPage): UiPage {
   return self;
 }
 
-const isReadyAt = (path: string): boolean => location.pathname === `/${path}` && document.body.classList.contains('ready');
+const isReadyAt = (path: string): boolean => location.pathname + location.search === `/${path}` && document.body.classList.contains("ready");
 
 export interface OpenOptions {
   profileDir?: string;
