@@ -32,7 +32,7 @@ async function clearHttpCache(page: Page): Promise<void> {
 export async function run(): Promise<string[]> {
   const origin = await startOriginServer({ latencyMs: 50, bytesPerSecond: 1_250_000 });
   const scripts = Array.from({ length: ASSETS }, (_, i) => `https://static.test/bench/lib-${i}.js`);
-  scripts.forEach((u, i) => origin.route('static.test', new URL(u).pathname, { headers: CDN, body: `window.n=(window.n||0)+1;/*${String(i).repeat(ASSET_BYTES)}*/`.slice(0, ASSET_BYTES) + '*/' }));
+  scripts.forEach((u, i) => origin.route('static.test', new URL(u).pathname, { headers: CDN, body: `window.n=(window.n||0)+1;/* lib ${i} ${'x'.repeat(ASSET_BYTES)}`.slice(0, ASSET_BYTES) + '*/' }));
   const page = (title: string) => ({
     headers: { 'content-type': 'text/html', 'cache-control': 'no-store' },
     body: `<!doctype html><title>${title}</title>${scripts.map((s) => `<script src="${s}"></script>`).join('')}<script>document.title='loaded '+window.n</script>`,
@@ -62,9 +62,13 @@ export async function run(): Promise<string[]> {
     await loadTime(q, 'https://site-a.test/bench.html');
     await q.goto('https://site-b.test/');
     const t0 = Date.now();
+    let updateInfo: unknown;
     for (;;) {
       const v = (await ask({ type: 'ui-bg-get-serving' })) as { servable: number; safeHosts: { script: string[] } };
-      if (v.servable >= ASSETS && v.safeHosts.script.includes('site-b.test')) break;
+      if (v.servable >= ASSETS && v.safeHosts.script.includes('site-b.test')) {
+        updateInfo = (v as { lastUpdate?: unknown }).lastUpdate;
+        break;
+      }
       if (Date.now() - t0 > 60_000) throw new Error(`PeerCache not ready after 60 s: ${JSON.stringify(v)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -82,6 +86,7 @@ export async function run(): Promise<string[]> {
       `cold (no extension)            ${c.toFixed(0).padStart(6)} ms`,
       `warm HTTP cache, same site     ${w.toFixed(0).padStart(6)} ms   ${(w / c).toFixed(2)}x cold`,
       `PeerCache, other site's files  ${pc.toFixed(0).padStart(6)} ms   ${(pc / c).toFixed(2)}x cold, ${(pc / w).toFixed(2)}x warm HTTP cache`,
+      `DNR rule update installing them: ${JSON.stringify(updateInfo)}`,
     );
   } finally {
     await plain.close();
