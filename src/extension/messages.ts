@@ -2,6 +2,7 @@
  * Every message between the extension's contexts, in one discriminated union named by
  * direction (style.md, principle 6): `ui-bg-*` go from the options page or popup to the background.
  */
+import type { NetworkState } from '../core/metered.ts';
 import type { MergedSettings, SettingName, SettingProblem, Settings, SettingSource } from '../core/settings/index.ts';
 
 /** What the UI needs to render the settings. */
@@ -22,6 +23,8 @@ export interface StatusView {
   readonly sharing: 'off' | 'no-lan-node' | 'configured';
   readonly lockedByPolicy: boolean;
   readonly problems: number;
+  /** Metered or not, and whether that pauses peer traffic. */
+  readonly network: NetworkState;
   /** When the background started (ms since epoch); lets tests see a restart. */
   readonly startedAt: number;
 }
@@ -36,6 +39,8 @@ export interface Counters {
 export interface StatsView {
   readonly total: Counters;
   readonly perSite: Readonly<Record<string, Counters>>;
+  /** The last 14 days, oldest first, totals over all sites. */
+  readonly daily: readonly (Counters & { readonly day: string })[];
 }
 
 /** The popup's view of the site in the active tab. */
@@ -71,6 +76,7 @@ export type Request =
   | { readonly type: 'ui-bg-get-site'; readonly url: string }
   | { readonly type: 'ui-bg-set-site-paused'; readonly url: string; readonly paused: boolean }
   | { readonly type: 'ui-bg-get-serving' }
+  | { readonly type: 'ui-bg-clear-cache' }
   | { readonly type: 'cs-bg-page-report'; readonly metaCsp: readonly string[]; readonly integrity: readonly { url: string; integrity: string }[] };
 
 interface Responses {
@@ -81,6 +87,7 @@ interface Responses {
   'ui-bg-get-site': SiteView;
   'ui-bg-set-site-paused': SiteView;
   'ui-bg-get-serving': ServingView;
+  'ui-bg-clear-cache': { readonly removed: number };
   'cs-bg-page-report': void;
 }
 
@@ -104,6 +111,7 @@ const SHAPES: { readonly [T in Request['type']]: (m: Record<string, unknown>) =>
   'ui-bg-get-site': (m) => typeof m.url === 'string',
   'ui-bg-set-site-paused': (m) => typeof m.url === 'string' && typeof m.paused === 'boolean',
   'ui-bg-get-serving': () => true,
+  'ui-bg-clear-cache': () => true,
   'cs-bg-page-report': (m) =>
     Array.isArray(m.metaCsp) && m.metaCsp.every((c) => typeof c === 'string') &&
     Array.isArray(m.integrity) && m.integrity.every((e) => typeof e?.url === 'string' && typeof e?.integrity === 'string'),

@@ -51,6 +51,8 @@ export interface BindingRepository {
   forHash(mh: string): Promise<Binding[]>;
   /** Deletes every binding of `url`; resolves to how many there were. */
   deleteUrl(url: string): Promise<number>;
+  /** Removes every binding (the user cleared the cache). */
+  clear(): Promise<void>;
   /**
    * Deletes bindings whose freshness ended more than `graceMs` before `now`; resolves to how
    * many. A grace period keeps stale bindings (and their validators) for cheap revalidation.
@@ -111,6 +113,10 @@ export function createBindingRepository(init: BindingRepositoryInit): BindingRep
 
     forHash(mh) {
       return read('mh', mh);
+    },
+
+    async clear() {
+      await db.bindings.clear();
     },
 
     deleteUrl(url) {

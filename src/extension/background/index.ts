@@ -11,6 +11,7 @@ import { createPausedSites, type PausedSites } from '../cache/paused-sites.ts';
 import { mayActFor } from '../cache/site-policy.ts';
 import { isRequest, toView, type Counters, type MessageHandlers } from '../messages.ts';
 import { onUserInstall, openOptionsPage } from '../platform/capabilities.ts';
+import { connectionHints } from '../platform/connection.ts';
 import { jsonState } from '../platform/local-state.ts';
 import { serveMessages } from '../platform/messaging.ts';
 import { settingsStorage } from '../platform/settings-storage.ts';
@@ -62,11 +63,20 @@ const handlers: MessageHandlers = {
     const r = await settings.set(name, value);
     return r.ok ? { ok: true, view: toView(r.settings) } : r;
   },
-  'ui-bg-get-status': async () => statusOf(await settings.current(), startedAt),
+  'ui-bg-get-status': async () => statusOf(await settings.current(), startedAt, connectionHints()),
   'ui-bg-get-stats': async () => {
     const { ctx } = await cache();
     const summary = await ctx.store.stats.summary();
-    return { total: summary.total, perSite: summary.perSite };
+    return { total: summary.total, perSite: summary.perSite, daily: await ctx.store.stats.daily(14) };
+  },
+  'ui-bg-clear-cache': async () => {
+    const { ctx } = await cache();
+    const removed = (await ctx.store.blobs.list()).length;
+    // Bytes and what binds URLs to them go together; stats stay (they are the user's record).
+    await ctx.store.blobs.clear();
+    await ctx.store.bindings.clear();
+    engine.refresh();
+    return { removed };
   },
   'ui-bg-get-site': async ({ url }) => siteView(url),
   'ui-bg-set-site-paused': async ({ url, paused }) => {

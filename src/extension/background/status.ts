@@ -1,8 +1,9 @@
+import { networkState, type ConnectionHints } from '../../core/metered.ts';
 import type { MergedSettings } from '../../core/settings/index.ts';
 import type { StatusView } from '../messages.ts';
 
 /** The popup's one-glance status, derived from the settings (LAN and stats join later). */
-export function statusOf(settings: MergedSettings, startedAt: number): StatusView {
+export function statusOf(settings: MergedSettings, startedAt: number, hints?: ConnectionHints): StatusView {
   const v = settings.values;
   return {
     enabled: v.enabled,
@@ -10,6 +11,7 @@ export function statusOf(settings: MergedSettings, startedAt: number): StatusVie
     sharing: v.sharingMode === 'off' ? 'off' : v.lanNodes.length === 0 ? 'no-lan-node' : 'configured',
     lockedByPolicy: settings.locked.length > 0,
     problems: settings.problems.length,
+    network: networkState(hints, v),
     startedAt,
   };
 }

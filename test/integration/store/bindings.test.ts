@@ -135,3 +135,12 @@ describe('CORS eligibility', () => {
     await expect(t.store.bindings.put(binding({ corsAnyOrigin: 'yes' as unknown as boolean }))).rejects.toThrow(InvalidRecordError);
   });
 });
+
+describe('clearing', () => {
+  it('removes every binding', async () => {
+    t = await openTestStore();
+    await t.store.bindings.put(binding());
+    await t.store.bindings.clear();
+    expect(await t.store.bindings.lookup(binding().url, t.clock.now())).toBeUndefined();
+  });
+});
