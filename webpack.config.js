@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { manifestFor } from './scripts/build/manifest.ts';
 import { chromeManagedSchema } from './src/core/settings/managed-schema.ts';
+import { languages, localeMessages } from './scripts/build/locales.ts';
 
 const root = import.meta.dirname;
 const staticDir = join(root, 'extension');
@@ -31,8 +32,13 @@ class ExtensionAssetsPlugin {
           compilation.emitAsset('managed_schema.json', new RawSource(JSON.stringify(chromeManagedSchema(), null, 2)));
         }
         for (const file of filesUnder(staticDir)) {
-          compilation.emitAsset(relative(staticDir, file), new RawSource(readFileSync(file)));
           compilation.fileDependencies.add(file);
+          const path = relative(staticDir, file);
+          if (!path.startsWith('_locales')) compilation.emitAsset(path, new RawSource(readFileSync(file)));
+        }
+        const locales = join(staticDir, '_locales');
+        for (const lang of languages(locales)) {
+          compilation.emitAsset(`_locales/${lang}/messages.json`, new RawSource(JSON.stringify(localeMessages(locales, lang), null, 2)));
         }
         compilation.fileDependencies.add(join(root, 'manifest.json'));
       });

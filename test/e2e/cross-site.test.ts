@@ -101,4 +101,15 @@ describe.each<BrowserName>(['chromium', 'firefox'])('cross-site cache in %s', (n
     expect(await titleOf(browser, 'https://site-b.test/widget.html')).toBe('widget 1');
     expect(origin.hits(WIDGET.host, WIDGET.path, since)).toBe(0);
   });
+
+  it('clears the cache from the options page after asking', async () => {
+    const options = await browser.page('options.html');
+    options.acceptDialogs();
+    const before = await options.send<ServingView>({ type: 'ui-bg-get-serving' });
+    expect(before.cached).toBeGreaterThan(0);
+    await options.click('#clear-cache');
+    await options.waitUntil(() => document.getElementById('data-result')?.textContent !== '', undefined);
+    expect(await options.evaluate(() => document.getElementById('data-result')?.textContent)).toBe(`${before.cached} files removed from the cache.`);
+    expect((await servingUntil(options, (v) => v.cached === 0 && v.servable === 0)).cached).toBe(0);
+  });
 });

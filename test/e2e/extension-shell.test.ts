@@ -27,7 +27,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('extension shell in %s', (na
       const shown = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.setting')].map((e) => e.dataset.setting));
       expect(shown.sort()).toEqual([...SETTING_NAMES].sort());
       const legends = await page.evaluate(() => [...document.querySelectorAll('legend')].map((l) => l.textContent));
-      expect(legends).toEqual(['Cache', 'Sharing', 'Network and limits', 'Privacy', 'Advanced']);
+      expect(legends).toEqual(['Cache', 'Sharing', 'Network and limits', 'Privacy', 'Advanced', 'Your data']);
       const labelled = await page.evaluate(() =>
         [...document.querySelectorAll('.setting input, .setting select, .setting textarea')].every((c) => document.querySelector(`label[for="${c.id}"]`)),
       );

@@ -1,12 +1,20 @@
+import { localizePage } from '../platform/i18n.ts';
 import { sendToBackground } from '../platform/messaging.ts';
 import { settingsStorage } from '../platform/settings-storage.ts';
+import { wireDataActions } from './data-actions.ts';
 import { renderOptions } from './render.ts';
 
+localizePage();
 const root = document.getElementById('settings');
 if (root) {
   const page = renderOptions(root, {
     load: () => sendToBackground({ type: 'ui-bg-get-settings' }),
     set: (name, value) => sendToBackground({ type: 'ui-bg-set-setting', name, value }),
+  });
+  wireDataActions({
+    clearCache: () => sendToBackground({ type: 'ui-bg-clear-cache' }),
+    stats: () => sendToBackground({ type: 'ui-bg-get-stats' }),
+    confirm: (q) => window.confirm(q),
   });
   // Policy can change while the page is open; show it at once.
   settingsStorage.onChange(() => void page.refresh());

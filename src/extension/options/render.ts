@@ -1,13 +1,14 @@
 import { SETTING_GROUPS, SETTINGS, SETTING_NAMES, type SettingGroup, type SettingName } from '../../core/settings/index.ts';
 import type { SetSettingResult, SettingsView } from '../messages.ts';
+import { t } from '../platform/i18n.ts';
 import { createControl } from './setting-field.ts';
 
 const GROUP_TITLES: Record<SettingGroup, string> = {
-  cache: 'Cache',
-  sharing: 'Sharing',
-  limits: 'Network and limits',
-  privacy: 'Privacy',
-  advanced: 'Advanced',
+  cache: 'groupCache',
+  sharing: 'groupSharing',
+  limits: 'groupLimits',
+  privacy: 'groupPrivacy',
+  advanced: 'groupAdvanced',
 };
 
 /** What the options page needs from the background. */
@@ -35,21 +36,21 @@ export function renderOptions(root: HTMLElement, backend: OptionsBackend): { ref
 
   for (const group of SETTING_GROUPS) {
     const fieldset = document.createElement('fieldset');
-    fieldset.append(Object.assign(document.createElement('legend'), { textContent: GROUP_TITLES[group] }));
+    fieldset.append(Object.assign(document.createElement('legend'), { textContent: t(GROUP_TITLES[group]) }));
     for (const name of SETTING_NAMES.filter((n) => SETTINGS[n].group === group)) {
       const def = SETTINGS[name];
       const id = `setting-${name}`;
-      const { control, read, write } = createControl(id, def);
+      const { control, read, write } = createControl(id, name, def);
       const row = Object.assign(document.createElement('div'), { className: `setting kind-${def.kind}` });
       row.dataset.setting = name;
-      const label = Object.assign(document.createElement('label'), { htmlFor: id, textContent: def.label });
-      const help = Object.assign(document.createElement('p'), { className: 'help', id: `${id}-help`, textContent: def.help });
-      const lockNote = Object.assign(document.createElement('p'), { className: 'locked-note', textContent: 'Set by your organisation', hidden: true });
+      const label = Object.assign(document.createElement('label'), { htmlFor: id, textContent: t(`setting_${name}_label`) });
+      const help = Object.assign(document.createElement('p'), { className: 'help', id: `${id}-help`, textContent: t(`setting_${name}_help`) });
+      const lockNote = Object.assign(document.createElement('p'), { className: 'locked-note', textContent: t('lockedNote'), hidden: true });
       const error = Object.assign(document.createElement('p'), { className: 'error', id: `${id}-error`, role: 'alert' });
       control.setAttribute('aria-describedby', `${id}-help ${id}-error`);
       // Integers carry their unit beside the field ("MB", "kbit/s").
       const field = def.kind === 'integer' ? Object.assign(document.createElement('span'), { className: 'with-unit' }) : control;
-      if (def.kind === 'integer') field.append(control, ` ${def.unit}`);
+      if (def.kind === 'integer') field.append(control, ` ${t(`setting_${name}_unit`)}`);
       row.append(label, field, lockNote, help, error);
       fieldset.append(row);
       rows.set(name, { root: row, control, error, lockNote, write });
@@ -82,7 +83,7 @@ export function renderOptions(root: HTMLElement, backend: OptionsBackend): { ref
     const policyProblems = view.problems.filter((p) => p.source === 'policy');
     problems.replaceChildren(
       ...policyProblems.map((p) =>
-        Object.assign(document.createElement('p'), { textContent: `Your organisation's policy value for "${p.name}" was ignored: ${p.message}` }),
+        Object.assign(document.createElement('p'), { textContent: t('policyProblem', [p.name, p.message]) }),
       ),
     );
   }

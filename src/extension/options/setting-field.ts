@@ -1,7 +1,8 @@
 import type { SettingDef } from '../../core/settings/index.ts';
+import { t } from '../platform/i18n.ts';
 
 /** Builds the input control for one setting kind; returns it with a reader of its value. */
-export function createControl(id: string, def: SettingDef): { control: HTMLElement; read: () => unknown; write: (v: unknown) => void } {
+export function createControl(id: string, name: string, def: SettingDef): { control: HTMLElement; read: () => unknown; write: (v: unknown) => void } {
   switch (def.kind) {
     case 'boolean': {
       const input = Object.assign(document.createElement('input'), { type: 'checkbox', id });
@@ -9,7 +10,8 @@ export function createControl(id: string, def: SettingDef): { control: HTMLEleme
     }
     case 'enum': {
       const select = Object.assign(document.createElement('select'), { id });
-      def.values.forEach((value, i) => select.append(new Option(`${def.valueLabels[i] ?? value} (${value})`, value)));
+      // The label in the UI language, and the value admins write in policy files.
+      for (const value of def.values) select.append(new Option(`${t(`setting_${name}_value_${value}`)} (${value})`, value));
       return { control: select, read: () => select.value, write: (v) => (select.value = String(v)) };
     }
     case 'integer': {

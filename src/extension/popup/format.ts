@@ -13,9 +13,12 @@ export function formatBytes(n: number): string {
   return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
 }
 
+/** Looks up a UI message (platform/i18n.ts `t`, or a plain map in tests). */
+export type Translate = (key: string, substitutions?: string | string[]) => string;
+
 /** One line of savings: what was served, what it saved, what learning cost. */
-export function describeSavings(c: Counters): string {
-  const served = c.servedRequests === 1 ? '1 file' : `${c.servedRequests} files`;
-  const cost = c.learnBytes > 0 ? ` (learning cost ${formatBytes(c.learnBytes)})` : '';
-  return `${served} served from the cache, ${formatBytes(c.bytesSaved)} not downloaded${cost}.`;
+export function describeSavings(c: Counters, t: Translate): string {
+  const bytes = formatBytes(c.bytesSaved);
+  const served = c.servedRequests === 1 ? t('savingsOne', bytes) : t('savingsMany', [String(c.servedRequests), bytes]);
+  return c.learnBytes > 0 ? `${served} ${t('learningCost', formatBytes(c.learnBytes))}` : served;
 }

@@ -1,18 +1,24 @@
 import type { SiteView, StatusView } from '../messages.ts';
 import { openOptionsPage } from '../platform/capabilities.ts';
+import { localizePage, t } from '../platform/i18n.ts';
 import { sendToBackground } from '../platform/messaging.ts';
 import { activeTabUrl } from '../platform/tabs.ts';
+import { drawSavingsChart } from './chart.ts';
 import { describeSavings } from './format.ts';
 
-function describe(s: StatusView): string {
-  if (!s.enabled) return 'PeerCache is off. Pages load exactly as without it.';
-  const cache = s.cacheEnabled ? 'The shared cache is on.' : 'The shared cache is turned off.';
-  const lan = {
-    off: 'Sharing with the local network is off.',
-    'no-lan-node': 'No LAN node is configured, so nothing is shared.',
-    configured: 'Sharing with your local network.',
-  }[s.sharing];
-  return `${cache} ${lan}`;
+const METERED_REASON = { setting: 'meteredSetting', 'save-data': 'meteredSaveData', cellular: 'meteredCellular' } as const;
+
+function describe(s: StatusView): { status: string; network: string } {
+  if (!s.enabled) return { status: t('statusOff'), network: '' };
+  const network =
+    s.sharing === 'off'
+      ? t('lanOff')
+      : s.network.sharingPaused
+        ? t('lanPaused', t(METERED_REASON[s.network.reason ?? 'setting']))
+        : s.sharing === 'no-lan-node'
+          ? t('lanNone')
+          : t('lanOn');
+  return { status: t(s.cacheEnabled ? 'cacheOn' : 'cacheOff'), network };
 }
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -26,8 +32,8 @@ function renderSite(site: SiteView): void {
   $('site').hidden = !site.host;
   if (!site.host) return;
   $('site-host').textContent = site.host;
-  ($<HTMLInputElement>('site-enabled')).checked = !site.paused;
-  $('site-stats').textContent = site.active ? `On this site: ${describeSavings(site.stats)}` : site.paused ? 'Paused on this site.' : 'PeerCache does not act on this site.';
+  $<HTMLInputElement>('site-enabled').checked = !site.paused;
+  $('site-stats').textContent = site.active ? t('siteStats', describeSavings(site.stats, t)) : t(site.paused ? 'sitePaused' : 'siteInactive');
 }
 
 async function render(): Promise<void> {
@@ -42,12 +48,16 @@ async function render(): Promise<void> {
   $<HTMLInputElement>('enabled').checked = status.enabled;
   $<HTMLInputElement>('enabled').disabled = locked;
   $('locked-note').hidden = !locked;
-  $('status').textContent = describe(status);
-  $('total-stats').textContent = `In total: ${describeSavings(stats.total)}`;
+  const text = describe(status);
+  $('status').textContent = text.status;
+  $('network').textContent = text.network;
+  $('total-stats').textContent = t('totalStats', describeSavings(stats.total, t));
+  drawSavingsChart($('chart-bars') as unknown as SVGSVGElement, stats.daily);
   if (site) renderSite(site);
   document.body.classList.toggle('off', !status.enabled);
 }
 
+localizePage();
 $('enabled').addEventListener('change', (e) => {
   const checked = (e.target as HTMLInputElement).checked;
   void sendToBackground({ type: 'ui-bg-set-setting', name: 'enabled', value: checked }).then(render);

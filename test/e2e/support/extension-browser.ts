@@ -21,6 +21,8 @@ export interface UiPage {
   screenshot(name: string, selector?: string): Promise<string>;
   /** Sends a message to the background from this page, as the UI does. */
   send<T>(message: unknown): Promise<T>;
+  /** Answers every following confirm() of this page with OK, as a user would. */
+  acceptDialogs(): void;
 }
 
 /** A real browser with the built extension, wrapped so tests read the same in both. */
@@ -88,6 +90,7 @@ function wrap(name: BrowserName, page: AnyPage): UiPage {
       await (element ?? p).screenshot({ path, ...(element ? {} : { fullPage: true }) });
       return path;
     },
+    acceptDialogs: () => void p.on('dialog', (d: { accept(): Promise<void> }) => void d.accept()),
     send: <T>(message: unknown) =>
       self.evaluate(
         (m) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<T> } } }).chrome.runtime.sendMessage(m),

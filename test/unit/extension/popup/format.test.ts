@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { describeSavings, formatBytes } from '../../../../src/extension/popup/format.ts';
+import { join } from 'node:path';
+import { localeMessages } from '../../../../scripts/build/locales.ts';
+import { describeSavings, formatBytes, type Translate } from '../../../../src/extension/popup/format.ts';
+
+/** chrome.i18n.getMessage, as far as these tests need it: $1/$2 placeholders. */
+function translator(lang: string): Translate {
+  const messages = localeMessages(join(import.meta.dirname, '../../../../extension/_locales'), lang);
+  return (key, subs) => {
+    const m = messages[key]!;
+    const args = subs === undefined ? [] : Array.isArray(subs) ? subs : [subs];
+    return m.message.replace(/\$([A-Z_]+)\$/g, (_, name: string) => {
+      const content = m.placeholders?.[name.toLowerCase()]?.content ?? '';
+      return args[Number(content.slice(1)) - 1] ?? '';
+    });
+  };
+}
 
 describe('popup figures', () => {
   it.each([
@@ -7,9 +22,16 @@ describe('popup figures', () => {
   ])('formats %d bytes as %s', (n, text) => expect(formatBytes(n)).toBe(text));
 
   it('says what was served, saved and what learning cost', () => {
-    expect(describeSavings({ servedRequests: 2, bytesSaved: 175_066, learnBytes: 87_533 })).toBe(
-      '2 files served from the cache, 175 kB not downloaded (learning cost 87.5 kB).',
+    const en = translator('en');
+    expect(describeSavings({ servedRequests: 2, bytesSaved: 175_066, learnBytes: 87_533 }, en)).toBe(
+      '2 files served from the cache, 175 kB not downloaded. Learning cost 87.5 kB.',
     );
-    expect(describeSavings({ servedRequests: 1, bytesSaved: 0, learnBytes: 0 })).toBe('1 file served from the cache, 0 B not downloaded.');
+    expect(describeSavings({ servedRequests: 1, bytesSaved: 0, learnBytes: 0 }, en)).toBe('1 file served from the cache, 0 B not downloaded.');
+  });
+
+  it('speaks German too', () => {
+    expect(describeSavings({ servedRequests: 3, bytesSaved: 2_000, learnBytes: 0 }, translator('de'))).toBe(
+      '3 Dateien aus dem Cache geliefert, 2.0 kB nicht heruntergeladen.',
+    );
   });
 });
