@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTING_NAMES } from '../../src/core/settings/index.ts';
 import { openBrowser, type BrowserName, type ExtensionBrowser } from './support/extension-browser.ts';
+import { axeViolations } from './support/axe.ts';
 import { writeExtensionPolicy } from './support/policy-files.ts';
 
 interface Status { enabled: boolean; startedAt: number }
@@ -33,6 +34,25 @@ describe.each<BrowserName>(['chromium', 'firefox'])('extension shell in %s', (na
       );
       expect(labelled).toBe(true);
       expect(existsSync(await page.screenshot('options'))).toBe(true);
+    });
+
+    it('has no accessibility violations (axe-core, WCAG 2.1 AA) on the options page and popup', async () => {
+      expect(await axeViolations(await browser.page('options.html'))).toEqual([]);
+      expect(await axeViolations(await browser.page('popup.html'))).toEqual([]);
+    });
+
+    it('is usable from the keyboard: Tab reaches every setting in order', async () => {
+      const page = await browser.page('options.html');
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      const reached: string[] = [];
+      // One pass through the page, to its last control (bounded).
+      for (let i = 0; i < 40 && reached.at(-1) !== 'export-stats'; i++) {
+        await page.press('Tab');
+        reached.push(await page.evaluate(() => document.activeElement?.id ?? ''));
+      }
+      const settingIds = await page.evaluate(() => [...document.querySelectorAll('.setting input, .setting select, .setting textarea')].map((e) => e.id));
+      expect(reached.filter((id) => id.startsWith('setting-'))).toEqual(settingIds);
+      expect(reached).toContain('clear-cache');
     });
 
     it('shows a refused value next to its field and keeps the stored one', async () => {

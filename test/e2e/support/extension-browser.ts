@@ -21,6 +21,8 @@ export interface UiPage {
   screenshot(name: string, selector?: string): Promise<string>;
   /** Sends a message to the background from this page, as the UI does. */
   send<T>(message: unknown): Promise<T>;
+  /** Presses one key (e.g. 'Tab'). */
+  press(key: string): Promise<void>;
   /** Answers every following confirm() of this page with OK, as a user would. */
   acceptDialogs(): void;
 }
@@ -90,6 +92,7 @@ function wrap(name: BrowserName, page: AnyPage): UiPage {
       await (element ?? p).screenshot({ path, ...(element ? {} : { fullPage: true }) });
       return path;
     },
+    press: (key) => p.keyboard.press(key as never),
     acceptDialogs: () => void p.on('dialog', (d: { accept(): Promise<void> }) => void d.accept()),
     send: <T>(message: unknown) =>
       self.evaluate(
