@@ -27,10 +27,15 @@ export function settingsTable(): string {
   return ['| setting | type | default | what it does, and why that default |', '|---|---|---|---|', ...rows].join('\n');
 }
 
+/** Returns `doc` with the text between `start` and `end` replaced by `content`. */
+export function withGenerated(doc: string, start: string, end: string, content: string): string {
+  const a = doc.indexOf(start);
+  const b = doc.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`the document lacks the markers ${start} … ${end}`);
+  return `${doc.slice(0, a + start.length)}\n${content}\n${doc.slice(b)}`;
+}
+
 /** Returns `readme` with the table between the markers replaced. */
 export function withSettingsTable(readme: string): string {
-  const a = readme.indexOf(START);
-  const b = readme.indexOf(END);
-  if (a < 0 || b < a) throw new Error(`README.md lacks the markers ${START} … ${END}`);
-  return `${readme.slice(0, a + START.length)}\n${settingsTable()}\n${readme.slice(b)}`;
+  return withGenerated(readme, START, END, settingsTable());
 }
