@@ -132,6 +132,18 @@ describe.each<BrowserName>(['chromium', 'firefox'])('extension shell in %s', (na
       await page.screenshot('options-policy');
     });
 
+    it.runIf(name === 'chromium')('applies a changed policy without a browser restart', async () => {
+      const page = await browser.page('options.html');
+      removePolicy = writeExtensionPolicy(name, { sharingMode: 'off', maxCacheMB: 128, enabled: true });
+      await browser.reloadPolicies();
+      await page.waitUntil(() => (document.getElementById('setting-maxCacheMB') as HTMLInputElement).value === '128', undefined);
+      expect(await page.evaluate(() => (document.getElementById('setting-maxCacheMB') as HTMLInputElement).disabled)).toBe(true);
+      const view = await page.send<View>({ type: 'ui-bg-get-settings' });
+      expect(view.values.maxCacheMB).toBe(128);
+      expect(view.locked).toContain('maxCacheMB');
+      expect(view.locked).not.toContain('minLanPeers');
+    });
+
     it('refuses a message that tries to change a locked setting', async () => {
       const page = await browser.page('options.html');
       const r = await page.send<{ ok: boolean; message?: string }>({ type: 'ui-bg-set-setting', name: 'sharingMode', value: 'lan' });

@@ -34,6 +34,11 @@ export interface ExtensionBrowser {
   page(path: string): Promise<UiPage>;
   /** Opens a web page in a new tab and waits for its load event; collects its console errors. */
   visit(url: string): Promise<WebPage>;
+  /**
+   * Makes the browser re-read its policy files now, as an admin would with chrome://policy →
+   * "Reload policies" (Chromium only; Firefox reads policies.json at start-up only).
+   */
+  reloadPolicies(): Promise<void>;
   /** Quits and starts the browser again on the same profile. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -119,6 +124,12 @@ export async function openBrowser(name: BrowserName, opts: OpenOptions = {}): Pr
     return {
       name,
       visit: async (url) => openWebPage(name, await session.context.newPage(), url),
+      async reloadPolicies() {
+        const page = await session.context.newPage();
+        await page.goto('chrome://policy');
+        await page.click('#reload-policies');
+        await page.close();
+      },
       async page(path) {
         const page = await session.openExtensionPage(path);
         return wrap(name, page);
@@ -135,6 +146,7 @@ export async function openBrowser(name: BrowserName, opts: OpenOptions = {}): Pr
   return {
     name,
     visit: async (url) => openWebPage(name, await session.browser.newPage(), url),
+    reloadPolicies: () => Promise.reject(new Error('Firefox reads policies.json only when it starts')),
     async page(path) {
       // Firefox's BiDi may not navigate to moz-extension:// URLs; the extension's own tab can.
       const tab = wrap(name, await session.extensionTab());
