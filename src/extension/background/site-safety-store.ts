@@ -59,12 +59,14 @@ export function createSiteSafetyStore(init: {
       // observation is incomplete: skip it rather than guess.
       if (!safety || !host || !seen || hostOf(seen.url) !== host) return;
       const verdict = evaluateDocumentCsp(seen.headers.map((h) => [h.name, h.value] as [string, string]), metaCsp);
-      const before = JSON.stringify(safety.gateHosts(CSP_DESTINATIONS));
-      const beforeEach = CSP_DESTINATIONS.map((d) => safety!.isSafe(host, [d])).join();
+      const safeFor = (): string => CSP_DESTINATIONS.map((d) => safety!.isSafe(host, [d])).join();
+      const before = safeFor();
       if (!safety.observe(host, verdict.dataAllowed)) return;
       void init.state.write(safety.toJSON());
-      const after = CSP_DESTINATIONS.map((d) => safety!.isSafe(host, [d])).join();
-      if (after !== beforeEach || JSON.stringify(safety.gateHosts(CSP_DESTINATIONS)) !== before) for (const l of listeners) l();
+      // Only a change of this host's safety changes the gate: rewriting rules costs more the
+      // more payload is loaded, so an unchanged page view must not trigger one. (A host the
+      // full table forgot leaves the gate at the next change; it was safe when last seen.)
+      if (safeFor() !== before) for (const l of listeners) l();
     },
     isSafe: (host, destination) => !!safety?.isSafe(host, [destination]),
     frameAllows(tabId, frameId, destination) {
