@@ -1,0 +1,236 @@
+/**
+ * The serving side of `/peercache/block/1.0.0` (docs/PROTOCOL.md): one request per stream,
+ * answered within per-peer limits, the upload speed limit and the monthly cap.
+ *
+ * Whether an asset may be answered at all (the privacy gate, metered networks) is the
+ * `getBlock` callback's decision: it answers `refused`, and the peer learns nothing more.
+ */
+import type { Connection, Stream, StreamHandler } from '@libp2p/interface';
+import { PeerRateLimiter, PeerStreamCounter, type Clock, type RateBucket } from '../../core/limits/index.ts';
+import {
+  BLOCK_PROTOCOL,
+  MAX_CHUNK_BYTES,
+  MAX_REQUEST_BYTES,
+  decodeRequest,
+  encodeResponseHeader,
+  type BlockRequest,
+  type ResponseHeader,
+} from './codec.ts';
+import { BlockProtocolError, BlockStallError, BlockUploadLimitError } from './errors.ts';
+import { concatBytes } from './bytes.ts';
+import { StreamReader } from './stream-reader.ts';
+
+/** What `getBlock` answers. */
+export type BlockLookup = { status: 'found'; bytes: Uint8Array } | { status: 'not-found' } | { status: 'refused' };
+
+/** A log function; libp2p's `Logger` and `console.log` both fit. */
+export type BlockLog = (message: string, ...args: unknown[]) => void;
+
+/** Per-peer and upload limits. Every field has a default. */
+export interface BlockServerLimits {
+  /** Larger blocks are refused; default 16 MiB. */
+  readonly maxBlockBytes?: number;
+  /** Streams one peer may have in progress; default 8. Over it: refused. */
+  readonly maxConcurrentPerPeer?: number;
+  /** Streams all peers together may have in progress; default unlimited. */
+  readonly maxConcurrentTotal?: number;
+  /** Sustained requests per minute per peer; default 600. Over it: refused. */
+  readonly requestsPerMinutePerPeer?: number;
+  /** Requests a peer may make at once; default `requestsPerMinutePerPeer`. */
+  readonly requestBurstPerPeer?: number;
+  /** Paces body bytes (`createUploadBucket(maxUploadKbps)`); a bucket that never refills refuses. */
+  readonly uploadBucket?: RateBucket;
+  /** Charged the whole block before it is sent; false refuses (`MonthlyCap`). */
+  readonly monthlyCap?: { tryConsume(bytes: number): boolean };
+  /** Penalised peers are refused; a peer that sends a garbage request is penalised (`PenaltyBox`). */
+  readonly penaltyBox?: { isPenalised(peer: string): boolean; penalise(peer: string): void };
+  /** Called after each chunk is handed to the stream: bytes actually uploaded, for stats. */
+  readonly onUpload?: (peer: string, bytes: number) => void;
+}
+
+/** Timeouts of the serving side, in milliseconds. */
+export interface BlockServerTimeouts {
+  /** For the whole request to arrive; default 5 000. */
+  readonly requestMs?: number;
+  /** For the peer to take more bytes (drain) or the final close; default 10 000. */
+  readonly writeStallMs?: number;
+  /** Most the upload limit may hold back one chunk; default 30 000. */
+  readonly maxTokenWaitMs?: number;
+}
+
+/** Options of {@link createBlockServer}. */
+export interface BlockServerInit {
+  /** Look a block up by its multihash key (`multihashToKey`) for `peer` (a peer id string). */
+  getBlock(key: string, peer: string): Promise<BlockLookup>;
+  readonly limits?: BlockServerLimits;
+  readonly timeouts?: BlockServerTimeouts;
+  readonly log?: BlockLog;
+  /** Clock of the per-peer rate limiter. */
+  readonly now?: Clock;
+}
+
+/** What `node.handle` needs. */
+export interface BlockServer {
+  readonly protocol: typeof BLOCK_PROTOCOL;
+  readonly handler: StreamHandler;
+  /** Per connection; a little above `maxConcurrentPerPeer` so over-limit streams get a polite refusal. */
+  readonly maxInboundStreams: number;
+}
+
+/** Over this many streams per connection libp2p resets without asking us. */
+const INBOUND_HEADROOM = 4;
+
+/**
+ * Create the block protocol server.
+ *
+ * @example
+ * ```ts
+ * const server = createBlockServer({ getBlock: (key, peer) => lookUp(key, peer), limits: { uploadBucket } });
+ * await node.handle(server.protocol, server.handler, { maxInboundStreams: server.maxInboundStreams });
+ * ```
+ */
+export function createBlockServer(init: BlockServerInit): BlockServer {
+  const limits = init.limits ?? {};
+  const log: BlockLog = init.log ?? (() => {});
+  const maxBlockBytes = limits.maxBlockBytes ?? 16 * 1024 * 1024;
+  const maxConcurrentPerPeer = limits.maxConcurrentPerPeer ?? 8;
+  const requestMs = init.timeouts?.requestMs ?? 5_000;
+  const writeStallMs = init.timeouts?.writeStallMs ?? 10_000;
+  const maxTokenWaitMs = init.timeouts?.maxTokenWaitMs ?? 30_000;
+  const streams = new PeerStreamCounter({ maxPerPeer: maxConcurrentPerPeer, maxTotal: limits.maxConcurrentTotal });
+  const perMinute = limits.requestsPerMinutePerPeer ?? 600;
+  const rate = new PeerRateLimiter({ perMinute, burst: limits.requestBurstPerPeer, now: init.now });
+  const bucket = limits.uploadBucket;
+  // Chunks no bigger than the bucket can ever hold, or a take would never succeed.
+  const chunkBytes = Math.max(1, Math.min(MAX_CHUNK_BYTES, Math.floor(bucket?.capacity ?? MAX_CHUNK_BYTES)));
+
+  async function answer(stream: Stream, peer: string, request: BlockRequest, closed: AbortSignal): Promise<void> {
+    if (request.kind === 'unsupported') return reply(stream, { status: 'refused' }, request.reason);
+    let lookup: BlockLookup;
+    try {
+      lookup = await init.getBlock(request.key, peer);
+    } catch (error) {
+      // Our own failure must not look like a protocol fault to an honest peer: refuse politely.
+      log('block lookup failed for %s: %s', request.key, error);
+      return reply(stream, { status: 'refused' }, 'lookup failed');
+    }
+    if (lookup.status !== 'found') return reply(stream, { status: lookup.status }, lookup.status);
+    const { bytes } = lookup;
+    if (bytes.length > maxBlockBytes) return reply(stream, { status: 'refused' }, 'block too large');
+    if (bucket !== undefined && bucket.refillPerSecond <= 0) return reply(stream, { status: 'refused' }, 'upload disabled');
+    if (limits.monthlyCap !== undefined && !limits.monthlyCap.tryConsume(bytes.length)) {
+      return reply(stream, { status: 'refused' }, 'monthly cap reached');
+    }
+    await send(stream, encodeResponseHeader({ status: 'found', length: bytes.length }));
+    for (let offset = 0; offset < bytes.length; offset += chunkBytes) {
+      const chunk = bytes.subarray(offset, offset + chunkBytes);
+      if (bucket !== undefined) await takeTokens(bucket, chunk.length, maxTokenWaitMs, closed);
+      await send(stream, chunk);
+      limits.onUpload?.(peer, chunk.length);
+    }
+    await stream.close({ signal: AbortSignal.timeout(writeStallMs) });
+    log('served %d bytes of %s to %s', bytes.length, request.key, peer);
+  }
+
+  async function reply(stream: Stream, header: ResponseHeader, why: string): Promise<void> {
+    await send(stream, encodeResponseHeader(header));
+    await stream.close({ signal: AbortSignal.timeout(writeStallMs) });
+    log('answered %s: %s', header.status, why);
+  }
+
+  async function send(stream: Stream, bytes: Uint8Array): Promise<void> {
+    if (stream.send(bytes)) return;
+    try {
+      await stream.onDrain({ signal: AbortSignal.timeout(writeStallMs) });
+    } catch (error) {
+      if (error instanceof Error && error.name === 'TimeoutError') throw new BlockStallError(writeStallMs, 'the peer to read');
+      throw error;
+    }
+  }
+
+  async function refuseEarly(stream: Stream, why: string): Promise<void> {
+    try {
+      // Answer without reading the request: it costs the least, and the peer learns only "no".
+      await stream.closeRead();
+      await reply(stream, { status: 'refused' }, why);
+    } catch (error) {
+      stream.abort(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  const handler = async (stream: Stream, connection: Connection): Promise<void> => {
+    const peer = connection.remotePeer.toString();
+    if (limits.penaltyBox?.isPenalised(peer) === true) return refuseEarly(stream, `${peer} is penalised`);
+    const release = streams.tryAcquire(peer);
+    if (release === null) return refuseEarly(stream, `${peer} has too many streams`);
+    const closing = new AbortController();
+    const onClose = (): void => closing.abort(new Error('Stream closed'));
+    stream.addEventListener('close', onClose);
+    try {
+      if (!rate.tryTake(peer)) return await refuseEarly(stream, `${peer} is over the request rate`);
+      const request = await readRequest(stream, requestMs);
+      await answer(stream, peer, request, closing.signal);
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      if (err instanceof BlockProtocolError) limits.penaltyBox?.penalise(peer);
+      log('stream from %s failed: %s', peer, err.message);
+      stream.abort(err);
+    } finally {
+      stream.removeEventListener('close', onClose);
+      release();
+    }
+  };
+
+  return { protocol: BLOCK_PROTOCOL, handler, maxInboundStreams: maxConcurrentPerPeer + INBOUND_HEADROOM };
+}
+
+/** Read exactly one request within `timeoutMs`; anything more on the stream is a protocol error. */
+async function readRequest(stream: Stream, timeoutMs: number): Promise<BlockRequest> {
+  const reader = new StreamReader(stream, { maxBufferedBytes: MAX_REQUEST_BYTES });
+  const deadline = Date.now() + timeoutMs;
+  let pending: Uint8Array = new Uint8Array(0);
+  try {
+    for (;;) {
+      const chunk = await reader.read(Math.max(1, deadline - Date.now()), 'the request');
+      if (chunk === null) throw new BlockProtocolError('Stream ended inside the request');
+      pending = concatBytes(pending, chunk);
+      if (pending.length > MAX_REQUEST_BYTES) throw new BlockProtocolError('Request is too long');
+      const decoded = decodeRequest(pending);
+      if (decoded === null) continue;
+      if (decoded.consumed !== pending.length) throw new BlockProtocolError('Bytes after the request: one request per stream');
+      return decoded.value;
+    }
+  } finally {
+    reader.dispose();
+    // Discard whatever the peer sends next instead of buffering it while we answer.
+    if (stream.readStatus === 'readable' || stream.readStatus === 'paused') await stream.closeRead().catch(() => {});
+  }
+}
+
+async function takeTokens(bucket: RateBucket, n: number, maxWaitMs: number, signal: AbortSignal): Promise<void> {
+  let waited = 0;
+  for (;;) {
+    const result = bucket.take(n);
+    if (result.ok) return;
+    if (waited + result.waitMs > maxWaitMs) {
+      throw new BlockUploadLimitError(`Upload limit would hold a chunk back more than ${maxWaitMs} ms`);
+    }
+    await sleep(result.waitMs, signal);
+    waited += result.waitMs;
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

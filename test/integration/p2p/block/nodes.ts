@@ -1,0 +1,76 @@
+/**
+ * Real libp2p nodes for the block protocol tests: TCP on 127.0.0.1, noise, yamux and the
+ * LAN-only gater, all in this process.
+ */
+import { noise } from '@chainsafe/libp2p-noise';
+import type { Libp2p, Stream } from '@libp2p/interface';
+import { tcp } from '@libp2p/tcp';
+import { yamux } from '@libp2p/yamux';
+import { createLibp2p } from 'libp2p';
+import { encodeMultihash, encodeBase64, computeDigest, type SriAlgorithm } from '../../../../src/core/integrity/index.ts';
+import { createLanGater } from '../../../../src/p2p/lan-gate.ts';
+
+/** Start a node listening on a free loopback port. */
+export async function startNode(): Promise<Libp2p> {
+  return createLibp2p({
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: createLanGater(),
+  });
+}
+
+/** The address to dial `node` at. */
+export function addressOf(node: Libp2p) {
+  const ma = node.getMultiaddrs()[0];
+  if (ma === undefined) throw new Error('node has no listen address');
+  return ma;
+}
+
+/** Deterministic pseudo-random bytes (xorshift), so a failing size is reproducible. */
+export function bytesOf(length: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+/** The multihash key of `bytes`. */
+export async function keyOf(bytes: Uint8Array, algorithm: SriAlgorithm = 'sha256'): Promise<string> {
+  return encodeBase64(encodeMultihash(algorithm, await computeDigest(algorithm, bytes)), 'base64url', false);
+}
+
+/** Send `bytes`, waiting for the stream to take them (backpressure). */
+export async function sendAll(stream: Stream, bytes: Uint8Array): Promise<void> {
+  if (!stream.send(bytes)) await stream.onDrain();
+}
+
+/** Everything the remote sends until it closes, or what arrived before an error or `ms`. */
+export async function readAll(stream: Stream, ms = 3000): Promise<{ bytes: Uint8Array; error?: Error }> {
+  const chunks: Uint8Array[] = [];
+  let error: Error | undefined;
+  const timer = setTimeout(() => stream.abort(new Error('test read timeout')), ms);
+  try {
+    for await (const chunk of stream) chunks.push(chunk instanceof Uint8Array ? chunk : chunk.subarray());
+  } catch (e) {
+    error = e as Error;
+  } finally {
+    clearTimeout(timer);
+  }
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    bytes.set(c, offset);
+    offset += c.length;
+  }
+  return { bytes, error };
+}
+
+/** Resolve after `ms`. */
+export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
