@@ -1,0 +1,100 @@
+/**
+ * `peercache-node` as an admin runs it: a child process that prints its addresses and ends
+ * cleanly on SIGTERM (what systemd and `docker stop` send).
+ *
+ * The SIGTERM test starts `bin/peercache-node.js` with this Node (the Node 24 that `npx node`
+ * resolves to), not through `npx`: npm exec does not pass SIGTERM on to its child, which is
+ * left running as an orphan, so a service manager must start the script itself.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from './harness.ts';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const bin = join(repo, 'bin', 'peercache-node.js');
+
+/** Ports free right now on 127.0.0.1 (bound together so they differ, then released). */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => resolve(s));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+/** A `node` on PATH outside node_modules that is too old to strip types, if this machine has one. */
+function oldSystemNode(): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, 'node');
+    if (dir.includes('node_modules') || !existsSync(candidate)) continue;
+    const version = spawnSync(candidate, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim();
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    if (major < 22 || (major === 22 && minor < 18)) return candidate;
+  }
+  return undefined;
+}
+
+describe('peercache-node command', () => {
+  it('prints its listening addresses and exits 0 soon after SIGTERM', async () => {
+    const [tcpPort, wsPort, httpPort] = await freePorts(3);
+    const dataDir = await tempDir();
+    const child = spawn(
+      process.execPath,
+      [bin, '--host', '127.0.0.1', '--tcp-port', String(tcpPort), '--ws-port', String(wsPort), '--http-port', String(httpPort), '--data-dir', dataDir],
+      { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    try {
+      const deadline = Date.now() + 15_000;
+      while (!out.includes('status http://')) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`node did not start:\n${out}\n${err}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const lines = out.split('\n').filter((l) => l.startsWith('listening '));
+      expect(lines).toEqual([
+        expect.stringMatching(new RegExp(`^listening /ip4/127\\.0\\.0\\.1/tcp/${tcpPort}/p2p/12D3Koo\\w+$`)),
+        expect.stringMatching(new RegExp(`^listening /ip4/127\\.0\\.0\\.1/tcp/${wsPort}/ws/p2p/12D3Koo\\w+$`)),
+      ]);
+      expect((await fetch(`http://127.0.0.1:${httpPort}/healthz`)).status).toBe(200);
+
+      const t0 = Date.now();
+      child.kill('SIGTERM');
+      const result = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 5000))]);
+      expect(result).toEqual({ code: 0, signal: null });
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(out).toContain('stopped');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('answers `npx peercache-node --help` from the repository', () => {
+    const out = execFileSync('npx', ['peercache-node', '--help'], { cwd: repo, encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    expect(out).toContain('usage: peercache-node');
+  });
+
+  it('exits 2 with a message on a bad setting', () => {
+    const r = spawnSync(process.execPath, [bin, '--ws-port', '70000'], { cwd: repo, encoding: 'utf8', timeout: 10_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('wsPort must be a port number');
+  });
+
+  const oldNode = oldSystemNode();
+  it.skipIf(!oldNode)('names the Node version it needs when started by an older Node', () => {
+    const r = spawnSync(oldNode as string, [bin, '--help'], { cwd: repo, encoding: 'utf8', timeout: 10_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('needs Node.js 22.18.0 or newer');
+  });
+});

@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHttpStatus, renderMetrics, renderStatusPage, type HttpStatus, type StatusSnapshot } from '../../../src/node/http-status.ts';
+import { createNodeCounters } from '../../../src/node/node-counters.ts';
+
+function snapshot(over: Partial<StatusSnapshot> = {}): StatusSnapshot {
+  const counters = createNodeCounters();
+  counters.bytesOut = 2048;
+  counters.requests.found = 3;
+  counters.requests['not-found'] = 1;
+  return {
+    version: '0.1.0', peerId: '12D3KooWPeer', addresses: ['/ip4/192.168.1.5/tcp/4002/ws/p2p/12D3KooWPeer'],
+    peers: 2, blocks: 7, bytes: 9000, uptimeSeconds: 3723, healthy: true, counters, ...over,
+  };
+}
+
+describe('status page and metrics', () => {
+  it('writes Prometheus text with every metric the admin dashboards use', () => {
+    const text = renderMetrics(snapshot());
+    expect(text).toContain('# TYPE peercache_peers gauge\npeercache_peers 2\n');
+    expect(text).toContain('peercache_blocks 7\n');
+    expect(text).toContain('peercache_cache_bytes 9000\n');
+    expect(text).toContain('# TYPE peercache_bytes_in_total counter\npeercache_bytes_in_total 0\n');
+    expect(text).toContain('peercache_bytes_out_total 2048\n');
+    expect(text).toContain('peercache_block_requests_total{status="found"} 3\n');
+    expect(text).toContain('peercache_block_requests_total{status="not-found"} 1\n');
+    expect(text.endsWith('\n')).toBe(true);
+  });
+
+  it('shows who the node is on the status page, escaping what it shows', () => {
+    const html = renderStatusPage(snapshot({ version: '<script>x</script>' }));
+    expect(html).toContain('12D3KooWPeer');
+    expect(html).toContain('/ip4/192.168.1.5/tcp/4002/ws/p2p/12D3KooWPeer');
+    expect(html).toContain('1h 2m 3s');
+    expect(html).toContain('8.8 KiB');
+    expect(html).not.toContain('<script>');
+  });
+});
+
+describe('HTTP status server', () => {
+  let server: HttpStatus | undefined;
+  afterEach(() => server?.stop());
+
+  it('answers /, /metrics and /healthz, and 503 once stopping', async () => {
+    let healthy = true;
+    server = createHttpStatus({ host: '127.0.0.1', port: 0, snapshot: () => snapshot({ healthy }) });
+    await server.start();
+    const base = `http://127.0.0.1:${server.port}`;
+    const page = await fetch(`${base}/`);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('PeerCache LAN node');
+    const metrics = await fetch(`${base}/metrics`);
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(await metrics.text()).toContain('peercache_blocks 7');
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    healthy = false;
+    expect((await fetch(`${base}/healthz`)).status).toBe(503);
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+    expect((await fetch(`${base}/metrics`, { method: 'POST' })).status).toBe(405);
+  });
+});
