@@ -79,6 +79,7 @@ const config = (target) => ({
     options: './src/extension/options/index.ts',
     popup: './src/extension/popup/index.ts',
     content: './src/extension/content/index.ts',
+    ...(target === 'chrome' ? { offscreen: './src/extension/offscreen/index.ts' } : {}),
   },
   output: { path: resolve(root, 'dist', target), filename: '[name].js', clean: true },
   // Readable output: store reviewers read it, and extension code must not need eval (CSP).

@@ -12,7 +12,7 @@ const NOT_FOR: Record<Target, readonly string[]> = {
   chrome: ['webRequestBlocking', 'webRequestFilterResponse'],
   // Firefox serves through blocking webRequest (DNR cannot redirect to data: there);
   // MV3 Firefox wants webRequestFilterResponse for filterResponseData.
-  firefox: ['declarativeNetRequest'],
+  firefox: ['declarativeNetRequest', 'offscreen'],
 };
 
 /** Returns the manifest for one browser, leaving the source object untouched. */

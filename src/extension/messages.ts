@@ -3,6 +3,7 @@
  * direction (style.md, principle 6): `ui-bg-*` go from the options page or popup to the background.
  */
 import type { NetworkState } from '../core/metered.ts';
+import type { PeerStatus } from './peers/peer-service.ts';
 import type { MergedSettings, SettingName, SettingProblem, Settings, SettingSource } from '../core/settings/index.ts';
 
 /** What the UI needs to render the settings. */
@@ -25,6 +26,8 @@ export interface StatusView {
   readonly problems: number;
   /** Metered or not, and whether that pauses peer traffic. */
   readonly network: NetworkState;
+  /** LAN sharing: state and connected peers. */
+  readonly peers: PeerStatus;
   /** When the background started (ms since epoch); lets tests see a restart. */
   readonly startedAt: number;
 }

@@ -1,6 +1,7 @@
 import type { CacheContext } from '../cache/context.ts';
 import type { Learner } from '../cache/learner.ts';
 import type { ServingView } from '../messages.ts';
+import type { PeerLink } from './peer-link-types.ts';
 import type { SiteSafetyStore } from './site-safety-store.ts';
 
 /** What a serving engine gets from the background. */
@@ -8,6 +9,8 @@ export interface EngineEnv {
   /** The cache context, opened on first use. */
   cache(): Promise<CacheContext>;
   learner(): Promise<Learner>;
+  /** LAN sharing: asked first for a listed file before downloading it again. */
+  peers: PeerLink;
   safety: SiteSafetyStore;
   /** `maxAssetMB` in bytes: nothing larger is copied or stored. */
   maxAssetBytes(): number;

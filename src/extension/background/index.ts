@@ -15,7 +15,10 @@ import { connectionHints } from '../platform/connection.ts';
 import { jsonState } from '../platform/local-state.ts';
 import { serveMessages } from '../platform/messaging.ts';
 import { settingsStorage } from '../platform/settings-storage.ts';
+import { networkState } from '../../core/metered.ts';
+import { onConnectionChange } from '../platform/connection.ts';
 import { registerEngine } from './engine.ts';
+import { createPeerLink } from './peer-link.ts';
 import { loadHashList } from './hash-list-loader.ts';
 import { createSettingsService } from './settings-service.ts';
 import { createSiteSafetyStore } from './site-safety-store.ts';
@@ -47,9 +50,17 @@ function cache(): Promise<{ ctx: CacheContext; learner: Learner; paused: PausedS
 let maxAssetBytes = 0;
 settings.subscribe((m) => (maxAssetBytes = m.values.maxAssetMB * 1024 * 1024));
 
+// LAN sharing: started, restarted or stopped whenever settings or the network change.
+const peers = createPeerLink({ log, cache: async () => (await cache()).ctx });
+const applyPeers = (): void =>
+  void settings.current().then(({ values }) => peers.apply(values, networkState(connectionHints(), values).sharingPaused).catch((e: unknown) => log(`LAN sharing: ${String(e)}`)));
+settings.subscribe(() => applyPeers());
+onConnectionChange(applyPeers);
+
 const engine = registerEngine({
   cache: async () => (await cache()).ctx,
   learner: async () => (await cache()).learner,
+  peers,
   safety,
   maxAssetBytes: () => maxAssetBytes,
   log,
@@ -63,7 +74,7 @@ const handlers: MessageHandlers = {
     const r = await settings.set(name, value);
     return r.ok ? { ok: true, view: toView(r.settings) } : r;
   },
-  'ui-bg-get-status': async () => statusOf(await settings.current(), startedAt, connectionHints()),
+  'ui-bg-get-status': async () => statusOf(await settings.current(), startedAt, connectionHints(), await peers.status().catch(() => undefined)),
   'ui-bg-get-stats': async () => {
     const { ctx } = await cache();
     const summary = await ctx.store.stats.summary();

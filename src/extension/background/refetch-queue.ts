@@ -31,8 +31,15 @@ export function createRefetchQueue(init: { env: EngineEnv; onStored: () => void 
     const learner = await env.learner();
     const admitted = learner.admit(r);
     if (!admitted || (await learner.alreadyKnown(r.url))) return;
-    const res = await fetch(r.url, { credentials: 'omit', cache: 'no-store', redirect: 'error' });
     const max = env.maxAssetBytes();
+    // A listed file: its hash is known, so a LAN peer can provide it verified instead of the
+    // origin ("a peer is asked first"); the bytes come in over the LAN, not the WAN link.
+    const listed = (await env.cache()).hashList.lookup(r.url);
+    if (listed && (await env.peers.fetch(listed.key, admitted.contentType, max)) === 'stored') {
+      init.onStored();
+      return;
+    }
+    const res = await fetch(r.url, { credentials: 'omit', cache: 'no-store', redirect: 'error' });
     if (res.status !== 200 || Number(res.headers.get('content-length') ?? 0) > max) return;
     // The same version as the page got, when the origin names versions.
     const seenEtag = r.responseHeaders.find((h) => h.name.toLowerCase() === 'etag')?.value;

@@ -1,9 +1,10 @@
 import { networkState, type ConnectionHints } from '../../core/metered.ts';
 import type { MergedSettings } from '../../core/settings/index.ts';
 import type { StatusView } from '../messages.ts';
+import type { PeerStatus } from '../peers/peer-service.ts';
 
 /** The popup's one-glance status, derived from the settings (LAN and stats join later). */
-export function statusOf(settings: MergedSettings, startedAt: number, hints?: ConnectionHints): StatusView {
+export function statusOf(settings: MergedSettings, startedAt: number, hints?: ConnectionHints, peers?: PeerStatus): StatusView {
   const v = settings.values;
   return {
     enabled: v.enabled,
@@ -12,6 +13,7 @@ export function statusOf(settings: MergedSettings, startedAt: number, hints?: Co
     lockedByPolicy: settings.locked.length > 0,
     problems: settings.problems.length,
     network: networkState(hints, v),
+    peers: peers ?? { state: 'off', lanNodes: 0, peers: 0 },
     startedAt,
   };
 }

@@ -1,0 +1,18 @@
+import type { Settings } from '../../core/settings/index.ts';
+import type { FetchOutcome, PeerStatus } from '../peers/peer-service.ts';
+
+/** The background's handle on LAN sharing, wherever the libp2p node runs. */
+export interface PeerLink {
+  apply(settings: Settings, paused: boolean): Promise<void>;
+  status(): Promise<PeerStatus>;
+  fetch(key: string, type: string, maxBytes: number): Promise<FetchOutcome>;
+}
+
+/** Requests from the background to the offscreen document (Chromium). */
+export type OffscreenRequest =
+  | { readonly type: 'bg-os-apply'; readonly settings: Settings; readonly paused: boolean }
+  | { readonly type: 'bg-os-status' }
+  | { readonly type: 'bg-os-fetch'; readonly key: string; readonly contentType: string; readonly maxBytes: number };
+
+/** Whether settings ask for a libp2p node at all. */
+export const wantsPeers = (s: Settings, paused: boolean): boolean => s.enabled && s.sharingMode === 'lan' && s.lanNodes.length > 0 && !paused;

@@ -1,0 +1,24 @@
+/**
+ * Firefox: the background is an event page with a DOM, so WebRTC works there and the peer
+ * service runs in-process. (Firefox may suspend an idle event page; an open connection's
+ * events keep it alive.)
+ */
+import type { CacheContext } from '../cache/context.ts';
+import { createPeerService, type PeerService } from '../peers/peer-service.ts';
+import type { PeerLink } from './peer-link-types.ts';
+
+export function createPeerLink(init: { log: (line: string) => void; cache?: () => Promise<CacheContext> }): PeerLink {
+  let service: PeerService | undefined;
+  const get = async (): Promise<PeerService> => {
+    if (!service) {
+      const ctx = await init.cache!();
+      service = createPeerService({ store: ctx.store, hashList: ctx.hashList, log: init.log });
+    }
+    return service;
+  };
+  return {
+    apply: async (settings, paused) => (await get()).apply(settings, paused),
+    status: async () => (await get()).status(),
+    fetch: async (key, type, maxBytes) => (await get()).fetch(key, type, maxBytes),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Chromium: the libp2p node runs in the offscreen document (no WebRTC in a service worker).
+ * The document exists only while sharing is wanted; its message listener can be late after
+ * creation, so the first request is retried briefly (platform-notes.md).
+ */
+import type { Settings } from '../../core/settings/index.ts';
+import type { FetchOutcome, PeerStatus } from '../peers/peer-service.ts';
+import { closeOffscreenDocument, ensureOffscreenDocument, sendToOffscreen } from '../platform/chromium/offscreen.ts';
+import { wantsPeers, type OffscreenRequest, type PeerLink } from './peer-link-types.ts';
+
+const OFF: PeerStatus = { state: 'off', lanNodes: 0, peers: 0 };
+
+async function ask<T>(request: OffscreenRequest): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      const answer = await sendToOffscreen<T | undefined>(request);
+      if (answer !== undefined) return answer;
+    } catch (e) {
+      if (i >= 20) throw e;
+    }
+    if (i >= 20) throw new Error('the offscreen document does not answer');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function createPeerLink(_init: { log: (line: string) => void; cache?: unknown }): PeerLink {
+  let active = false;
+  return {
+    async apply(settings: Settings, paused: boolean) {
+      active = wantsPeers(settings, paused);
+      if (!active) {
+        await closeOffscreenDocument();
+        return;
+      }
+      await ensureOffscreenDocument();
+      await ask({ type: 'bg-os-apply', settings, paused });
+    },
+    async status() {
+      return active ? ask<PeerStatus>({ type: 'bg-os-status' }) : OFF;
+    },
+    async fetch(key, contentType, maxBytes) {
+      return active ? ask<FetchOutcome>({ type: 'bg-os-fetch', key, contentType, maxBytes }) : 'unavailable';
+    },
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * LAN sharing in a browser: runs the libp2p node (where WebRTC exists), keeps it connected to
+ * the configured LAN nodes, answers peers' block requests for what the privacy gate allows,
+ * and fetches verified blocks from peers into the store. Settings arrive from the background.
+ */
+import type { Libp2p } from '@libp2p/interface';
+import { multiaddr } from '@multiformats/multiaddr';
+import { createUploadBucket, MonthlyCap, megabytesToBytes, PenaltyBox } from '../../core/limits/index.ts';
+import { mayServeCrossSite } from '../../core/serving/privacy-gate.ts';
+import type { Settings } from '../../core/settings/index.ts';
+import { createBrowserNode } from '../../p2p/browser-node.ts';
+import { createBlockServer, fetchBlock, isPeerFault } from '../../p2p/block/index.ts';
+import type { Store } from '../../store/index.ts';
+import type { HashListIndex } from '../cache/context.ts';
+
+/** What the popup and the background learn about LAN sharing. */
+export interface PeerStatus {
+  readonly state: 'off' | 'no-lan-node' | 'paused' | 'starting' | 'running' | 'error';
+  readonly peerId?: string;
+  /** Connected LAN nodes and other peers. */
+  readonly lanNodes: number;
+  readonly peers: number;
+  readonly error?: string;
+}
+
+export type FetchOutcome = 'stored' | 'not-found' | 'unavailable';
+
+export interface PeerService {
+  /** Starts, restarts or stops the node to match the settings; `paused`: metered network. */
+  apply(settings: Settings, paused: boolean): Promise<void>;
+  status(): PeerStatus;
+  /** Asks connected peers (LAN nodes first) for a block; stores it verified. */
+  fetch(key: string, type: string, maxBytes: number): Promise<FetchOutcome>;
+}
+
+const REDIAL_MS = 30_000;
+
+/** Stats row of peer traffic (it belongs to no site); the '*' total includes it. */
+export const LAN_SITE = '(lan)';
+
+export function createPeerService(init: { store: Store; hashList: HashListIndex; log: (line: string) => void }): PeerService {
+  const { store, hashList, log } = init;
+  let node: Libp2p | undefined;
+  let running = '';
+  let settings: Settings | undefined;
+  let state: PeerStatus['state'] = 'off';
+  let error: string | undefined;
+  let lanNodeIds = new Set<string>();
+  let redial: ReturnType<typeof setInterval> | undefined;
+  const penalty = new PenaltyBox();
+  let monthly = new MonthlyCap({ capBytes: 0 });
+
+  async function stop(): Promise<void> {
+    clearInterval(redial);
+    const old = node;
+    node = undefined;
+    lanNodeIds = new Set();
+    await Promise.resolve(old?.stop()).catch(() => undefined);
+  }
+
+  async function dialLanNodes(addrs: readonly string[]): Promise<void> {
+    await Promise.all(
+      addrs.map(async (a) => {
+        try {
+          const conn = await node?.dial(multiaddr(a), { signal: AbortSignal.timeout(10_000) });
+          if (conn) lanNodeIds.add(conn.remotePeer.toString());
+        } catch (e) {
+          log(`LAN node ${a} unreachable: ${String(e)}`);
+        }
+      }),
+    );
+  }
+
+  async function start(s: Settings): Promise<void> {
+    node = await createBrowserNode({ groupKey: s.groupKey });
+    monthly = new MonthlyCap({ capBytes: megabytesToBytes(s.monthlyUploadCapMB) });
+    const server = createBlockServer({
+      getBlock: async (key, peer) => {
+        const now = settings;
+        // Answer only what the privacy gate allows, held or not, so "refused" vs "not found"
+        // reveals nothing about this browser's history.
+        if (!now || now.maxUploadKbps === 0 || penalty.isPenalised(peer)) return { status: 'refused' };
+        const onList = hashList.isListed(key);
+        const lanPeers = onList ? 0 : await store.popularity.peerCount(key);
+        if (!mayServeCrossSite({ onList, lanPeers, minLanPeers: now.minLanPeers, requirePopular: true })) return { status: 'refused' };
+        const blob = await store.blobs.get(key, { touch: false });
+        return blob ? { status: 'found', bytes: blob.bytes } : { status: 'not-found' };
+      },
+      limits: {
+        maxBlockBytes: megabytesToBytes(s.maxAssetMB),
+        uploadBucket: createUploadBucket(s.maxUploadKbps),
+        monthlyCap: monthly,
+        penaltyBox: penalty,
+        onUpload: (_peer, bytes) => void store.stats.add(LAN_SITE, { lanBytesOut: bytes }).catch(() => undefined),
+      },
+    });
+    await node.handle(server.protocol, server.handler, { maxInboundStreams: server.maxInboundStreams });
+    await dialLanNodes(s.lanNodes);
+    // Bounded retry: one attempt per LAN node every 30 s while it is not connected.
+    redial = setInterval(() => {
+      const connected = new Set(node?.getConnections().map((c) => c.remotePeer.toString()));
+      if ([...lanNodeIds].some((id) => !connected.has(id)) || lanNodeIds.size < s.lanNodes.length) void dialLanNodes(s.lanNodes);
+    }, REDIAL_MS);
+  }
+
+  return {
+    async apply(s, paused) {
+      settings = s;
+      const active = s.enabled && s.sharingMode === 'lan' && s.lanNodes.length > 0 && !paused;
+      const key = active ? JSON.stringify([s.lanNodes, s.groupKey, s.maxUploadKbps, s.monthlyUploadCapMB, s.maxAssetMB]) : '';
+      state = !s.enabled || s.sharingMode === 'off' ? 'off' : s.lanNodes.length === 0 ? 'no-lan-node' : paused ? 'paused' : state;
+      if (key === running) return;
+      running = key;
+      await stop();
+      if (!active) return;
+      state = 'starting';
+      error = undefined;
+      try {
+        await start(s);
+        state = 'running';
+      } catch (e) {
+        state = 'error';
+        error = String(e);
+        log(`LAN sharing failed to start: ${error}`);
+        await stop();
+      }
+    },
+
+    status() {
+      const conns = node?.getConnections() ?? [];
+      const ids = new Set(conns.map((c) => c.remotePeer.toString()));
+      const lanNodes = [...ids].filter((id) => lanNodeIds.has(id)).length;
+      return { state, lanNodes, peers: ids.size - lanNodes, ...(node ? { peerId: node.peerId.toString() } : {}), ...(error ? { error } : {}) };
+    },
+
+    async fetch(key, type, maxBytes) {
+      if (!node || state !== 'running') return 'unavailable';
+      const peers = [...new Map(node.getConnections().map((c) => [c.remotePeer.toString(), c.remotePeer])).values()]
+        .filter((p) => !penalty.isPenalised(p.toString()))
+        .sort((a, b) => Number(lanNodeIds.has(b.toString())) - Number(lanNodeIds.has(a.toString())));
+      for (const peer of peers.slice(0, 8)) {
+        try {
+          const r = await fetchBlock(node, peer, key, { maxBytes, timeoutMs: 5_000, stallMs: 2_000 });
+          if (r.status !== 'found') continue;
+          await store.blobs.put(key, r.bytes, type);
+          await store.stats.add(LAN_SITE, { lanBytesIn: r.bytes.byteLength });
+          return 'stored';
+        } catch (e) {
+          if (isPeerFault(e)) {
+            // Bad bytes or garbage: hang up and refuse this peer for a while.
+            penalty.penalise(peer.toString());
+            await node.hangUp(peer).catch(() => undefined);
+          }
+          log(`block ${key} from ${peer.toString()}: ${String(e)}`);
+        }
+      }
+      return 'not-found';
+    },
+  };
+}

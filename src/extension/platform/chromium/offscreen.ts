@@ -1,0 +1,39 @@
+/**
+ * Chromium's offscreen document: the only place a Chromium MV3 extension has
+ * `RTCPeerConnection` (not in the service worker), so the libp2p node lives there. It shares
+ * the extension's IndexedDB but has only `chrome.runtime` of the extension APIs.
+ */
+const URL_PATH = 'offscreen.html';
+
+/** Creates the offscreen document unless it exists. */
+export async function ensureOffscreenDocument(): Promise<void> {
+  const contexts = await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as chrome.runtime.ContextType] });
+  if (contexts.length > 0) return;
+  await chrome.offscreen.createDocument({
+    url: URL_PATH,
+    reasons: ['WEB_RTC' as chrome.offscreen.Reason],
+    justification: 'Connections to PeerCache peers on the local network (WebRTC) to share cached files.',
+  });
+}
+
+/** Closes it (sharing off: no libp2p code runs at all). */
+export async function closeOffscreenDocument(): Promise<void> {
+  const contexts = await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as chrome.runtime.ContextType] });
+  if (contexts.length > 0) await chrome.offscreen.closeDocument();
+}
+
+/** Sends a request to the offscreen document and returns its answer. */
+export function sendToOffscreen<T>(message: { type: string }): Promise<T> {
+  return chrome.runtime.sendMessage(message) as Promise<T>;
+}
+
+/** In the offscreen document: answers the background's `bg-os-*` requests. */
+export function serveBackgroundRequests(handle: (message: { type: string } & Record<string, unknown>) => Promise<unknown> | undefined): void {
+  chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
+    if (sender.id !== chrome.runtime.id || typeof (message as { type?: unknown })?.type !== 'string') return false;
+    const answer = handle(message as { type: string } & Record<string, unknown>);
+    if (!answer) return false;
+    void answer.then(sendResponse, (e: unknown) => sendResponse({ error: String(e) }));
+    return true; // answer asynchronously
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * The libp2p node of a browser peer. It runs where `RTCPeerConnection` exists: Chromium's
+ * offscreen document, Firefox's background page (platform-notes.md). It dials LAN nodes over
+ * WebSockets, reserves a relay slot there (the relay carries WebRTC signalling between
+ * browsers), and reaches other browsers by WebRTC with host candidates only.
+ */
+import { noise } from '@chainsafe/libp2p-noise';
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2';
+import { identify } from '@libp2p/identify';
+import type { Libp2p } from '@libp2p/interface';
+import { preSharedKey } from '@libp2p/pnet';
+import { ping } from '@libp2p/ping';
+import { webRTC } from '@libp2p/webrtc';
+import { webSockets } from '@libp2p/websockets';
+import { yamux } from '@libp2p/yamux';
+import { createLibp2p } from 'libp2p';
+import { groupKeyPsk } from './group-key.ts';
+import { createLanGater } from './lan-gate.ts';
+
+export interface BrowserNodeInit {
+  /** 64-hex group key, or '' for none (libp2p private network: strangers cannot connect). */
+  groupKey: string;
+}
+
+/** Starts a browser peer node (not yet connected to anything). */
+export async function createBrowserNode(init: BrowserNodeInit): Promise<Libp2p> {
+  return createLibp2p({
+    addresses: { listen: ['/p2p-circuit', '/webrtc'] },
+    transports: [
+      webSockets(),
+      // No STUN/TURN: ICE offers host candidates only, so peers meet on the LAN or not at all
+      // (libp2p substitutes public STUN servers only when rtcConfiguration is unset).
+      webRTC({ rtcConfiguration: { iceServers: [] } }),
+      circuitRelayTransport(),
+    ],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    // The browser default gater does the opposite (denies private addresses and ws://).
+    connectionGater: createLanGater(),
+    ...(init.groupKey ? { connectionProtector: preSharedKey({ psk: groupKeyPsk(init.groupKey) }) } : {}),
+    services: { identify: identify(), ping: ping() },
+  });
+}
