@@ -37,6 +37,9 @@ export interface Counters {
   readonly servedRequests: number;
   readonly bytesSaved: number;
   readonly learnBytes: number;
+  /** Bytes received from and sent to LAN peers. */
+  readonly lanBytesIn: number;
+  readonly lanBytesOut: number;
 }
 
 export interface StatsView {

@@ -14,5 +14,11 @@ export type OffscreenRequest =
   | { readonly type: 'bg-os-status' }
   | { readonly type: 'bg-os-fetch'; readonly key: string; readonly contentType: string; readonly maxBytes: number };
 
+/** Why no node runs, for a status without one. */
+export function idleState(s: Settings, paused: boolean): PeerStatus {
+  const state = !s.enabled || s.sharingMode === 'off' ? 'off' : s.lanNodes.length === 0 ? 'no-lan-node' : paused ? 'paused' : 'off';
+  return { state, lanNodes: 0, peers: 0 };
+}
+
 /** Whether settings ask for a libp2p node at all. */
 export const wantsPeers = (s: Settings, paused: boolean): boolean => s.enabled && s.sharingMode === 'lan' && s.lanNodes.length > 0 && !paused;

@@ -6,9 +6,7 @@
 import type { Settings } from '../../core/settings/index.ts';
 import type { FetchOutcome, PeerStatus } from '../peers/peer-service.ts';
 import { closeOffscreenDocument, ensureOffscreenDocument, sendToOffscreen } from '../platform/chromium/offscreen.ts';
-import { wantsPeers, type OffscreenRequest, type PeerLink } from './peer-link-types.ts';
-
-const OFF: PeerStatus = { state: 'off', lanNodes: 0, peers: 0 };
+import { idleState, wantsPeers, type OffscreenRequest, type PeerLink } from './peer-link-types.ts';
 
 async function ask<T>(request: OffscreenRequest): Promise<T> {
   for (let i = 0; ; i++) {
@@ -25,9 +23,11 @@ async function ask<T>(request: OffscreenRequest): Promise<T> {
 
 export function createPeerLink(_init: { log: (line: string) => void; cache?: unknown }): PeerLink {
   let active = false;
+  let idle: PeerStatus = { state: 'off', lanNodes: 0, peers: 0 };
   return {
     async apply(settings: Settings, paused: boolean) {
       active = wantsPeers(settings, paused);
+      idle = idleState(settings, paused);
       if (!active) {
         await closeOffscreenDocument();
         return;
@@ -36,7 +36,7 @@ export function createPeerLink(_init: { log: (line: string) => void; cache?: unk
       await ask({ type: 'bg-os-apply', settings, paused });
     },
     async status() {
-      return active ? ask<PeerStatus>({ type: 'bg-os-status' }) : OFF;
+      return active ? ask<PeerStatus>({ type: 'bg-os-status' }) : idle;
     },
     async fetch(key, contentType, maxBytes) {
       return active ? ask<FetchOutcome>({ type: 'bg-os-fetch', key, contentType, maxBytes }) : 'unavailable';

@@ -17,7 +17,11 @@ function describe(s: StatusView): { status: string; network: string } {
         ? t('lanPaused', t(METERED_REASON[s.network.reason ?? 'setting']))
         : s.sharing === 'no-lan-node'
           ? t('lanNone')
-          : t('lanOn');
+          : s.peers.state === 'running' && s.peers.lanNodes > 0
+            ? `${t('lanOn')} ${t('peersConnected', [String(s.peers.lanNodes), String(s.peers.peers)])}`
+            : s.peers.state === 'starting'
+              ? t('lanOn')
+              : t('lanUnreachable');
   return { status: t(s.cacheEnabled ? 'cacheOn' : 'cacheOff'), network };
 }
 

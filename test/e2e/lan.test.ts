@@ -1,0 +1,88 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeDigest, sriEntryToKey } from '../../src/core/integrity/index.ts';
+import type { StatsView, StatusView } from '../../src/extension/messages.ts';
+import { startLanNode, type LanNode } from '../../src/node/lan-node.ts';
+import { startOriginServer, type OriginServer } from '../support/origin-server.ts';
+import { TEST_HOSTS } from '../support/tls-cert.ts';
+import { openBrowser, type BrowserName, type ExtensionBrowser, type UiPage } from './support/extension-browser.ts';
+import { JQUERY, routeSharedAssets } from './support/test-web.ts';
+
+async function statusUntil(ui: UiPage, ready: (s: StatusView) => boolean): Promise<StatusView> {
+  const deadline = Date.now() + 20_000;
+  let s = await ui.send<StatusView>({ type: 'ui-bg-get-status' });
+  while (!ready(s) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    s = await ui.send<StatusView>({ type: 'ui-bg-get-status' });
+  }
+  return s;
+}
+
+let origin: OriginServer;
+let node: LanNode;
+let wsAddr: string;
+beforeAll(async () => {
+  origin = await startOriginServer();
+  routeSharedAssets(origin);
+  node = await startLanNode(
+    { host: '127.0.0.1', tcpPort: 0, wsPort: 0, httpPort: 0, dataDir: mkdtempSync(join(tmpdir(), 'peercache-lan-e2e-')), cacheMB: 64, groupKey: '' },
+    { log: () => {}, mdns: false },
+  );
+  wsAddr = node.addresses().find((a) => a.includes('/ws/')) as string;
+  // The office's LAN node already holds jQuery (another colleague fetched it earlier).
+  await node.cache.put(sriEntryToKey({ algorithm: 'sha384', digest: await computeDigest('sha384', new Uint8Array(JQUERY.bytes)) }), new Uint8Array(JQUERY.bytes));
+});
+afterAll(async () => {
+  await node?.stop();
+  await origin?.close();
+});
+
+describe.each<BrowserName>(['chromium', 'firefox'])('LAN sharing through a LAN node in %s', (name) => {
+  let browser: ExtensionBrowser;
+  let ui: UiPage;
+  beforeAll(async () => {
+    browser = await openBrowser(name, { loopbackHosts: TEST_HOSTS });
+    ui = await browser.page('options.html');
+  });
+  afterAll(() => browser?.close());
+
+  it('connects to the configured LAN node over WebSockets and says so in the popup', async () => {
+    const set = await ui.send<{ ok: boolean }>({ type: 'ui-bg-set-setting', name: 'lanNodes', value: [wsAddr] });
+    expect(set.ok).toBe(true);
+    const status = await statusUntil(ui, (s) => s.peers.state === 'running' && s.peers.lanNodes === 1);
+    expect(status.peers).toMatchObject({ state: 'running', lanNodes: 1 });
+    const popup = await browser.page('popup.html');
+    await popup.waitUntil(() => /Connected to 1 LAN node/.test(document.getElementById('network')?.textContent ?? ''), undefined);
+  });
+
+  it.runIf(name === 'chromium')('gets a listed file from the LAN node instead of downloading it again', async () => {
+    const since = Date.now();
+    const page = await browser.visit('https://site-a.test/jquery.html');
+    await page.waitUntil(() => document.title !== 'loading', undefined);
+    await page.close();
+    const deadline = Date.now() + 20_000;
+    let stats = await ui.send<StatsView>({ type: 'ui-bg-get-stats' });
+    while (stats.total.lanBytesIn === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      stats = await ui.send<StatsView>({ type: 'ui-bg-get-stats' });
+    }
+    expect(stats.total.lanBytesIn).toBe(JQUERY.bytes.length);
+    expect(stats.total.learnBytes).toBe(0);
+    // The page's own request only: no second download from the origin to learn the bytes.
+    expect(origin.hits(JQUERY.jsdelivr.host, JQUERY.jsdelivr.path, since)).toBe(1);
+  });
+
+  it('stops all peer traffic on a metered network', async () => {
+    await ui.send({ type: 'ui-bg-set-setting', name: 'treatAsMetered', value: true });
+    const status = await statusUntil(ui, (s) => s.peers.state === 'paused');
+    expect(status.peers).toMatchObject({ state: 'paused', lanNodes: 0, peers: 0 });
+    expect(status.network).toMatchObject({ metered: true, sharingPaused: true });
+    const before = node.snapshot();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(node.libp2p.getConnections().length).toBe(0);
+    expect(node.snapshot().counters.bytesOut).toBe(before.counters.bytesOut);
+    await ui.send({ type: 'ui-bg-set-setting', name: 'treatAsMetered', value: false });
+  });
+});
