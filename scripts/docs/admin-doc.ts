@@ -10,8 +10,10 @@ export function withAdminBlocks(doc: string): string {
   let out = withSettingsTable(doc);
   const blocks: Record<string, string> = {
     'chrome-linux': fenced('json', chromeLinuxJson()),
-    'chrome-windows': fenced('reg', windowsReg()),
-    'chromium-windows': fenced('reg', windowsReg(undefined, 'Chromium')),
+    // Shown with plain line ends (a Markdown file with CRLF in places is fragile); regedit
+    // wants the file saved as CRLF, which any Windows editor does.
+    'chrome-windows': fenced('reg', windowsReg().replace(/\r\n/g, '\n')),
+    'chromium-windows': fenced('reg', windowsReg(undefined, 'Chromium').replace(/\r\n/g, '\n')),
     'chrome-macos': fenced('xml', macosProfile()),
     'firefox': fenced('json', firefoxPoliciesJson()),
   };

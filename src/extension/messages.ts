@@ -83,6 +83,7 @@ export type Request =
   | { readonly type: 'ui-bg-set-site-paused'; readonly url: string; readonly paused: boolean }
   | { readonly type: 'ui-bg-get-serving' }
   | { readonly type: 'ui-bg-clear-cache' }
+  | { readonly type: 'os-bg-blocks-stored' }
   | { readonly type: 'cs-bg-page-report'; readonly metaCsp: readonly string[]; readonly integrity: readonly { url: string; integrity: string }[] };
 
 interface Responses {
@@ -94,15 +95,17 @@ interface Responses {
   'ui-bg-set-site-paused': SiteView;
   'ui-bg-get-serving': ServingView;
   'ui-bg-clear-cache': { readonly removed: number };
+  'os-bg-blocks-stored': void;
   'cs-bg-page-report': void;
 }
 
 export type ResponseOf<R extends Request> = Responses[R['type']];
 
 /**
- * The background is a map of handlers, one per request type. `ui-bg-*` requests are accepted
- * only from the extension's own pages, `cs-bg-*` only from content scripts: a web page must not
- * reach the settings, and its content script speaks for one frame only.
+ * The background is a map of handlers, one per request type. `ui-bg-*` (options, popup) and
+ * `os-bg-*` (Chromium's offscreen document) requests are accepted only from the extension's
+ * own pages, `cs-bg-*` only from content scripts: a web page must not reach the settings, and
+ * its content script speaks for one frame only.
  */
 export type MessageHandlers = {
   readonly [T in Request['type']]: (request: Extract<Request, { type: T }>, sender: MessageSender) => Promise<Responses[T]>;
@@ -118,6 +121,7 @@ const SHAPES: { readonly [T in Request['type']]: (m: Record<string, unknown>) =>
   'ui-bg-set-site-paused': (m) => typeof m.url === 'string' && typeof m.paused === 'boolean',
   'ui-bg-get-serving': () => true,
   'ui-bg-clear-cache': () => true,
+  'os-bg-blocks-stored': () => true,
   'cs-bg-page-report': (m) =>
     Array.isArray(m.metaCsp) && m.metaCsp.every((c) => typeof c === 'string') &&
     Array.isArray(m.integrity) && m.integrity.every((e) => typeof e?.url === 'string' && typeof e?.integrity === 'string'),

@@ -14,6 +14,7 @@
  * Every connection is LAN-only (createLanGater) and, with a group key, inside a libp2p private
  * network (@libp2p/pnet), which covers TCP, WebSockets and relayed connections.
  */
+import { loadNodeHashList, startReplication } from './replication.ts';
 import { groupKeyPsk } from '../p2p/group-key.ts';
 import { noise } from '@chainsafe/libp2p-noise';
 import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2';
@@ -57,6 +58,8 @@ export interface LanNodeOptions {
   readonly debug?: boolean;
   /** mDNS discovery; default on, except when listening on loopback only, where nobody could dial what it would announce. */
   readonly mdns?: boolean;
+  /** How often to ask connected browsers for popular blocks they learned (default 60 s). */
+  readonly pullEveryMs?: number;
 }
 
 /** A running LAN node. */
@@ -162,6 +165,10 @@ export async function startLanNode(config: NodeConfig, options: LanNodeOptions):
     await libp2p.handle(server.protocol, server.handler, server.maxInboundStreams === undefined ? {} : { maxInboundStreams: server.maxInboundStreams });
 
     const node = libp2p;
+    const replication = await startReplication({
+      node, cache, hashList: await loadNodeHashList(), log, onBytesIn: (n) => void (counters.bytesIn += n),
+      ...(options.pullEveryMs ? { pullEveryMs: options.pullEveryMs } : {}),
+    });
     node.addEventListener('peer:discovery', (event) => {
       // libp2p reports every new peer-store entry here, browsers included; only mDNS finds hosts
       // with a direct address. Connect to those (other LAN nodes), so they count among our
@@ -203,6 +210,7 @@ export async function startLanNode(config: NodeConfig, options: LanNodeOptions):
       snapshot,
       stop() {
         stopping = true;
+        replication.stop();
         stopped ??= Promise.allSettled([node.stop(), httpServer.stop()]).then(async (results) => {
           for (const r of results) if (r.status === 'rejected') log(`error while stopping: ${(r.reason as Error).message}`);
           await cache.close();

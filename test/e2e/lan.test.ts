@@ -86,3 +86,65 @@ describe.each<BrowserName>(['chromium', 'firefox'])('LAN sharing through a LAN n
     await ui.send({ type: 'ui-bg-set-setting', name: 'treatAsMetered', value: false });
   });
 });
+
+describe('a file one colleague downloaded serves another colleague\'s first visit (Chromium, two profiles, one LAN node)', () => {
+  let office: LanNode;
+  let a: ExtensionBrowser;
+  let b: ExtensionBrowser;
+  beforeAll(async () => {
+    office = await startLanNode(
+      { host: '127.0.0.1', tcpPort: 0, wsPort: 0, httpPort: 0, dataDir: mkdtempSync(join(tmpdir(), 'peercache-office-')), cacheMB: 64, groupKey: 'cd'.repeat(32) },
+      { log: () => {}, mdns: false, pullEveryMs: 1_000 },
+    );
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await office?.stop();
+  });
+
+  it('profile B, started fresh, visits site B: the origin sees zero requests for the file from B', async () => {
+    const addr = office.addresses().find((x) => x.includes('/ws/')) as string;
+    const key = sriEntryToKey({ algorithm: 'sha384', digest: await computeDigest('sha384', new Uint8Array(JQUERY.bytes)) });
+    const join = async (browser: ExtensionBrowser): Promise<UiPage> => {
+      const ui = await browser.page('options.html');
+      await ui.send({ type: 'ui-bg-set-setting', name: 'groupKey', value: 'cd'.repeat(32) });
+      await ui.send({ type: 'ui-bg-set-setting', name: 'lanNodes', value: [addr] });
+      expect((await statusUntil(ui, (s) => s.peers.lanNodes === 1)).peers.lanNodes).toBe(1);
+      return ui;
+    };
+
+    a = await openBrowser('chromium', { loopbackHosts: TEST_HOSTS });
+    await join(a);
+    const pa = await a.visit('https://site-a.test/jquery.html');
+    await pa.waitUntil(() => document.title !== 'loading', undefined);
+    // The LAN node asks A for the popular files it learned, and hosts them.
+    const deadline = Date.now() + 20_000;
+    while (!(await office.cache.has(key)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(await office.cache.has(key)).toBe(true);
+
+    const since = Date.now();
+    b = await openBrowser('chromium', { loopbackHosts: TEST_HOSTS });
+    const ui = await join(b);
+    // replicatePopular: B copies the popular files the LAN node holds, before any visit.
+    const until = Date.now() + 20_000;
+    let serving = await ui.send<{ servable: number }>({ type: 'ui-bg-get-serving' });
+    while (serving.servable < 1 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 250));
+      serving = await ui.send<{ servable: number }>({ type: 'ui-bg-get-serving' });
+    }
+    expect(serving.servable).toBeGreaterThanOrEqual(1);
+    const first = await b.visit('https://site-b.test/');
+    await first.waitUntil(() => document.title === 'ready', undefined);
+    const safeBy = Date.now() + 20_000;
+    while (!((await ui.send<{ safeHosts: Record<string, string[]> }>({ type: 'ui-bg-get-serving' })).safeHosts.script ?? []).includes('site-b.test') && Date.now() < safeBy) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const page = await b.visit('https://site-b.test/jquery.html');
+    await page.waitUntil(() => document.title !== 'loading', undefined);
+    expect(await page.evaluate(() => document.title)).toBe('both 3.7.1');
+    expect(origin.hits(JQUERY.unpkg.host, JQUERY.unpkg.path, since) + origin.hits(JQUERY.jsdelivr.host, JQUERY.jsdelivr.path, since)).toBe(0);
+    const stats = await ui.send<StatsView>({ type: 'ui-bg-get-stats' });
+    expect(stats.total.lanBytesIn).toBe(JQUERY.bytes.length);
+  });
+});

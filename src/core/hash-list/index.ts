@@ -16,3 +16,4 @@ export { CorruptHashListError, InvalidHashListSourceError, UnsupportedHashListEr
 export { HASH_LIST_ALGORITHM_CODE, HASH_LIST_DIGEST_LENGTH, HASH_LIST_FORMAT_VERSION, HASH_LIST_MAGIC } from './format.ts';
 export { parseHashList, type HashList, type HashListEntry, type HashListMeta, type HashListStats } from './hash-list.ts';
 export { isExactVersion, isFilePath, isPackageName } from './names.ts';
+export { contentTypeForPath } from './content-type.ts';

@@ -51,7 +51,7 @@ let maxAssetBytes = 0;
 settings.subscribe((m) => (maxAssetBytes = m.values.maxAssetMB * 1024 * 1024));
 
 // LAN sharing: started, restarted or stopped whenever settings or the network change.
-const peers = createPeerLink({ log, cache: async () => (await cache()).ctx });
+const peers = createPeerLink({ log, cache: async () => (await cache()).ctx, onStored: () => engine.refresh() });
 const applyPeers = (): void =>
   void settings.current().then(({ values }) => peers.apply(values, networkState(connectionHints(), values).sharingPaused).catch((e: unknown) => log(`LAN sharing: ${String(e)}`)));
 settings.subscribe(() => applyPeers());
@@ -99,6 +99,7 @@ const handlers: MessageHandlers = {
     return siteView(url);
   },
   'ui-bg-get-serving': () => engine.view(),
+  'os-bg-blocks-stored': async () => engine.refresh(),
   'cs-bg-page-report': async ({ metaCsp, integrity }, sender) => {
     if (!sender.url || sender.tabId === undefined) return;
     safety.pageReport(sender.tabId, sender.frameId ?? 0, sender.url, metaCsp);

@@ -7,12 +7,12 @@ import type { CacheContext } from '../cache/context.ts';
 import { createPeerService, type PeerService } from '../peers/peer-service.ts';
 import type { PeerLink } from './peer-link-types.ts';
 
-export function createPeerLink(init: { log: (line: string) => void; cache?: () => Promise<CacheContext> }): PeerLink {
+export function createPeerLink(init: { log: (line: string) => void; cache?: () => Promise<CacheContext>; onStored?: () => void }): PeerLink {
   let service: PeerService | undefined;
   const get = async (): Promise<PeerService> => {
     if (!service) {
       const ctx = await init.cache!();
-      service = createPeerService({ store: ctx.store, hashList: ctx.hashList, log: init.log });
+      service = createPeerService({ store: ctx.store, hashList: ctx.hashList, log: init.log, ...(init.onStored ? { onStored: init.onStored } : {}) });
     }
     return service;
   };

@@ -21,7 +21,7 @@ async function ask<T>(request: OffscreenRequest): Promise<T> {
   }
 }
 
-export function createPeerLink(_init: { log: (line: string) => void; cache?: unknown }): PeerLink {
+export function createPeerLink(_init: { log: (line: string) => void; cache?: unknown; onStored?: () => void }): PeerLink {
   let active = false;
   let idle: PeerStatus = { state: 'off', lanNodes: 0, peers: 0 };
   return {

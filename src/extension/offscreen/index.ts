@@ -7,7 +7,7 @@ import { openStore } from '../../store/index.ts';
 import { loadHashList } from '../background/hash-list-loader.ts';
 import type { OffscreenRequest } from '../background/peer-link-types.ts';
 import { createPeerService, type PeerService } from '../peers/peer-service.ts';
-import { serveBackgroundRequests } from '../platform/chromium/offscreen.ts';
+import { notifyBackground, serveBackgroundRequests } from '../platform/chromium/offscreen.ts';
 
 const log = (line: string): void => console.warn(`PeerCache peers: ${line}`);
 let maxCacheBytes = 512 * 1024 * 1024;
@@ -17,7 +17,7 @@ const ready: Promise<PeerService> = (async () => {
     openStore({ verify: (b, k) => verifyMultihashKey(b, k), now: Date.now, maxCacheBytes: () => maxCacheBytes, onCorrupt: (t, k, r) => log(`dropped ${t} ${String(k)}: ${r}`) }),
     loadHashList(),
   ]);
-  return createPeerService({ store, hashList, log });
+  return createPeerService({ store, hashList, log, onStored: () => notifyBackground('os-bg-blocks-stored') });
 })();
 
 serveBackgroundRequests((m) => {

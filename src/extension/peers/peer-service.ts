@@ -9,7 +9,9 @@ import { createUploadBucket, MonthlyCap, megabytesToBytes, PenaltyBox } from '..
 import { mayServeCrossSite } from '../../core/serving/privacy-gate.ts';
 import type { Settings } from '../../core/settings/index.ts';
 import { createBrowserNode } from '../../p2p/browser-node.ts';
+import { contentTypeForPath } from '../../core/hash-list/index.ts';
 import { createBlockServer, fetchBlock, isPeerFault } from '../../p2p/block/index.ts';
+import { createHaveServer, fetchHave } from '../../p2p/have/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { HashListIndex } from '../cache/context.ts';
 
@@ -38,7 +40,17 @@ const REDIAL_MS = 30_000;
 /** Stats row of peer traffic (it belongs to no site); the '*' total includes it. */
 export const LAN_SITE = '(lan)';
 
-export function createPeerService(init: { store: Store; hashList: HashListIndex; log: (line: string) => void }): PeerService {
+/** Most blocks one replication round fetches, and how often a round runs. */
+const REPLICATE_MAX = 100;
+const REPLICATE_EVERY_MS = 10 * 60_000;
+
+export function createPeerService(init: {
+  store: Store;
+  hashList: HashListIndex;
+  log: (line: string) => void;
+  /** Blocks arrived from peers (the serving engine re-plans). */
+  onStored?: () => void;
+}): PeerService {
   const { store, hashList, log } = init;
   let node: Libp2p | undefined;
   let running = '';
@@ -95,12 +107,49 @@ export function createPeerService(init: { store: Store; hashList: HashListIndex;
       },
     });
     await node.handle(server.protocol, server.handler, { maxInboundStreams: server.maxInboundStreams });
+    // What we hold of the public list (popular by definition: answering reveals nothing).
+    const have = createHaveServer(async () => (await store.blobs.list()).map((m) => m.mh).filter((k) => hashList.isListed(k)));
+    await node.handle(have.protocol, have.handler);
     await dialLanNodes(s.lanNodes);
+    void replicate();
     // Bounded retry: one attempt per LAN node every 30 s while it is not connected.
+    let rounds = 0;
     redial = setInterval(() => {
       const connected = new Set(node?.getConnections().map((c) => c.remotePeer.toString()));
       if ([...lanNodeIds].some((id) => !connected.has(id)) || lanNodeIds.size < s.lanNodes.length) void dialLanNodes(s.lanNodes);
+      if (++rounds % (REPLICATE_EVERY_MS / REDIAL_MS) === 0) void replicate();
     }, REDIAL_MS);
+  }
+
+  /**
+   * replicatePopular: copy the popular blocks LAN nodes hold that we lack, so a first visit to a
+   * site can already be served locally. Bounded per round; verified like every block.
+   */
+  async function replicate(): Promise<void> {
+    const s = settings;
+    if (!node || !s?.replicatePopular) return;
+    let stored = 0;
+    for (const id of lanNodeIds) {
+      const peer = node.getConnections().find((c) => c.remotePeer.toString() === id)?.remotePeer;
+      if (!peer) continue;
+      try {
+        for (const key of (await fetchHave(node, peer)).filter((k) => hashList.isListed(k)).slice(0, 10 * REPLICATE_MAX)) {
+          if (stored >= REPLICATE_MAX) break;
+          if (await store.blobs.has(key)) continue;
+          const type = contentTypeForPath(hashList.urlsFor(key)[0] ?? '');
+          if (!type) continue;
+          const r = await fetchBlock(node, peer, key, { maxBytes: megabytesToBytes(s.maxAssetMB), timeoutMs: 10_000 });
+          if (r.status !== 'found') continue;
+          await store.blobs.put(key, r.bytes, type);
+          await store.stats.add(LAN_SITE, { lanBytesIn: r.bytes.byteLength });
+          stored++;
+        }
+      } catch (e) {
+        if (isPeerFault(e)) penalty.penalise(id);
+        log(`replication from ${id}: ${String(e)}`);
+      }
+    }
+    if (stored > 0) init.onStored?.();
   }
 
   return {
@@ -144,6 +193,7 @@ export function createPeerService(init: { store: Store; hashList: HashListIndex;
           if (r.status !== 'found') continue;
           await store.blobs.put(key, r.bytes, type);
           await store.stats.add(LAN_SITE, { lanBytesIn: r.bytes.byteLength });
+          init.onStored?.();
           return 'stored';
         } catch (e) {
           if (isPeerFault(e)) {

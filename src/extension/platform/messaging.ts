@@ -15,8 +15,8 @@ export function serveMessages(handlers: MessageHandlers, isKnown: (m: unknown) =
   browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
     if (sender.id !== browser.runtime.id || !isKnown(message)) return undefined;
     const extensionPage = !!sender.url?.startsWith(browser.runtime.getURL('')) && !sender.tab?.url?.startsWith('http');
-    // ui-bg-* only from our pages, cs-bg-* only from content scripts (see messages.ts).
-    if (message.type.startsWith('ui-') !== extensionPage) return undefined;
+    // ui-bg-* and os-bg-* only from our pages, cs-bg-* only from content scripts (messages.ts).
+    if (message.type.startsWith('cs-') === extensionPage) return undefined;
     const handler = handlers[message.type] as (m: Request, s: MessageSender) => Promise<unknown>;
     return handler(message, { url: sender.url, tabId: sender.tab?.id, frameId: sender.frameId, extensionPage });
   });

@@ -37,3 +37,8 @@ export function serveBackgroundRequests(handle: (message: { type: string } & Rec
     return true; // answer asynchronously
   });
 }
+
+/** In the offscreen document: tells the background something happened (fire and forget). */
+export function notifyBackground(type: 'os-bg-blocks-stored'): void {
+  void chrome.runtime.sendMessage({ type }).catch(() => undefined);
+}

@@ -1,0 +1,93 @@
+/**
+ * `/peercache/have/1.0.0`: "which popular blocks do you hold?" (docs/PROTOCOL.md). The asker
+ * opens a stream and sends nothing; the holder answers an unsigned-varint count, then each
+ * multihash key as an unsigned-varint length and its ASCII bytes, and closes. Holders list
+ * only keys the privacy gate allows (files on the public list), so an answer reveals nothing
+ * about anyone's browsing. Bounded: 10,000 keys of at most 128 characters.
+ */
+import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface';
+import { decodeUnsignedVarint, encodeUnsignedVarint } from '../../core/integrity/index.ts';
+import { concatBytes } from '../block/bytes.ts';
+import { BlockProtocolError } from '../block/errors.ts';
+import { StreamReader } from '../block/stream-reader.ts';
+
+export const HAVE_PROTOCOL = '/peercache/have/1.0.0';
+export const MAX_HAVE_KEYS = 10_000;
+const MAX_KEY_CHARS = 128;
+const MAX_ANSWER_BYTES = 10 + MAX_HAVE_KEYS * (2 + MAX_KEY_CHARS);
+
+/** Encodes an answer (keys beyond the bound are left out). */
+export function encodeHave(keys: readonly string[]): Uint8Array {
+  const ascii = keys.filter((k) => /^[A-Za-z0-9_-]{1,128}$/.test(k)).slice(0, MAX_HAVE_KEYS).map((k) => new TextEncoder().encode(k));
+  const parts = [encodeUnsignedVarint(ascii.length), ...ascii.flatMap((k) => [encodeUnsignedVarint(k.length), k])];
+  return parts.reduce((a, b) => concatBytes(a, b), new Uint8Array(0));
+}
+
+/** Decodes a whole answer; throws {@link BlockProtocolError} on anything malformed. */
+export function decodeHave(bytes: Uint8Array): string[] {
+  let count;
+  try {
+    count = decodeUnsignedVarint(bytes, 0);
+  } catch {
+    throw new BlockProtocolError('have: malformed count');
+  }
+  if (count.value > MAX_HAVE_KEYS) throw new BlockProtocolError(`have: ${count.value} keys announced, at most ${MAX_HAVE_KEYS}`);
+  const keys: string[] = [];
+  let off = count.length;
+  for (let i = 0; i < count.value; i++) {
+    let len;
+    try {
+      len = decodeUnsignedVarint(bytes, off);
+    } catch {
+      throw new BlockProtocolError('have: malformed key length');
+    }
+    off += len.length;
+    if (len.value < 1 || len.value > MAX_KEY_CHARS || off + len.value > bytes.length) throw new BlockProtocolError('have: bad key length');
+    const key = new TextDecoder().decode(bytes.subarray(off, off + len.value));
+    if (!/^[A-Za-z0-9_-]+$/.test(key)) throw new BlockProtocolError('have: key is not base64url');
+    keys.push(key);
+    off += len.value;
+  }
+  if (off !== bytes.length) throw new BlockProtocolError('have: trailing bytes');
+  return keys;
+}
+
+/** The responder: `listKeys` gives the popular keys held, for the asking peer. */
+export function createHaveServer(listKeys: (peer: string) => Promise<readonly string[]>): {
+  protocol: string;
+  handler: (stream: Stream, connection: Connection) => Promise<void>;
+} {
+  return {
+    protocol: HAVE_PROTOCOL,
+    async handler(stream, connection) {
+      try {
+        const answer = encodeHave(await listKeys(connection.remotePeer.toString()));
+        for (let off = 0; off < answer.length; off += 64 * 1024) {
+          if (!stream.send(answer.subarray(off, off + 64 * 1024))) await stream.onDrain({ signal: AbortSignal.timeout(10_000) });
+        }
+        await stream.close();
+      } catch (e) {
+        stream.abort(e instanceof Error ? e : new Error(String(e)));
+      }
+    },
+  };
+}
+
+/** Asks `peer` which popular blocks it holds. */
+export async function fetchHave(node: Pick<Libp2p, 'dialProtocol'>, peer: PeerId, opts: { timeoutMs?: number } = {}): Promise<string[]> {
+  const signal = AbortSignal.timeout(opts.timeoutMs ?? 10_000);
+  const stream = await node.dialProtocol(peer, HAVE_PROTOCOL, { signal });
+  const reader = new StreamReader(stream, { maxBufferedBytes: MAX_ANSWER_BYTES });
+  try {
+    await stream.close({ signal }).catch(() => undefined);
+    let all: Uint8Array = new Uint8Array(0);
+    for (;;) {
+      const chunk = await reader.read(5_000, 'have answer', signal);
+      if (chunk === null) break;
+      all = concatBytes(all, chunk);
+    }
+    return decodeHave(all);
+  } finally {
+    reader.dispose();
+  }
+}
