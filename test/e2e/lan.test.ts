@@ -87,7 +87,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('LAN sharing through a LAN n
   });
 });
 
-describe('a file one colleague downloaded serves another colleague\'s first visit (Chromium, two profiles, one LAN node)', () => {
+describe.each<BrowserName>(['chromium', 'firefox'])('a file a colleague downloaded in Chromium serves a first visit in %s (one LAN node, a group key)', (second) => {
   let office: LanNode;
   let a: ExtensionBrowser;
   let b: ExtensionBrowser;
@@ -124,7 +124,7 @@ describe('a file one colleague downloaded serves another colleague\'s first visi
     expect(await office.cache.has(key)).toBe(true);
 
     const since = Date.now();
-    b = await openBrowser('chromium', { loopbackHosts: TEST_HOSTS });
+    b = await openBrowser(second, { loopbackHosts: TEST_HOSTS });
     const ui = await join(b);
     // replicatePopular: B copies the popular files the LAN node holds, before any visit.
     const until = Date.now() + 20_000;
@@ -146,5 +146,10 @@ describe('a file one colleague downloaded serves another colleague\'s first visi
     expect(origin.hits(JQUERY.unpkg.host, JQUERY.unpkg.path, since) + origin.hits(JQUERY.jsdelivr.host, JQUERY.jsdelivr.path, since)).toBe(0);
     const stats = await ui.send<StatsView>({ type: 'ui-bg-get-stats' });
     expect(stats.total.lanBytesIn).toBe(JQUERY.bytes.length);
+    const popup = await b.page('popup.html');
+    await popup.waitUntil(() => !(document.getElementById('lan-stats') as HTMLElement).hidden, undefined);
+    expect(await popup.evaluate(() => document.getElementById('lan-stats')?.textContent)).toBe('Over the LAN: 87.5 kB received, 0 B sent.');
+    expect(await popup.evaluate(() => document.getElementById('network')?.textContent)).toMatch(/Connected to 1 LAN node/);
+    await popup.screenshot(`popup-lan`, 'body');
   });
 });

@@ -8,7 +8,9 @@
  */
 import { checkDataUrlServable } from '../../core/serving/asset-checks.ts';
 import { buildDataUrl } from '../../core/serving/data-url.ts';
-import { hostOf } from '../cache/context.ts';
+import { contentTypeForPath } from '../../core/hash-list/index.ts';
+import { hostOf, type CacheContext } from '../cache/context.ts';
+import { mayActFor } from '../cache/site-policy.ts';
 import { resolveServable, type Servable } from '../cache/resolver.ts';
 import { interceptSubresources, onDocumentHeaders, type IncomingResponse, type OutgoingRequest } from '../platform/firefox/web-request.ts';
 import { DESTINATIONS, type EngineEnv, type ServingEngine } from './engine-types.ts';
@@ -17,6 +19,9 @@ interface Pending {
   readonly credentialed: boolean;
   readonly serve?: Servable;
 }
+
+/** Longest a page's request waits for LAN peers before it goes to the network. */
+const LAN_WAIT_MS = 1_500;
 
 /** Requests between their two hooks; bounded, since a failed request never reaches the second. */
 const MAX_PENDING = 5_000;
@@ -38,7 +43,7 @@ export function registerEngine(env: EngineEnv): ServingEngine {
     const destination = DESTINATIONS[r.type];
     if (r.method !== 'GET' || !destination) return undefined;
     const ctx = await env.cache();
-    const serve = await resolveServable(ctx, r.url, r.documentUrl);
+    const serve = (await resolveServable(ctx, r.url, r.documentUrl)) ?? (await askLan(ctx, r.url, r.documentUrl));
     remember(r.requestId, { credentialed, ...(serve ? { serve } : {}) });
     if (!serve) return undefined;
     const host = hostOf(r.documentUrl) as string;
@@ -52,6 +57,21 @@ export function registerEngine(env: EngineEnv): ServingEngine {
     pending.delete(r.requestId);
     void ctx.store.stats.add(host, { servedRequests: 1, bytesSaved: serve.blob.size });
     return buildDataUrl(serve.blob.bytes, verdict.mediaType);
+  }
+
+  /**
+   * A miss for a listed URL: LAN peers may hold the file. The request waits for them at most
+   * LAN_WAIT_MS (then goes to the network; a late answer still fills the cache for next time).
+   */
+  async function askLan(ctx: CacheContext, url: string, initiator: string | undefined): Promise<Servable | undefined> {
+    const listed = ctx.hashList.lookup(url);
+    const type = contentTypeForPath(url);
+    if (!listed || !type || !mayActFor(ctx, hostOf(initiator)) || (await ctx.store.blobs.has(listed.key))) return undefined;
+    const outcome = await Promise.race([
+      env.peers.fetch(listed.key, type, env.maxAssetBytes()),
+      new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), LAN_WAIT_MS)),
+    ]);
+    return outcome === 'stored' ? resolveServable(ctx, url, initiator) : undefined;
   }
 
   function headers(r: IncomingResponse): ReturnType<Parameters<typeof interceptSubresources>[0]['headers']> {

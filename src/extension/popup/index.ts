@@ -4,7 +4,7 @@ import { localizePage, t } from '../platform/i18n.ts';
 import { sendToBackground } from '../platform/messaging.ts';
 import { activeTabUrl } from '../platform/tabs.ts';
 import { drawSavingsChart } from './chart.ts';
-import { describeSavings } from './format.ts';
+import { describeSavings, formatBytes } from './format.ts';
 
 const METERED_REASON = { setting: 'meteredSetting', 'save-data': 'meteredSaveData', cellular: 'meteredCellular' } as const;
 
@@ -56,6 +56,9 @@ async function render(): Promise<void> {
   $('status').textContent = text.status;
   $('network').textContent = text.network;
   $('total-stats').textContent = t('totalStats', describeSavings(stats.total, t));
+  const lan = stats.total.lanBytesIn + stats.total.lanBytesOut > 0;
+  $('lan-stats').hidden = !lan;
+  if (lan) $('lan-stats').textContent = t('lanBytes', [formatBytes(stats.total.lanBytesIn), formatBytes(stats.total.lanBytesOut)]);
   drawSavingsChart($('chart-bars') as unknown as SVGSVGElement, stats.daily);
   if (site) renderSite(site);
   document.body.classList.toggle('off', !status.enabled);
