@@ -1,10 +1,11 @@
 // `npm run bench`: runs every benchmark and prints its figures. Ratios compare against a
 // baseline measured in the same run, so they mean something on any machine.
+import { run as block } from './block.bench.ts';
 import { run as pageLoad } from './page-load.bench.ts';
 import { run as verify } from './verify.bench.ts';
 
 // `npm run bench -- verify` runs only the benchmarks named.
-const all = { verify, pageLoad };
+const all = { verify, block, pageLoad };
 const names = process.argv.slice(2);
 for (const [name, bench] of Object.entries(all)) {
   if (names.length && !names.includes(name)) continue;
