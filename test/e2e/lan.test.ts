@@ -57,7 +57,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('LAN sharing through a LAN n
     await popup.waitUntil(() => /Connected to 1 LAN node/.test(document.getElementById('network')?.textContent ?? ''), undefined);
   });
 
-  it.runIf(name === 'chromium')('gets a listed file from the LAN node instead of downloading it again', async () => {
+  it('gets a listed file from the LAN node instead of downloading it again', async () => {
     const since = Date.now();
     const page = await browser.visit('https://site-a.test/jquery.html');
     await page.waitUntil(() => document.title !== 'loading', undefined);
