@@ -79,11 +79,24 @@ describe.each<BrowserName>(['chromium', 'firefox'])('LAN sharing through a LAN n
     const status = await statusUntil(ui, (s) => s.peers.state === 'paused');
     expect(status.peers).toMatchObject({ state: 'paused', lanNodes: 0, peers: 0 });
     expect(status.network).toMatchObject({ metered: true, sharingPaused: true });
+    const popup = await browser.page('popup.html');
+    await popup.waitUntil(() => (document.getElementById('network')?.textContent ?? '').startsWith('Sharing is paused'), undefined);
+    expect(await popup.evaluate(() => document.getElementById('network')?.textContent)).toBe('Sharing is paused: this network is metered (marked as metered in the settings).');
     const before = node.snapshot();
     await new Promise((r) => setTimeout(r, 1000));
     expect(node.libp2p.getConnections().length).toBe(0);
     expect(node.snapshot().counters.bytesOut).toBe(before.counters.bytesOut);
     await ui.send({ type: 'ui-bg-set-setting', name: 'treatAsMetered', value: false });
+    expect((await statusUntil(ui, (s) => s.peers.state === 'running')).peers.lanNodes).toBe(1);
+  });
+
+  it('runs no libp2p node at all when sharing is off', async () => {
+    await ui.send({ type: 'ui-bg-set-setting', name: 'sharingMode', value: 'off' });
+    const status = await statusUntil(ui, (s) => s.peers.state === 'off');
+    expect(status.peers).toEqual({ state: 'off', lanNodes: 0, peers: 0 });
+    const deadline = Date.now() + 10_000;
+    while (node.libp2p.getConnections().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(node.libp2p.getConnections().length).toBe(0);
   });
 });
 
@@ -134,12 +147,17 @@ describe.each<BrowserName>(['chromium', 'firefox'])('a file a colleague download
       serving = await ui.send<{ servable: number }>({ type: 'ui-bg-get-serving' });
     }
     expect(serving.servable).toBeGreaterThanOrEqual(1);
-    const first = await b.visit('https://site-b.test/');
-    await first.waitUntil(() => document.title === 'ready', undefined);
-    const safeBy = Date.now() + 20_000;
-    while (!((await ui.send<{ safeHosts: Record<string, string[]> }>({ type: 'ui-bg-get-serving' })).safeHosts.script ?? []).includes('site-b.test') && Date.now() < safeBy) {
-      await new Promise((r) => setTimeout(r, 250));
+    // Site B's first page shows its CSP admits data: (a page view whose two halves, headers and
+    // content-script report, straddle a background restart is skipped: view it again then).
+    const isSafe = async (): Promise<boolean> =>
+      ((await ui.send<{ safeHosts: Record<string, string[]> }>({ type: 'ui-bg-get-serving' })).safeHosts.script ?? []).includes('site-b.test');
+    for (let visit = 0; visit < 3 && !(await isSafe()); visit++) {
+      const first = await b.visit('https://site-b.test/');
+      await first.waitUntil(() => document.title === 'ready', undefined);
+      await first.close();
+      for (let i = 0; i < 20 && !(await isSafe()); i++) await new Promise((r) => setTimeout(r, 250));
     }
+    expect(await isSafe()).toBe(true);
     const page = await b.visit('https://site-b.test/jquery.html');
     await page.waitUntil(() => document.title !== 'loading', undefined);
     expect(await page.evaluate(() => document.title)).toBe('both 3.7.1');
@@ -148,7 +166,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('a file a colleague download
     expect(stats.total.lanBytesIn).toBe(JQUERY.bytes.length);
     const popup = await b.page('popup.html');
     await popup.waitUntil(() => !(document.getElementById('lan-stats') as HTMLElement).hidden, undefined);
-    expect(await popup.evaluate(() => document.getElementById('lan-stats')?.textContent)).toBe('Over the LAN: 87.5 kB received, 0 B sent.');
+    expect(await popup.evaluate(() => document.getElementById('lan-stats')?.textContent)).toBe('Over the LAN: 87.5 kB received, 0 B sent. Uploaded this month: 0 B of 5.1 GB.');
     expect(await popup.evaluate(() => document.getElementById('network')?.textContent)).toMatch(/Connected to 1 LAN node/);
     await popup.screenshot(`popup-lan`, 'body');
   });

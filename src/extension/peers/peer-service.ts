@@ -5,7 +5,7 @@
  */
 import type { Libp2p } from '@libp2p/interface';
 import { multiaddr } from '@multiformats/multiaddr';
-import { createUploadBucket, MonthlyCap, megabytesToBytes, PenaltyBox } from '../../core/limits/index.ts';
+import { createUploadBucket, MonthlyCap, megabytesToBytes, PenaltyBox, utcMonthOf } from '../../core/limits/index.ts';
 import { mayServeCrossSite } from '../../core/serving/privacy-gate.ts';
 import type { Settings } from '../../core/settings/index.ts';
 import { createBrowserNode } from '../../p2p/browser-node.ts';
@@ -23,6 +23,8 @@ export interface PeerStatus {
   readonly lanNodes: number;
   readonly peers: number;
   readonly error?: string;
+  /** This calendar month's uploads against `monthlyUploadCapMB` (bytes). */
+  readonly upload?: { readonly usedBytes: number; readonly capBytes: number };
 }
 
 export type FetchOutcome = 'stored' | 'not-found' | 'unavailable';
@@ -85,7 +87,10 @@ export function createPeerService(init: {
 
   async function start(s: Settings): Promise<void> {
     node = await createBrowserNode({ groupKey: s.groupKey });
-    monthly = new MonthlyCap({ capBytes: megabytesToBytes(s.monthlyUploadCapMB) });
+    // The cap outlives restarts: this month's uploads are in the stats already.
+    const month = utcMonthOf(Date.now());
+    const usedBytes = (await store.stats.daily(31)).filter((d) => d.day.startsWith(month)).reduce((n, d) => n + d.lanBytesOut, 0);
+    monthly = new MonthlyCap({ capBytes: megabytesToBytes(s.monthlyUploadCapMB), state: { month, usedBytes } });
     const server = createBlockServer({
       getBlock: async (key, peer) => {
         const now = settings;
@@ -179,7 +184,11 @@ export function createPeerService(init: {
       const conns = node?.getConnections() ?? [];
       const ids = new Set(conns.map((c) => c.remotePeer.toString()));
       const lanNodes = [...ids].filter((id) => lanNodeIds.has(id)).length;
-      return { state, lanNodes, peers: ids.size - lanNodes, ...(node ? { peerId: node.peerId.toString() } : {}), ...(error ? { error } : {}) };
+      return {
+        state, lanNodes, peers: ids.size - lanNodes,
+        ...(node ? { peerId: node.peerId.toString(), upload: { usedBytes: monthly.used(), capBytes: megabytesToBytes(settings?.monthlyUploadCapMB ?? 0) } } : {}),
+        ...(error ? { error } : {}),
+      };
     },
 
     async fetch(key, type, maxBytes) {

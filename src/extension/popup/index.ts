@@ -58,7 +58,14 @@ async function render(): Promise<void> {
   $('total-stats').textContent = t('totalStats', describeSavings(stats.total, t));
   const lan = stats.total.lanBytesIn + stats.total.lanBytesOut > 0;
   $('lan-stats').hidden = !lan;
-  if (lan) $('lan-stats').textContent = t('lanBytes', [formatBytes(stats.total.lanBytesIn), formatBytes(stats.total.lanBytesOut)]);
+  const upload = status.peers.upload;
+  if (lan || upload) {
+    $('lan-stats').hidden = false;
+    $('lan-stats').textContent = [
+      lan ? t('lanBytes', [formatBytes(stats.total.lanBytesIn), formatBytes(stats.total.lanBytesOut)]) : '',
+      upload ? t('uploadMonth', [formatBytes(upload.usedBytes), formatBytes(upload.capBytes)]) : '',
+    ].filter(Boolean).join(' ');
+  }
   drawSavingsChart($('chart-bars') as unknown as SVGSVGElement, stats.daily);
   if (site) renderSite(site);
   document.body.classList.toggle('off', !status.enabled);

@@ -108,7 +108,6 @@ function wrap(name: BrowserName, page: AnyPage): UiPage {
   return self;
 }
 
-const isReadyAt = (path: string): boolean => location.pathname + location.search === `/${path}` && document.body.classList.contains("ready");
 
 export interface OpenOptions {
   profileDir?: string;
@@ -149,11 +148,15 @@ export async function openBrowser(name: BrowserName, opts: OpenOptions = {}): Pr
     reloadPolicies: () => Promise.reject(new Error('Firefox reads policies.json only when it starts')),
     async page(path) {
       // Firefox's BiDi may not navigate to moz-extension:// URLs; the extension's own tab can.
+      // Always a fresh load, as a newly opened popup or options page would be.
       const tab = wrap(name, await session.extensionTab());
-      if (!(await tab.evaluate(isReadyAt, path).catch(() => false))) {
-        await tab.evaluate((p) => location.assign(p), path).catch(() => undefined);
-        await tab.waitUntil(isReadyAt, path);
-      }
+      await tab
+        .evaluate((p) => {
+          (window as unknown as { stale?: boolean }).stale = true;
+          location.assign(p);
+        }, path)
+        .catch(() => undefined);
+      await tab.waitUntil((p) => !(window as unknown as { stale?: boolean }).stale && location.pathname + location.search === `/${p}` && document.body.classList.contains('ready'), path);
       return tab;
     },
     async restart() {
