@@ -3,18 +3,8 @@ import type { ServingView, StatsView } from '../../src/extension/messages.ts';
 import { startOriginServer, type OriginServer } from '../support/origin-server.ts';
 import { TEST_HOSTS } from '../support/tls-cert.ts';
 import { openBrowser, type BrowserName, type ExtensionBrowser, type UiPage } from './support/extension-browser.ts';
+import { servingUntil } from './support/poll.ts';
 import { JQUERY, routeSharedAssets, WIDGET } from './support/test-web.ts';
-
-/** Polls the background's serving view until `ready` holds (bounded: 20 s). */
-async function servingUntil(ui: UiPage, ready: (v: ServingView) => boolean): Promise<ServingView> {
-  const deadline = Date.now() + 20_000;
-  let view = await ui.send<ServingView>({ type: 'ui-bg-get-serving' });
-  while (!ready(view) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-    view = await ui.send<ServingView>({ type: 'ui-bg-get-serving' });
-  }
-  return view;
-}
 
 async function titleOf(browser: ExtensionBrowser, url: string): Promise<string> {
   const page = await browser.visit(url);

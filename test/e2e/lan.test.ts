@@ -3,22 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeDigest, sriEntryToKey } from '../../src/core/integrity/index.ts';
-import type { StatsView, StatusView } from '../../src/extension/messages.ts';
+import type { StatsView } from '../../src/extension/messages.ts';
 import { startLanNode, type LanNode } from '../../src/node/lan-node.ts';
 import { startOriginServer, type OriginServer } from '../support/origin-server.ts';
 import { TEST_HOSTS } from '../support/tls-cert.ts';
 import { openBrowser, type BrowserName, type ExtensionBrowser, type UiPage } from './support/extension-browser.ts';
+import { pollUntil, servingUntil, statusUntil } from './support/poll.ts';
 import { JQUERY, routeSharedAssets } from './support/test-web.ts';
-
-async function statusUntil(ui: UiPage, ready: (s: StatusView) => boolean): Promise<StatusView> {
-  const deadline = Date.now() + 20_000;
-  let s = await ui.send<StatusView>({ type: 'ui-bg-get-status' });
-  while (!ready(s) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 250));
-    s = await ui.send<StatusView>({ type: 'ui-bg-get-status' });
-  }
-  return s;
-}
 
 let origin: OriginServer;
 let node: LanNode;
@@ -62,12 +53,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('LAN sharing through a LAN n
     const page = await browser.visit('https://site-a.test/jquery.html');
     await page.waitUntil(() => document.title !== 'loading', undefined);
     await page.close();
-    const deadline = Date.now() + 20_000;
-    let stats = await ui.send<StatsView>({ type: 'ui-bg-get-stats' });
-    while (stats.total.lanBytesIn === 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 250));
-      stats = await ui.send<StatsView>({ type: 'ui-bg-get-stats' });
-    }
+    const stats = await pollUntil(() => ui.send<StatsView>({ type: 'ui-bg-get-stats' }), (st) => st.total.lanBytesIn > 0);
     expect(stats.total.lanBytesIn).toBe(JQUERY.bytes.length);
     expect(stats.total.learnBytes).toBe(0);
     // The page's own request only: no second download from the origin to learn the bytes.
@@ -94,9 +80,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('LAN sharing through a LAN n
     await ui.send({ type: 'ui-bg-set-setting', name: 'sharingMode', value: 'off' });
     const status = await statusUntil(ui, (s) => s.peers.state === 'off');
     expect(status.peers).toEqual({ state: 'off', lanNodes: 0, peers: 0 });
-    const deadline = Date.now() + 10_000;
-    while (node.libp2p.getConnections().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    expect(node.libp2p.getConnections().length).toBe(0);
+    expect(await pollUntil(async () => node.libp2p.getConnections().length, (n) => n === 0, 10_000)).toBe(0);
   });
 });
 
@@ -132,21 +116,13 @@ describe.each<BrowserName>(['chromium', 'firefox'])('a file a colleague download
     const pa = await a.visit('https://site-a.test/jquery.html');
     await pa.waitUntil(() => document.title !== 'loading', undefined);
     // The LAN node asks A for the popular files it learned, and hosts them.
-    const deadline = Date.now() + 20_000;
-    while (!(await office.cache.has(key)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    expect(await office.cache.has(key)).toBe(true);
+    expect(await pollUntil(async () => office.cache.has(key), (held) => held)).toBe(true);
 
     const since = Date.now();
     b = await openBrowser(second, { loopbackHosts: TEST_HOSTS });
     const ui = await join(b);
     // replicatePopular: B copies the popular files the LAN node holds, before any visit.
-    const until = Date.now() + 20_000;
-    let serving = await ui.send<{ servable: number }>({ type: 'ui-bg-get-serving' });
-    while (serving.servable < 1 && Date.now() < until) {
-      await new Promise((r) => setTimeout(r, 250));
-      serving = await ui.send<{ servable: number }>({ type: 'ui-bg-get-serving' });
-    }
-    expect(serving.servable).toBeGreaterThanOrEqual(1);
+    expect((await servingUntil(ui, (v) => v.servable >= 1)).servable).toBeGreaterThanOrEqual(1);
     // Site B's first page shows its CSP admits data: (a page view whose two halves, headers and
     // content-script report, straddle a background restart is skipped: view it again then).
     const isSafe = async (): Promise<boolean> =>

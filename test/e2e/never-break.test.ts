@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServingView } from '../../src/extension/messages.ts';
 import { startOriginServer, type OriginServer } from '../support/origin-server.ts';
 import { TEST_HOSTS } from '../support/tls-cert.ts';
 import { CORPUS, currentMutableVersion, routeCorpus } from './support/corpus.ts';
 import { openBrowser, type BrowserName, type ExtensionBrowser, type UiPage } from './support/extension-browser.ts';
+import { servingUntil } from './support/poll.ts';
 import { routeSharedAssets } from './support/test-web.ts';
 
 interface Outcome {
@@ -20,11 +20,6 @@ async function outcome(browser: ExtensionBrowser, url: string): Promise<Outcome>
   const consoleErrors = [...page.consoleErrors];
   await page.close();
   return { title, consoleErrors };
-}
-
-async function until(ui: UiPage, ready: (v: ServingView) => boolean): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!ready(await ui.send<ServingView>({ type: 'ui-bg-get-serving' })) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
 }
 
 let origin: OriginServer;
@@ -48,10 +43,10 @@ describe.each<BrowserName>(['chromium', 'firefox'])('never break a page in %s', 
     // The worst case: every cacheable file is a candidate, not only popular ones.
     await ui.send({ type: 'ui-bg-set-setting', name: 'requirePopular', value: false });
     expect((await outcome(withExt, 'https://site-a.test/warm.html')).title).toBe('warm');
-    await until(ui, (v) => v.cached >= 5);
+    await servingUntil(ui, (v) => v.cached >= 5);
     // Every corpus site has been seen once (its CSP known), except the first-visit one.
     for (const host of ['site-b.test', 'csp-strict.test', 'csp-data.test']) await outcome(withExt, `https://${host}/`).catch(() => undefined);
-    await until(ui, (v) => v.safeHosts.script?.includes('csp-data.test') ?? false);
+    await servingUntil(ui, (v) => v.safeHosts.script?.includes('csp-data.test') ?? false);
   });
   afterAll(async () => {
     await withExt?.close();
