@@ -3,6 +3,8 @@
  * an event page; both may stop it when idle and start it again for the next event, so every
  * listener is registered synchronously during this first run of the script.
  */
+import { networkState } from '../../core/metered.ts';
+import type { Settings } from '../../core/settings/index.ts';
 import { hostOf, type CacheContext } from '../cache/context.ts';
 import { checkDeclaredIntegrity } from '../cache/integrity-report.ts';
 import { createLearner, type Learner } from '../cache/learner.ts';
@@ -11,15 +13,13 @@ import { createPausedSites, type PausedSites } from '../cache/paused-sites.ts';
 import { mayActFor } from '../cache/site-policy.ts';
 import { isRequest, toView, type Counters, type MessageHandlers } from '../messages.ts';
 import { onUserInstall, openOptionsPage } from '../platform/capabilities.ts';
-import { connectionHints } from '../platform/connection.ts';
+import { connectionHints, onConnectionChange } from '../platform/connection.ts';
 import { jsonState } from '../platform/local-state.ts';
 import { serveMessages } from '../platform/messaging.ts';
 import { settingsStorage } from '../platform/settings-storage.ts';
-import { networkState } from '../../core/metered.ts';
-import { onConnectionChange } from '../platform/connection.ts';
 import { registerEngine } from './engine.ts';
-import { createPeerLink } from './peer-link.ts';
 import { loadHashList } from './hash-list-loader.ts';
+import { createPeerLink } from './peer-link.ts';
 import { createSettingsService } from './settings-service.ts';
 import { createSiteSafetyStore } from './site-safety-store.ts';
 import { statusOf } from './status.ts';
@@ -52,10 +52,10 @@ settings.subscribe((m) => (maxAssetBytes = m.values.maxAssetMB * 1024 * 1024));
 
 // LAN sharing: started, restarted or stopped whenever settings or the network change.
 const peers = createPeerLink({ log, cache: async () => (await cache()).ctx, onStored: () => engine.refresh() });
-const applyPeers = (): void =>
-  void settings.current().then(({ values }) => peers.apply(values, networkState(connectionHints(), values).sharingPaused).catch((e: unknown) => log(`LAN sharing: ${String(e)}`)));
-settings.subscribe(() => applyPeers());
-onConnectionChange(applyPeers);
+const applyPeers = (values: Settings): void =>
+  void peers.apply(values, networkState(connectionHints(), values).sharingPaused).catch((e: unknown) => log(`LAN sharing: ${String(e)}`));
+settings.subscribe((m) => applyPeers(m.values));
+onConnectionChange(() => void settings.current().then((m) => applyPeers(m.values)));
 
 const engine = registerEngine({
   cache: async () => (await cache()).ctx,
