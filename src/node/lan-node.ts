@@ -14,6 +14,7 @@
  * Every connection is LAN-only (createLanGater) and, with a group key, inside a libp2p private
  * network (@libp2p/pnet), which covers TCP, WebSockets and relayed connections.
  */
+import { createPeersServer } from '../p2p/discovery.ts';
 import { loadNodeHashList, startReplication } from './replication.ts';
 import { groupKeyPsk } from '../p2p/group-key.ts';
 import { noise } from '@chainsafe/libp2p-noise';
@@ -165,6 +166,10 @@ export async function startLanNode(config: NodeConfig, options: LanNodeOptions):
     await libp2p.handle(server.protocol, server.handler, server.maxInboundStreams === undefined ? {} : { maxInboundStreams: server.maxInboundStreams });
 
     const node = libp2p;
+    // Browsers find each other here (they cannot do mDNS): those that speak libp2p's WebRTC
+    // signalling protocol.
+    const peers = createPeersServer(node, '/webrtc-signaling/0.0.1');
+    await node.handle(peers.protocol, peers.handler);
     const replication = await startReplication({
       node, cache, hashList: await loadNodeHashList(), log, onBytesIn: (n) => void (counters.bytesIn += n),
       ...(options.pullEveryMs ? { pullEveryMs: options.pullEveryMs } : {}),

@@ -13,11 +13,13 @@ const DNS = new Set(['dns', 'dns4', 'dns6', 'dnsaddr']);
 /**
  * True when `ma` only ever leads to the LAN: each `ip4`/`ip6` part is a LAN address, there is
  * no DNS name (it could resolve anywhere), and it names at least one IP, or is a relayed
- * address (`/p2p/<relay>/p2p-circuit/…`) whose relay connection was itself gated.
+ * address (`/p2p/<relay>/p2p-circuit/…`) whose relay connection was itself gated, or a
+ * browser-to-browser `/webrtc` connection (see below).
  */
 export function isLanMultiaddr(ma: Multiaddr): boolean {
   let ips = 0;
   let circuit = false;
+  let webrtc = false;
   for (const c of ma.getComponents()) {
     if (DNS.has(c.name)) return false;
     if (c.name === 'ip4' || c.name === 'ip6') {
@@ -26,8 +28,11 @@ export function isLanMultiaddr(ma: Multiaddr): boolean {
       if (!lan) return false;
     }
     if (c.name === 'p2p-circuit') circuit = true;
+    if (c.name === 'webrtc') webrtc = true;
   }
-  return ips > 0 || circuit;
+  // A browser-to-browser WebRTC connection may be described without any IP (`/webrtc/p2p/…`):
+  // its signalling came through a gated relay and ICE has host candidates only (no STUN/TURN).
+  return ips > 0 || circuit || webrtc;
 }
 
 /** A libp2p `ConnectionGater` that refuses every non-LAN address, in and out. */

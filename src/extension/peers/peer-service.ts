@@ -11,6 +11,7 @@ import type { Settings } from '../../core/settings/index.ts';
 import { createBrowserNode } from '../../p2p/browser-node.ts';
 import { contentTypeForPath } from '../../core/hash-list/index.ts';
 import { createBlockServer, fetchBlock, isPeerFault } from '../../p2p/block/index.ts';
+import { connectToLanPeers } from '../../p2p/discovery.ts';
 import { createHaveServer, fetchHave } from '../../p2p/have/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { HashListIndex } from '../cache/context.ts';
@@ -23,6 +24,8 @@ export interface PeerStatus {
   readonly lanNodes: number;
   readonly peers: number;
   readonly error?: string;
+  /** Other browsers the LAN nodes told of, and how many are connected directly. */
+  readonly browsers?: { readonly found: number; readonly connected: number; readonly lastError?: string };
   /** This calendar month's uploads against `monthlyUploadCapMB` (bytes). */
   readonly upload?: { readonly usedBytes: number; readonly capBytes: number };
 }
@@ -63,6 +66,8 @@ export function createPeerService(init: {
   let redial: ReturnType<typeof setInterval> | undefined;
   const penalty = new PenaltyBox();
   let monthly = new MonthlyCap({ capBytes: 0 });
+  /** The last round of meeting other browsers, for diagnostics in the status. */
+  let lastMeeting: { found: number; connected: number; errors: string[] } | undefined;
 
   async function stop(): Promise<void> {
     clearInterval(redial);
@@ -116,14 +121,27 @@ export function createPeerService(init: {
     const have = createHaveServer(async () => (await store.blobs.list()).map((m) => m.mh).filter((k) => hashList.isListed(k)));
     await node.handle(have.protocol, have.handler);
     await dialLanNodes(s.lanNodes);
+    void meetPeers();
     void replicate();
     // Bounded retry: one attempt per LAN node every 30 s while it is not connected.
     let rounds = 0;
     redial = setInterval(() => {
       const connected = new Set(node?.getConnections().map((c) => c.remotePeer.toString()));
       if ([...lanNodeIds].some((id) => !connected.has(id)) || lanNodeIds.size < s.lanNodes.length) void dialLanNodes(s.lanNodes);
+      void meetPeers();
       if (++rounds % (REPLICATE_EVERY_MS / REDIAL_MS) === 0) void replicate();
     }, REDIAL_MS);
+  }
+
+  /** Other browsers, found through each LAN node and reached directly by WebRTC when possible. */
+  async function meetPeers(): Promise<void> {
+    for (const id of lanNodeIds) {
+      const peer = node?.getConnections().find((c) => c.remotePeer.toString() === id)?.remotePeer;
+      if (!node || !peer) continue;
+      const met = await connectToLanPeers(node, peer).catch((e: unknown) => ({ found: 0, connected: 0, errors: [String(e)] }));
+      lastMeeting = met;
+      for (const e of met.errors) log(`peer via ${id}: ${e}`);
+    }
   }
 
   /**
@@ -181,19 +199,21 @@ export function createPeerService(init: {
     },
 
     status() {
-      const conns = node?.getConnections() ?? [];
+      // Relayed (limited) connections only carry signalling: they are not peers to share with.
+      const conns = (node?.getConnections() ?? []).filter((c) => c.limits === undefined);
       const ids = new Set(conns.map((c) => c.remotePeer.toString()));
       const lanNodes = [...ids].filter((id) => lanNodeIds.has(id)).length;
       return {
         state, lanNodes, peers: ids.size - lanNodes,
         ...(node ? { peerId: node.peerId.toString(), upload: { usedBytes: monthly.used(), capBytes: megabytesToBytes(settings?.monthlyUploadCapMB ?? 0) } } : {}),
         ...(error ? { error } : {}),
+        ...(lastMeeting ? { browsers: { found: lastMeeting.found, connected: lastMeeting.connected, ...(lastMeeting.errors[0] ? { lastError: lastMeeting.errors[0] } : {}) } } : {}),
       };
     },
 
     async fetch(key, type, maxBytes) {
       if (!node || state !== 'running') return 'unavailable';
-      const peers = [...new Map(node.getConnections().map((c) => [c.remotePeer.toString(), c.remotePeer])).values()]
+      const peers = [...new Map(node.getConnections().filter((c) => c.limits === undefined).map((c) => [c.remotePeer.toString(), c.remotePeer])).values()]
         .filter((p) => !penalty.isPenalised(p.toString()))
         .sort((a, b) => Number(lanNodeIds.has(b.toString())) - Number(lanNodeIds.has(a.toString())));
       for (const peer of peers.slice(0, 8)) {

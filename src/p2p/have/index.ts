@@ -57,8 +57,19 @@ export function createHaveServer(listKeys: (peer: string) => Promise<readonly st
   protocol: string;
   handler: (stream: Stream, connection: Connection) => Promise<void>;
 } {
+  return createListServer(HAVE_PROTOCOL, listKeys);
+}
+
+/**
+ * A responder of the same framing for any list of short ASCII tokens (multihash keys, peer
+ * ids): `/peercache/peers/1.0.0` uses it too.
+ */
+export function createListServer(protocol: string, listKeys: (peer: string) => Promise<readonly string[]>): {
+  protocol: string;
+  handler: (stream: Stream, connection: Connection) => Promise<void>;
+} {
   return {
-    protocol: HAVE_PROTOCOL,
+    protocol,
     async handler(stream, connection) {
       try {
         const answer = encodeHave(await listKeys(connection.remotePeer.toString()));
@@ -74,9 +85,14 @@ export function createHaveServer(listKeys: (peer: string) => Promise<readonly st
 }
 
 /** Asks `peer` which popular blocks it holds. */
-export async function fetchHave(node: Pick<Libp2p, 'dialProtocol'>, peer: PeerId, opts: { timeoutMs?: number } = {}): Promise<string[]> {
+export function fetchHave(node: Pick<Libp2p, 'dialProtocol'>, peer: PeerId, opts: { timeoutMs?: number } = {}): Promise<string[]> {
+  return fetchList(node, peer, HAVE_PROTOCOL, opts);
+}
+
+/** Asks `peer` for the list a {@link createListServer} of `protocol` answers. */
+export async function fetchList(node: Pick<Libp2p, 'dialProtocol'>, peer: PeerId, protocol: string, opts: { timeoutMs?: number } = {}): Promise<string[]> {
   const signal = AbortSignal.timeout(opts.timeoutMs ?? 10_000);
-  const stream = await node.dialProtocol(peer, HAVE_PROTOCOL, { signal });
+  const stream = await node.dialProtocol(peer, protocol, { signal });
   const reader = new StreamReader(stream, { maxBufferedBytes: MAX_ANSWER_BYTES });
   try {
     await stream.close({ signal }).catch(() => undefined);

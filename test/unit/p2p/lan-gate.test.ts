@@ -12,6 +12,7 @@ describe('LAN-only gater', () => {
     '/ip6/fe80::1/udp/4001/webrtc-direct',
     `/ip4/10.0.0.1/tcp/4002/ws/p2p/${PEER}/p2p-circuit/webrtc`,
     `/p2p/${PEER}/p2p-circuit/p2p/${PEER}`,
+    `/webrtc/p2p/${PEER}`,
   ])('allows %s', (text) => {
     expect(isLanMultiaddr(multiaddr(text))).toBe(true);
   });
