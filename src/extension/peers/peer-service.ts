@@ -74,6 +74,7 @@ export function createPeerService(init: {
     const old = node;
     node = undefined;
     lanNodeIds = new Set();
+    lastMeeting = undefined;
     await Promise.resolve(old?.stop()).catch(() => undefined);
   }
 
