@@ -9,6 +9,7 @@ import { CHROME_EXTENSION_ID } from '../../../scripts/browsers/paths.ts';
 import { startLanNode } from '../../../src/node/lan-node.ts';
 import { startOriginServer } from '../../support/origin-server.ts';
 import { TEST_HOSTS } from '../../support/tls-cert.ts';
+import { pollUntil } from '../support/poll.ts';
 import { JQUERY, routeSharedAssets } from '../support/test-web.ts';
 
 // Chromium hides LAN addresses behind mDNS names, which nothing resolves in this namespace; the
@@ -34,15 +35,7 @@ try {
     await page.close();
     return answer as never;
   };
-  const until = async <T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> => {
-    const end = Date.now() + ms;
-    let v = await read();
-    while (!ok(v) && Date.now() < end) {
-      await new Promise((r) => setTimeout(r, 300));
-      v = await read();
-    }
-    return v;
-  };
+  const until = pollUntil;
   const join = async (): Promise<ChromiumSession> => {
     const s = await launchChromium({ loopbackHosts: TEST_HOSTS, extraArgs: ['--allow-loopback-in-peer-connection'] });
     sessions.push(s);
