@@ -135,6 +135,19 @@ export function findModuleSyntax(source: string): JsFinding | null {
     afterDot = false;
   };
 
+  /** After a template chunk: either a `${` opens an expression, or the template ended (a value). */
+  const continueTemplate = (t: { end: number; open: boolean }): void => {
+    i = t.end;
+    if (t.open) {
+      braces.push('template');
+      expressionStart();
+    } else {
+      regexAllowed = false;
+      blockContext = false;
+      afterDot = false;
+    }
+  };
+
   while (i < s.length) {
     const c = s[i]!;
     if (isSpace(c) || isLineTerminator(c) || (c === '/' && (s[i + 1] === '/' || s[i + 1] === '*'))) {
@@ -167,15 +180,7 @@ export function findModuleSyntax(source: string): JsFinding | null {
     } else if (c === '`') {
       const t = readTemplate(i + 1);
       if (t === null) return uncertain('unterminated template', i);
-      i = t.end;
-      if (t.open) {
-        braces.push('template');
-        expressionStart();
-      } else {
-        regexAllowed = false;
-        blockContext = false;
-        afterDot = false;
-      }
+      continueTemplate(t);
     } else if (isIdentChar(c) || c === '#') {
       const start = i;
       i++;
@@ -249,15 +254,7 @@ export function findModuleSyntax(source: string): JsFinding | null {
       if (open === 'template') {
         const t = readTemplate(i + 1);
         if (t === null) return uncertain('unterminated template', i);
-        i = t.end;
-        if (t.open) {
-          braces.push('template');
-          expressionStart();
-        } else {
-          regexAllowed = false;
-          blockContext = false;
-          afterDot = false;
-        }
+        continueTemplate(t);
       } else {
         i++;
         regexAllowed = open === 'block';
