@@ -3,7 +3,7 @@ import type { ServingView, StatsView } from '../../src/extension/messages.ts';
 import { startOriginServer, type OriginServer } from '../support/origin-server.ts';
 import { TEST_HOSTS } from '../support/tls-cert.ts';
 import { openBrowser, type BrowserName, type ExtensionBrowser, type UiPage } from './support/extension-browser.ts';
-import { servingUntil } from './support/poll.ts';
+import { servingUntil, viewUntilSafe } from './support/poll.ts';
 import { JQUERY, routeSharedAssets, WIDGET } from './support/test-web.ts';
 
 async function titleOf(browser: ExtensionBrowser, url: string): Promise<string> {
@@ -36,8 +36,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('cross-site cache in %s', (n
     expect(learned.servable).toBeGreaterThanOrEqual(1);
 
     // Site B's first page shows PeerCache that its pages admit data: (no CSP).
-    expect(await titleOf(browser, 'https://site-b.test/')).toBe('ready');
-    await servingUntil(ui, (v) => v.safeHosts.script?.includes('site-b.test') ?? false);
+    expect(await viewUntilSafe(browser, ui, 'site-b.test')).toBe(true);
 
     const since = Date.now();
     expect(await titleOf(browser, 'https://site-b.test/jquery.html')).toBe('both 3.7.1');

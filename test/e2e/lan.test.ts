@@ -8,7 +8,7 @@ import { startLanNode, type LanNode } from '../../src/node/lan-node.ts';
 import { startOriginServer, type OriginServer } from '../support/origin-server.ts';
 import { TEST_HOSTS } from '../support/tls-cert.ts';
 import { openBrowser, type BrowserName, type ExtensionBrowser, type UiPage } from './support/extension-browser.ts';
-import { pollUntil, servingUntil, statusUntil } from './support/poll.ts';
+import { pollUntil, servingUntil, statusUntil, viewUntilSafe } from './support/poll.ts';
 import { JQUERY, routeSharedAssets } from './support/test-web.ts';
 
 let origin: OriginServer;
@@ -125,15 +125,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('a file a colleague download
     expect((await servingUntil(ui, (v) => v.servable >= 1)).servable).toBeGreaterThanOrEqual(1);
     // Site B's first page shows its CSP admits data: (a page view whose two halves, headers and
     // content-script report, straddle a background restart is skipped: view it again then).
-    const isSafe = async (): Promise<boolean> =>
-      ((await ui.send<{ safeHosts: Record<string, string[]> }>({ type: 'ui-bg-get-serving' })).safeHosts.script ?? []).includes('site-b.test');
-    for (let visit = 0; visit < 3 && !(await isSafe()); visit++) {
-      const first = await b.visit('https://site-b.test/');
-      await first.waitUntil(() => document.title === 'ready', undefined);
-      await first.close();
-      for (let i = 0; i < 20 && !(await isSafe()); i++) await new Promise((r) => setTimeout(r, 250));
-    }
-    expect(await isSafe()).toBe(true);
+    expect(await viewUntilSafe(b, ui, 'site-b.test')).toBe(true);
     const page = await b.visit('https://site-b.test/jquery.html');
     await page.waitUntil(() => document.title !== 'loading', undefined);
     expect(await page.evaluate(() => document.title)).toBe('both 3.7.1');
