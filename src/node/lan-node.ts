@@ -15,6 +15,7 @@
  * network (@libp2p/pnet), which covers TCP, WebSockets and relayed connections.
  */
 import { createPeersServer } from '../p2p/discovery.ts';
+import { openGroupBindings, type GroupBindingsBook } from './group-bindings.ts';
 import { loadNodeHashList, startReplication } from './replication.ts';
 import { groupKeyPsk } from '../p2p/group-key.ts';
 import { noise } from '@chainsafe/libp2p-noise';
@@ -68,6 +69,8 @@ export interface LanNode {
   readonly libp2p: Libp2p<LanNodeServices>;
   readonly cache: HostedCache;
   readonly counters: NodeCounters;
+  /** The group's bindings book (only with a group key). */
+  readonly groupBindings?: GroupBindingsBook;
   /** The bound HTTP status port (differs from the config's when that was 0). */
   readonly httpPort: number;
   /** Listening addresses with `/p2p/<peer id>`, as libp2p reports them. */
@@ -170,8 +173,11 @@ export async function startLanNode(config: NodeConfig, options: LanNodeOptions):
     // signalling protocol.
     const peers = createPeersServer(node, '/webrtc-signaling/0.0.1');
     await node.handle(peers.protocol, peers.handler);
+    // Bindings travel only inside a group: without a key anyone on the LAN could claim them.
+    const groupBindings = config.groupKey ? await openGroupBindings({ dataDir: config.dataDir, now, log }) : undefined;
     const replication = await startReplication({
-      node, cache, hashList: await loadNodeHashList(), log, onBytesIn: (n) => void (counters.bytesIn += n),
+      node, cache, hashList: await loadNodeHashList(), log, onBytesIn: (n) => void (counters.bytesIn += n), now,
+      ...(groupBindings ? { groupBindings } : {}),
       ...(options.pullEveryMs ? { pullEveryMs: options.pullEveryMs } : {}),
     });
     node.addEventListener('peer:discovery', (event) => {
@@ -210,6 +216,7 @@ export async function startLanNode(config: NodeConfig, options: LanNodeOptions):
       libp2p: node,
       cache,
       counters,
+      ...(groupBindings ? { groupBindings } : {}),
       httpPort: http.port,
       addresses: () => node.getMultiaddrs().map((ma) => ma.toString()),
       snapshot,

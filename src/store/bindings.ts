@@ -49,6 +49,11 @@ export interface BindingRepository {
   lookup(url: string, now: number, options?: LookupOptions): Promise<BindingMatch | undefined>;
   /** All bindings of any URL to `mh`. */
   forHash(mh: string): Promise<Binding[]>;
+  /**
+   * Bindings of `source` still fresh at `now` and not marked `mustRevalidate`, the most recently
+   * fetched first, at most `limit` (what a browser tells its group).
+   */
+  listFresh(source: BindingSource, now: number, limit: number): Promise<Binding[]>;
   /** Deletes every binding of `url`; resolves to how many there were. */
   deleteUrl(url: string): Promise<number>;
   /** Removes every binding (the user cleared the cache). */
@@ -113,6 +118,12 @@ export function createBindingRepository(init: BindingRepositoryInit): BindingRep
 
     forHash(mh) {
       return read('mh', mh);
+    },
+
+    async listFresh(source, now, limit) {
+      const { good, bad } = await decodeCollection(db.bindings.where('freshUntil').above(now), decodeBinding);
+      await drop(bad);
+      return good.filter((b) => b.source === source && !b.mustRevalidate).sort((a, b) => b.fetchedAt - a.fetchedAt).slice(0, limit);
     },
 
     async clear() {

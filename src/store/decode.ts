@@ -154,7 +154,15 @@ export const decodePopularity: Decoder<PopularityRecord> = decoder((row) => {
   if (!Array.isArray(peers) || !peers.every((p) => typeof p === 'string' && p !== '')) {
     throw new Reject('peers is not an array of peer ids');
   }
-  return { mh: str(row, 'mh'), peers: [...new Set(peers as string[])], onList: bool(row, 'onList'), updatedAt: finite(row, 'updatedAt') };
+  const rec: PopularityRecord = { mh: str(row, 'mh'), peers: [...new Set(peers as string[])], onList: bool(row, 'onList'), updatedAt: finite(row, 'updatedAt') };
+  const counts = row['counts'];
+  if (counts !== undefined) {
+    if (typeof counts !== 'object' || counts === null || Array.isArray(counts) || !Object.values(counts).every((n) => Number.isInteger(n) && (n as number) >= 0)) {
+      throw new Reject('counts is not a map of non-negative integers');
+    }
+    rec.counts = { ...(counts as Record<string, number>) };
+  }
+  return rec;
 });
 
 /** Decodes a `stats` row. */

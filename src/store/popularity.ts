@@ -14,6 +14,8 @@ import type { PeerCacheDb, PopularityRecord } from './schema.ts';
  */
 export const MAX_PEERS_PER_ASSET = 1_000;
 
+const holders = (rec: PopularityRecord): number => Math.max(rec.peers.length, ...Object.values(rec.counts ?? {}));
+
 /** Population-level popularity of assets. */
 export interface PopularityRepository {
   /**
@@ -21,7 +23,17 @@ export interface PopularityRepository {
    * @throws {@link InvalidRecordError} when `mh` or `peerId` is not a non-empty string.
    */
   recordPeer(mh: string, peerId: string): Promise<number>;
-  /** Distinct peers that advertised `mh` (0 when unknown). */
+  /**
+   * Records that the LAN node `reporter` counted `count` distinct group members holding `mh`
+   * (the group's bindings book); the latest count per reporter replaces the earlier one.
+   * @throws {@link InvalidRecordError} when `reporter` is empty or `count` not a non-negative integer.
+   */
+  recordCount(mh: string, reporter: string, count: number): Promise<void>;
+  /**
+   * Distinct peers known to hold `mh` (0 when unknown): those that advertised it here, or the
+   * largest count one LAN node reported, whichever is more. Counts of different LAN nodes are
+   * not added: their members may overlap.
+   */
   peerCount(mh: string): Promise<number>;
   /** Marks `mh` as on the public hash list. */
   markOnList(mh: string): Promise<void>;
@@ -87,8 +99,17 @@ export function createPopularityRepository(init: PopularityRepositoryInit): Popu
       return rec.peers.length;
     },
 
+    async recordCount(mh, reporter, count) {
+      if (typeof reporter !== 'string' || reporter === '') throw new InvalidRecordError('popularity', 'reporter is not a non-empty string');
+      if (!Number.isInteger(count) || count < 0) throw new InvalidRecordError('popularity', 'count is not a non-negative integer');
+      await update(mh, (r) => {
+        r.counts = { ...r.counts, [reporter]: Math.min(count, MAX_PEERS_PER_ASSET) };
+      });
+    },
+
     async peerCount(mh) {
-      return (await read(mh))?.peers.length ?? 0;
+      const rec = await read(mh);
+      return rec ? holders(rec) : 0;
     },
 
     async markOnList(mh) {
@@ -100,7 +121,7 @@ export function createPopularityRepository(init: PopularityRepositoryInit): Popu
     async isPopular(mh, minLanPeers) {
       if (!Number.isInteger(minLanPeers) || minLanPeers < 1) throw new RangeError(`minLanPeers must be a positive integer, got ${minLanPeers}`);
       const rec = await read(mh);
-      return rec !== undefined && (rec.onList || rec.peers.length >= minLanPeers);
+      return rec !== undefined && (rec.onList || holders(rec) >= minLanPeers);
     },
   };
 }

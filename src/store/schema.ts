@@ -65,6 +65,11 @@ export interface PopularityRecord {
   peers: string[];
   /** On the public hash list shipped with the extension. */
   onList: boolean;
+  /**
+   * Holder counts LAN nodes reported, by LAN node peer id (the group's bindings book). Not
+   * indexed, so adding it needed no schema version.
+   */
+  counts?: Record<string, number>;
   updatedAt: number;
 }
 

@@ -11,7 +11,7 @@ import { buildDataUrl } from '../../core/serving/data-url.ts';
 import { contentTypeForPath } from '../../core/hash-list/index.ts';
 import { hostOf, type CacheContext } from '../cache/context.ts';
 import { mayActFor } from '../cache/site-policy.ts';
-import { resolveServable, type Servable } from '../cache/resolver.ts';
+import { bindingFor, isPopularEnough, resolveServable, type Servable } from '../cache/resolver.ts';
 import { interceptSubresources, onDocumentHeaders, type IncomingResponse, type OutgoingRequest } from '../platform/firefox/web-request.ts';
 import { DESTINATIONS, type EngineEnv, type ServingEngine } from './engine-types.ts';
 
@@ -60,15 +60,17 @@ export function registerEngine(env: EngineEnv): ServingEngine {
   }
 
   /**
-   * A miss for a listed URL: LAN peers may hold the file. The request waits for them at most
-   * LAN_WAIT_MS (then goes to the network; a late answer still fills the cache for next time).
+   * A miss for a URL with a trusted binding (the public list, this browser's observation or the
+   * group's): LAN peers may hold the bytes. The request waits for them at most LAN_WAIT_MS
+   * (then goes to the network; a late answer still fills the cache for next time).
    */
   async function askLan(ctx: CacheContext, url: string, initiator: string | undefined): Promise<Servable | undefined> {
-    const listed = ctx.hashList.lookup(url);
     const type = contentTypeForPath(url);
-    if (!listed || !type || !mayActFor(ctx, hostOf(initiator)) || (await ctx.store.blobs.has(listed.key))) return undefined;
+    if (!type || !mayActFor(ctx, hostOf(initiator))) return undefined;
+    const bound = await bindingFor(ctx, url);
+    if (!bound || (await ctx.store.blobs.has(bound.key)) || !(await isPopularEnough(ctx, bound.key))) return undefined;
     const outcome = await Promise.race([
-      env.peers.fetch(listed.key, type, env.maxAssetBytes()),
+      env.peers.fetch(bound.key, type, env.maxAssetBytes()),
       new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), LAN_WAIT_MS)),
     ]);
     return outcome === 'stored' ? resolveServable(ctx, url, initiator) : undefined;

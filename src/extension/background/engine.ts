@@ -12,7 +12,7 @@ import { chooseHotSet, diffRuleSets, usageScore, type HotSetCandidate } from '..
 import type { CacheContext } from '../cache/context.ts';
 import { hostOf } from '../cache/context.ts';
 import { mayActFor } from '../cache/site-policy.ts';
-import { isPopularEnough } from '../cache/resolver.ts';
+import { bindingFor, isPopularEnough } from '../cache/resolver.ts';
 import { onWake, wakeAt } from '../platform/alarms.ts';
 import { updateSessionRules } from '../platform/chromium/dnr.ts';
 import { onDataRedirect, onDocumentHeaders, onSubresourceResponse } from '../platform/chromium/web-request.ts';
@@ -85,7 +85,12 @@ export function registerEngine(env: EngineEnv): ServingEngine {
     for (const meta of await ctx.store.blobs.list()) {
       if (meta.size > DATA_URL_MAX_BYTES) continue;
       const listed = ctx.hashList.urlsFor(meta.mh);
-      const observed = (await ctx.store.bindings.forHash(meta.mh)).filter((b) => b.source === 'observed' && !b.mustRevalidate && b.freshUntil > now);
+      // This browser's own observations, and the group's while policy trusts it; a URL whose best
+      // binding names other bytes (an observation beats a group claim) is not this asset's.
+      const observed = [];
+      for (const b of await ctx.store.bindings.forHash(meta.mh)) {
+        if (b.source !== 'list' && !b.mustRevalidate && b.freshUntil > now && (await bindingFor(ctx, b.url))?.key === meta.mh) observed.push(b);
+      }
       if (listed.length === 0 && observed.length === 0) continue;
       if (!(await isPopularEnough(ctx, meta.mh))) continue;
       let verdict = servableVerdict.get(meta.mh);

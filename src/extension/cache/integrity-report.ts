@@ -10,8 +10,9 @@ export interface DeclaredIntegrity {
 /**
  * Checks the `integrity` attributes a page declared against what PeerCache learned for those
  * URLs. A page's attribute never CREATES a binding (an attacker page could bind a popular URL
- * to its own bytes for every other site); it can only cast doubt on one this browser observed:
- * when they disagree, the observed binding is dropped, so the network answers next time.
+ * to its own bytes for every other site); it can only cast doubt on one this browser observed
+ * or the group claimed: when they disagree, the URL's bindings are dropped, so the network
+ * answers next time.
  * Returns how many bindings were confirmed and dropped.
  */
 export async function checkDeclaredIntegrity(
@@ -24,7 +25,7 @@ export async function checkDeclaredIntegrity(
   if (!hostOf(pageUrl)) return { confirmed, dropped };
   for (const { url, integrity } of declared.slice(0, 500)) {
     if (ctx.hashList.lookup(url)) continue; // the list is authoritative for its URLs
-    const hit = await ctx.store.bindings.lookup(url, ctx.now(), { sources: ['observed'] });
+    const hit = await ctx.store.bindings.lookup(url, ctx.now(), { sources: ['observed', 'group'] });
     if (!hit) continue;
     const blob = await ctx.store.blobs.get(hit.binding.mh, { touch: false });
     if (!blob) continue;

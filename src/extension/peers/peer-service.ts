@@ -13,6 +13,8 @@ import { contentTypeForPath } from '../../core/hash-list/index.ts';
 import { createBlockServer, fetchBlock, isPeerFault } from '../../p2p/block/index.ts';
 import { connectToLanPeers } from '../../p2p/discovery.ts';
 import { createHaveServer, fetchHave } from '../../p2p/have/index.ts';
+import { createBindingsServer, fetchBindings } from '../../p2p/bindings/index.ts';
+import { learnGroupBindings, observedBindings, sharesGroupBindings } from './group-bindings.ts';
 import type { Store } from '../../store/index.ts';
 import type { HashListIndex } from '../cache/context.ts';
 
@@ -105,7 +107,10 @@ export function createPeerService(init: {
         if (!now || now.maxUploadKbps === 0 || penalty.isPenalised(peer)) return { status: 'refused' };
         const onList = hashList.isListed(key);
         const lanPeers = onList ? 0 : await store.popularity.peerCount(key);
-        if (!mayServeCrossSite({ onList, lanPeers, minLanPeers: now.minLanPeers, requirePopular: true })) return { status: 'refused' };
+        // In a group, members may also ask for what the group's bindings name: this browser
+        // told the group about it already (or the group told it).
+        const named = !onList && sharesGroupBindings(now) && (await store.bindings.forHash(key)).some((b) => b.source !== 'list');
+        if (!named && !mayServeCrossSite({ onList, lanPeers, minLanPeers: now.minLanPeers, requirePopular: true })) return { status: 'refused' };
         const blob = await store.blobs.get(key, { touch: false });
         return blob ? { status: 'found', bytes: blob.bytes } : { status: 'not-found' };
       },
@@ -121,6 +126,10 @@ export function createPeerService(init: {
     // What we hold of the public list (popular by definition: answering reveals nothing).
     const have = createHaveServer(async () => (await store.blobs.list()).map((m) => m.mh).filter((k) => hashList.isListed(k)));
     await node.handle(have.protocol, have.handler);
+    if (sharesGroupBindings(s)) {
+      const book = createBindingsServer(() => observedBindings(store, hashList));
+      await node.handle(book.protocol, book.handler);
+    }
     await dialLanNodes(s.lanNodes);
     void meetPeers();
     void replicate();
@@ -147,21 +156,26 @@ export function createPeerService(init: {
 
   /**
    * replicatePopular: copy the popular blocks LAN nodes hold that we lack, so a first visit to a
-   * site can already be served locally. Bounded per round; verified like every block.
+   * site can already be served locally; in a group, learn the group's bindings first. Bounded
+   * per round; verified like every block.
    */
   async function replicate(): Promise<void> {
     const s = settings;
-    if (!node || !s?.replicatePopular) return;
+    if (!node || !s) return;
     let stored = 0;
     for (const id of lanNodeIds) {
       const peer = node.getConnections().find((c) => c.remotePeer.toString() === id)?.remotePeer;
       if (!peer) continue;
       try {
+        const wanted = sharesGroupBindings(s) ? await learnGroupBindings({ store, hashList, log, settings: s, nodeId: id, onChanged: () => init.onStored?.() }, await fetchBindings(node, peer, Date.now())) : [];
+        if (!s.replicatePopular) continue;
         for (const key of (await fetchHave(node, peer)).filter((k) => hashList.isListed(k)).slice(0, 10 * REPLICATE_MAX)) {
+          const type = contentTypeForPath(hashList.urlsFor(key)[0] ?? '');
+          if (type) wanted.push({ key, type });
+        }
+        for (const { key, type } of wanted) {
           if (stored >= REPLICATE_MAX) break;
           if (await store.blobs.has(key)) continue;
-          const type = contentTypeForPath(hashList.urlsFor(key)[0] ?? '');
-          if (!type) continue;
           const r = await fetchBlock(node, peer, key, { maxBytes: megabytesToBytes(s.maxAssetMB), timeoutMs: 10_000 });
           if (r.status !== 'found') continue;
           await store.blobs.put(key, r.bytes, type);
@@ -180,7 +194,7 @@ export function createPeerService(init: {
     async apply(s, paused) {
       settings = s;
       const active = s.enabled && s.sharingMode === 'lan' && s.lanNodes.length > 0 && !paused;
-      const key = active ? JSON.stringify([s.lanNodes, s.groupKey, s.maxUploadKbps, s.monthlyUploadCapMB, s.maxAssetMB]) : '';
+      const key = active ? JSON.stringify([s.lanNodes, s.groupKey, s.maxUploadKbps, s.monthlyUploadCapMB, s.maxAssetMB, sharesGroupBindings(s)]) : '';
       state = !s.enabled || s.sharingMode === 'off' ? 'off' : s.lanNodes.length === 0 ? 'no-lan-node' : paused ? 'paused' : state;
       if (key === running) return;
       running = key;

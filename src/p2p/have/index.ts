@@ -68,13 +68,25 @@ export function createListServer(protocol: string, listKeys: (peer: string) => P
   protocol: string;
   handler: (stream: Stream, connection: Connection) => Promise<void>;
 } {
+  return createAnswerServer(protocol, async (peer) => encodeHave(await listKeys(peer)));
+}
+
+/**
+ * The shape every PeerCache "ask and be answered" protocol shares: the asker opens a stream
+ * and sends nothing; the responder writes one answer (from `answer`, for the asking peer) in
+ * chunks of at most 64 KiB and closes.
+ */
+export function createAnswerServer(protocol: string, answer: (peer: string) => Promise<Uint8Array>): {
+  protocol: string;
+  handler: (stream: Stream, connection: Connection) => Promise<void>;
+} {
   return {
     protocol,
     async handler(stream, connection) {
       try {
-        const answer = encodeHave(await listKeys(connection.remotePeer.toString()));
-        for (let off = 0; off < answer.length; off += 64 * 1024) {
-          if (!stream.send(answer.subarray(off, off + 64 * 1024))) await stream.onDrain({ signal: AbortSignal.timeout(10_000) });
+        const bytes = await answer(connection.remotePeer.toString());
+        for (let off = 0; off < bytes.length; off += 64 * 1024) {
+          if (!stream.send(bytes.subarray(off, off + 64 * 1024))) await stream.onDrain({ signal: AbortSignal.timeout(10_000) });
         }
         await stream.close();
       } catch (e) {
@@ -91,18 +103,35 @@ export function fetchHave(node: Pick<Libp2p, 'dialProtocol'>, peer: PeerId, opts
 
 /** Asks `peer` for the list a {@link createListServer} of `protocol` answers. */
 export async function fetchList(node: Pick<Libp2p, 'dialProtocol'>, peer: PeerId, protocol: string, opts: { timeoutMs?: number } = {}): Promise<string[]> {
+  return decodeHave(await fetchAnswer(node, peer, protocol, { ...opts, maxBytes: MAX_ANSWER_BYTES }));
+}
+
+/**
+ * Asks `peer` on `protocol` and reads its whole answer. Bounded: at most `maxBytes` (more is a
+ * {@link BlockProtocolError}), 5 s between chunks, `timeoutMs` (default 10 s) in all.
+ */
+export async function fetchAnswer(node: Pick<Libp2p, 'dialProtocol'>, peer: PeerId, protocol: string, opts: { timeoutMs?: number; maxBytes: number }): Promise<Uint8Array> {
   const signal = AbortSignal.timeout(opts.timeoutMs ?? 10_000);
   const stream = await node.dialProtocol(peer, protocol, { signal });
-  const reader = new StreamReader(stream, { maxBufferedBytes: MAX_ANSWER_BYTES });
+  const reader = new StreamReader(stream, { maxBufferedBytes: opts.maxBytes });
   try {
     await stream.close({ signal }).catch(() => undefined);
-    let all: Uint8Array = new Uint8Array(0);
+    const chunks: Uint8Array[] = [];
+    let total = 0;
     for (;;) {
-      const chunk = await reader.read(5_000, 'have answer', signal);
+      const chunk = await reader.read(5_000, 'answer', signal);
       if (chunk === null) break;
-      all = concatBytes(all, chunk);
+      total += chunk.byteLength;
+      if (total > opts.maxBytes) throw new BlockProtocolError(`${protocol}: answer over ${opts.maxBytes} bytes`);
+      chunks.push(chunk);
     }
-    return decodeHave(all);
+    const all = new Uint8Array(total);
+    let off = 0;
+    for (const c of chunks) {
+      all.set(c, off);
+      off += c.byteLength;
+    }
+    return all;
   } finally {
     reader.dispose();
   }

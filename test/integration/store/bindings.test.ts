@@ -82,6 +82,20 @@ describe('preference', () => {
   });
 });
 
+describe('listFresh', () => {
+  it('lists fresh bindings of one source that need no revalidation, newest first, bounded', async () => {
+    t = await openTestStore();
+    await t.store.bindings.put(binding({ url: URL_A, fetchedAt: T0 }));
+    await t.store.bindings.put(binding({ url: URL_B, fetchedAt: T0 + 10 }));
+    await t.store.bindings.put(binding({ url: 'https://x.test/stale.js', freshUntil: T0 - 1 }));
+    await t.store.bindings.put(binding({ url: 'https://x.test/revalidate.js', mustRevalidate: true }));
+    await t.store.bindings.put(binding({ url: 'https://x.test/group.js', source: 'group' }));
+    expect((await t.store.bindings.listFresh('observed', T0, 10)).map((b) => b.url)).toEqual([URL_B, URL_A]);
+    expect((await t.store.bindings.listFresh('observed', T0, 1)).map((b) => b.url)).toEqual([URL_B]);
+    expect((await t.store.bindings.listFresh('group', T0, 10)).map((b) => b.url)).toEqual(['https://x.test/group.js']);
+  });
+});
+
 describe('maintenance', () => {
   it('finds every URL bound to a hash', async () => {
     t = await openTestStore();

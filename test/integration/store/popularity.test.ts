@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidRecordError } from '../../../src/store/index.ts';
 import { openTestStore, type TestStore } from './fixtures.ts';
 
 let t: TestStore | undefined;
@@ -27,6 +28,20 @@ describe('popularity', () => {
     await t.store.popularity.recordPeer(MH, 'peer-c');
     expect(await t.store.popularity.isPopular(MH, 3)).toBe(true);
     expect(await t.store.popularity.isPopular('EiDunknown', 1)).toBe(false);
+  });
+
+  it('takes the largest count a LAN node reported, the latest per node, never their sum', async () => {
+    t = await openTestStore();
+    await t.store.popularity.recordPeer(MH, 'peer-a');
+    await t.store.popularity.recordCount(MH, 'node-1', 4);
+    await t.store.popularity.recordCount(MH, 'node-2', 3);
+    expect(await t.store.popularity.peerCount(MH)).toBe(4);
+    expect(await t.store.popularity.isPopular(MH, 4)).toBe(true);
+    await t.store.popularity.recordCount(MH, 'node-1', 1);
+    expect(await t.store.popularity.peerCount(MH)).toBe(3);
+    expect(await t.store.popularity.isPopular(MH, 4)).toBe(false);
+    await expect(t.store.popularity.recordCount(MH, 'node-1', -1)).rejects.toThrow(InvalidRecordError);
+    expect(await t.store.popularity.peerCount(MH)).toBe(3);
   });
 
   it('an asset on the public list is popular without any peer', async () => {

@@ -1,0 +1,56 @@
+/**
+ * A browser's side of the group's bindings (`/peercache/bindings/1.0.0`, architecture.md
+ * "Trust", source 3): what it tells the group it observed, and how it takes in what the group
+ * observed. Only with a group key and `trustGroupBindings`: without a key anyone on the LAN
+ * could claim bindings, and without the policy nobody asked this browser to trust them.
+ */
+import { mayServeCrossSite } from '../../core/serving/privacy-gate.ts';
+import type { Settings } from '../../core/settings/index.ts';
+import { MAX_BINDINGS, type GroupBinding } from '../../p2p/bindings/index.ts';
+import type { Store } from '../../store/index.ts';
+import type { HashListIndex } from '../cache/context.ts';
+
+export const sharesGroupBindings = (s: Settings): boolean => s.trustGroupBindings && s.groupKey !== '';
+
+/** Site recorded on bindings learned from the group (they belong to no site of this browser). */
+const GROUP_SITE = '(group)';
+
+/** What this browser observed itself, for the group: fresh, held, and not on the public list. */
+export async function observedBindings(store: Store, hashList: HashListIndex): Promise<GroupBinding[]> {
+  const held = new Map((await store.blobs.list()).map((m) => [m.mh, m.type]));
+  return (await store.bindings.listFresh('observed', Date.now(), MAX_BINDINGS))
+    .filter((b) => held.has(b.mh) && !hashList.lookup(b.url))
+    .map((b) => ({ url: b.url, mh: b.mh, freshUntil: Math.min(b.freshUntil, Number.MAX_SAFE_INTEGER), holders: 1, type: held.get(b.mh)!, corsAnyOrigin: b.corsAnyOrigin === true }));
+}
+
+/**
+ * Takes in the group's bindings from the LAN node `nodeId`: stored as source 'group' (the
+ * resolver uses them only while policy trusts the group), with the node's holder counts for
+ * the privacy gate. Resolves to the blocks worth copying: servable under the gate.
+ */
+export async function learnGroupBindings(
+  ctx: { store: Store; hashList: HashListIndex; settings: Settings; nodeId: string; log(line: string): void; onChanged(): void },
+  bindings: readonly GroupBinding[],
+): Promise<{ key: string; type: string }[]> {
+  const { store, hashList, settings: s } = ctx;
+  const now = Date.now();
+  const wanted = new Map<string, string>();
+  let changed = 0;
+  for (const b of bindings) {
+    // The public list says what its URLs hold; no claim overrides it.
+    if (hashList.lookup(b.url)) continue;
+    const had = (await store.bindings.lookup(b.url, now, { sources: ['group'] }))?.binding;
+    if (had?.mh !== b.mh || had.freshUntil !== b.freshUntil) {
+      await store.bindings.put({ url: b.url, mh: b.mh, source: 'group', site: GROUP_SITE, fetchedAt: now, freshUntil: b.freshUntil, mustRevalidate: false, corsAnyOrigin: b.corsAnyOrigin });
+      changed++;
+    }
+    await store.popularity.recordCount(b.mh, ctx.nodeId, b.holders);
+    const onList = hashList.isListed(b.mh);
+    if (mayServeCrossSite({ onList, lanPeers: onList ? 0 : b.holders, minLanPeers: s.minLanPeers, requirePopular: s.requirePopular })) wanted.set(b.mh, b.type);
+  }
+  if (changed > 0) {
+    ctx.log(`${changed} binding(s) from the group via ${ctx.nodeId}`);
+    ctx.onChanged();
+  }
+  return [...wanted].map(([key, type]) => ({ key, type }));
+}

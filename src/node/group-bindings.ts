@@ -1,0 +1,131 @@
+/**
+ * The group's book of URL -> hash bindings, kept by the LAN node when it has a group key
+ * (architecture.md, "Trust", source 3). Members report what they observed; the node tells
+ * every member the best-supported hash per URL and how many distinct members hold each hash,
+ * without saying who. Persisted in the data directory (atomic writes), bounded in entries and
+ * members per entry, expired by the freshness the observers' origins gave.
+ */
+import { readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { invalidBinding, MAX_BINDINGS, MAX_HOLDERS, type GroupBinding } from '../p2p/bindings/index.ts';
+import { writeFileAtomic } from './atomic-file.ts';
+
+/** Most (url, hash) entries the book keeps. */
+export const MAX_BOOK_ENTRIES = 50_000;
+const FILE = 'group-bindings.json';
+
+interface Entry {
+  freshUntil: number;
+  type: string;
+  corsAnyOrigin: boolean;
+  reporters: Set<string>;
+  reportedAt: number;
+}
+
+interface Saved {
+  url: string;
+  mh: string;
+  freshUntil: number;
+  type: string;
+  corsAnyOrigin: boolean;
+  reporters: string[];
+  reportedAt: number;
+}
+
+export interface GroupBindingsBook {
+  /** Records what `member` reported. */
+  report(member: string, bindings: readonly GroupBinding[]): void;
+  /** The best binding per URL, most recently reported first, with group-wide holder counts. */
+  list(): GroupBinding[];
+  /** Entries held (for the status page). */
+  size(): number;
+  /** Writes the book if it changed since the last save. */
+  save(): Promise<void>;
+}
+
+/** Opens the book in `dataDir`; an unreadable file is set aside (`.corrupt`) and the book starts empty. */
+export async function openGroupBindings(init: { dataDir: string; now: () => number; log: (line: string) => void }): Promise<GroupBindingsBook> {
+  const { now, log } = init;
+  const path = join(init.dataDir, FILE);
+  const book = new Map<string, Map<string, Entry>>();
+  let entries = 0;
+  let dirty = false;
+
+  try {
+    const saved = JSON.parse(await readFile(path, 'utf8')) as { entries: Saved[] };
+    for (const s of saved.entries) {
+      if (invalidBinding({ ...s, holders: 1 }) !== undefined || !Array.isArray(s.reporters) || !Number.isFinite(s.reportedAt)) continue;
+      put(s.url, s.mh, { freshUntil: s.freshUntil, type: s.type, corsAnyOrigin: s.corsAnyOrigin, reporters: new Set(s.reporters.filter((r) => typeof r === 'string').slice(0, MAX_HOLDERS)), reportedAt: s.reportedAt });
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+      log(`group bindings: ${path} unreadable (${(e as Error).message}); set aside, starting empty`);
+      await rename(path, `${path}.corrupt`).catch(() => undefined);
+    }
+  }
+
+  function put(url: string, mh: string, entry: Entry): void {
+    let byHash = book.get(url);
+    if (!byHash) book.set(url, (byHash = new Map()));
+    if (!byHash.has(mh)) entries++;
+    byHash.set(mh, entry);
+  }
+
+  function prune(): void {
+    const t = now();
+    for (const [url, byHash] of book) {
+      for (const [mh, e] of byHash) if (e.freshUntil <= t) { byHash.delete(mh); entries--; dirty = true; }
+      if (byHash.size === 0) book.delete(url);
+    }
+  }
+
+  return {
+    report(member, bindings) {
+      prune();
+      const t = now();
+      for (const b of bindings.slice(0, MAX_BINDINGS)) {
+        const e = book.get(b.url)?.get(b.mh);
+        if (e) {
+          if (!e.reporters.has(member) && e.reporters.size < MAX_HOLDERS) e.reporters.add(member);
+          e.freshUntil = Math.max(e.freshUntil, b.freshUntil);
+          e.reportedAt = t;
+        } else {
+          // Full: what is already in the book stays; new claims wait until entries expire.
+          if (entries >= MAX_BOOK_ENTRIES) continue;
+          put(b.url, b.mh, { freshUntil: b.freshUntil, type: b.type, corsAnyOrigin: b.corsAnyOrigin, reporters: new Set([member]), reportedAt: t });
+        }
+        dirty = true;
+      }
+    },
+
+    list() {
+      prune();
+      const holders = new Map<string, Set<string>>();
+      for (const byHash of book.values()) {
+        for (const [mh, e] of byHash) {
+          let set = holders.get(mh);
+          if (!set) holders.set(mh, (set = new Set()));
+          for (const r of e.reporters) set.add(r);
+        }
+      }
+      const best: (GroupBinding & { reportedAt: number })[] = [];
+      for (const [url, byHash] of book) {
+        // Members disagreeing about a URL (the file changed, or one member lies): the hash most
+        // members reported wins, then the latest report.
+        const [mh, e] = [...byHash].sort(([, a], [, b]) => b.reporters.size - a.reporters.size || b.reportedAt - a.reportedAt)[0]!;
+        best.push({ url, mh, freshUntil: e.freshUntil, holders: Math.min(MAX_HOLDERS, holders.get(mh)?.size ?? 1), type: e.type, corsAnyOrigin: e.corsAnyOrigin, reportedAt: e.reportedAt });
+      }
+      return best.sort((a, b) => b.reportedAt - a.reportedAt).slice(0, MAX_BINDINGS).map(({ reportedAt: _, ...b }) => b);
+    },
+
+    size: () => entries,
+
+    async save() {
+      if (!dirty) return;
+      dirty = false;
+      const out: Saved[] = [];
+      for (const [url, byHash] of book) for (const [mh, e] of byHash) out.push({ url, mh, freshUntil: e.freshUntil, type: e.type, corsAnyOrigin: e.corsAnyOrigin, reporters: [...e.reporters], reportedAt: e.reportedAt });
+      await writeFileAtomic(path, new TextEncoder().encode(JSON.stringify({ entries: out })), { mode: 0o600 });
+    },
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * Bindings travelling in a group (`trustGroupBindings` + `groupKey`): browser peer services
+ * (the product's, in Node, on fake IndexedDB) and a LAN node on loopback. What one member
+ * observed reaches a colleague who never visited the site; a file off the public list becomes
+ * servable only once enough members hold it; strangers and garbage get nowhere.
+ */
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeDigest, sriEntryToKey, verifyMultihashKey } from '../../../src/core/integrity/index.ts';
+import { mergeSettings } from '../../../src/core/settings/index.ts';
+import type { CacheContext } from '../../../src/extension/cache/context.ts';
+import { resolveServable } from '../../../src/extension/cache/resolver.ts';
+import { createPeerService, type PeerService } from '../../../src/extension/peers/peer-service.ts';
+import { startLanNode, type LanNode } from '../../../src/node/lan-node.ts';
+import { loadNodeHashList } from '../../../src/node/replication.ts';
+import { BINDINGS_PROTOCOL } from '../../../src/p2p/bindings/index.ts';
+import { openStore, type Store } from '../../../src/store/index.ts';
+import type { HashList } from '../../../src/core/hash-list/index.ts';
+import { addressOf, startClient, tempDir, waitFor } from '../node/harness.ts';
+
+const GROUP = 'ab'.repeat(32);
+const DAY = 86_400_000;
+const JQUERY = new Uint8Array(readFileSync(join(import.meta.dirname, '../../../node_modules/jquery/dist/jquery.min.js')));
+/** jQuery as a site hosts it itself: a URL no list knows, bytes the list knows. */
+const SELF_HOSTED = 'https://site-a.test/vendor/jquery.js';
+/** A file only this office's sites use. */
+const APP = new TextEncoder().encode(`window.app = 1; /* ${'x'.repeat(3000)} */`);
+const APP_URL = 'https://static.test/app-1.js';
+const sha384 = async (b: Uint8Array): Promise<string> => sriEntryToKey({ algorithm: 'sha384', digest: await computeDigest('sha384', b) });
+
+let node: LanNode;
+let ws: string;
+let hashList: HashList;
+const open: { service: PeerService; store: Store }[] = [];
+const logs: string[] = [];
+
+beforeAll(async () => {
+  hashList = await loadNodeHashList();
+  node = await startLanNode(
+    { host: '127.0.0.1', tcpPort: 0, wsPort: 0, httpPort: 0, dataDir: await tempDir(), cacheMB: 16, groupKey: GROUP },
+    { log: (l) => logs.push(l), mdns: false, pullEveryMs: 200 },
+  );
+  ws = node.addresses().find((a) => a.includes('/ws/')) as string;
+});
+afterAll(async () => {
+  for (const m of open) {
+    await m.service.apply(mergeSettings({ user: { sharingMode: 'off' } }).values, false);
+    m.store.close();
+  }
+  await node?.stop();
+});
+
+/** A browser's peer service with its own store; `observed` are URLs it saw its origin serve. */
+async function member(user: Record<string, unknown>, observed: [string, Uint8Array][] = []) {
+  const store = await openStore({ indexedDB: new IDBFactory(), IDBKeyRange, verify: (b, k) => verifyMultihashKey(b, k), now: Date.now, maxCacheBytes: () => 1e8, onCorrupt: () => {} });
+  for (const [url, bytes] of observed) {
+    const mh = await sha384(bytes);
+    await store.blobs.put(mh, bytes, 'text/javascript');
+    await store.bindings.put({ url, mh, source: 'observed', site: 'site-a.test', fetchedAt: Date.now(), freshUntil: Date.now() + DAY, mustRevalidate: false, corsAnyOrigin: true });
+  }
+  const settings = mergeSettings({ user: { lanNodes: [ws], groupKey: GROUP, trustGroupBindings: true, ...user } }).values;
+  const service = createPeerService({ store, hashList, log: () => {} });
+  open.push({ service, store });
+  await service.apply(settings, false);
+  const ctx: CacheContext = { store, hashList, settings: () => settings, pausedSites: () => [], now: Date.now, log: () => {} };
+  return { store, service, serves: async (url: string) => (await resolveServable(ctx, url, 'https://site-b.test/'))?.key };
+}
+
+const holdersAtNode = (mh: string): number => node.groupBindings?.list().find((b) => b.mh === mh)?.holders ?? 0;
+const urlsAtNode = (url: string): number => node.groupBindings?.list().filter((b) => b.url === url).length ?? 0;
+
+/** Polls an async check every 100 ms, for at most 15 s. */
+async function pollFor(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('bindings travelling in a group', () => {
+  it('a colleague who never visited site A is served its self-hosted jQuery from the first request', async () => {
+    const key = await sha384(JQUERY);
+    expect(hashList.isListed(key)).toBe(true);
+    expect(hashList.lookup(SELF_HOSTED)).toBeUndefined();
+    await member({}, [[SELF_HOSTED, JQUERY], [APP_URL, APP]]);
+    // The LAN node collects A's bindings and hosts their bytes (verified).
+    const app = await sha384(APP);
+    await waitFor(() => node.cache.has(key) && node.cache.has(app), 10_000, 'the node hosting A\'s files');
+    expect(holdersAtNode(app)).toBe(1);
+
+    const b = await member({ minLanPeers: 2 });
+    const bindingAt = async (url: string) => (await b.store.bindings.lookup(url, Date.now(), { sources: ['group'] }))?.binding.mh;
+    await pollFor(async () => (await b.store.blobs.has(key)) && (await bindingAt(APP_URL)) !== undefined);
+    expect(await bindingAt(SELF_HOSTED)).toBe(key);
+    expect(await b.serves(SELF_HOSTED)).toBe(key);
+    // The app file is known to the group but held by one member only: not popular, not served,
+    // not even copied.
+    expect(await b.store.popularity.peerCount(app)).toBe(1);
+    expect(await b.serves(APP_URL)).toBeUndefined();
+    expect(await b.store.blobs.has(app)).toBe(false);
+  });
+
+  it('a file off the public list is served once enough members hold it (minLanPeers)', async () => {
+    await member({}, [[APP_URL, APP]]);
+    const app = await sha384(APP);
+    await waitFor(() => holdersAtNode(app) === 2, 10_000, 'a second member reporting the file');
+    const c = await member({ minLanPeers: 2 });
+    await pollFor(async () => c.store.blobs.has(app));
+    expect(await c.store.popularity.peerCount(app)).toBe(2);
+    expect(await c.serves(APP_URL)).toBe(app);
+  });
+
+  it('without trustGroupBindings a browser neither tells nor takes bindings', async () => {
+    const d = await member({ trustGroupBindings: false }, [[SELF_HOSTED.replace('jquery', 'jq2'), JQUERY]]);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await d.store.bindings.lookup(SELF_HOSTED, Date.now())).toBeUndefined();
+    expect(urlsAtNode(SELF_HOSTED.replace('jquery', 'jq2'))).toBe(0);
+  });
+
+  it('hangs up on a member whose bindings answer is garbage, and keeps what the group had', async () => {
+    const before = urlsAtNode(SELF_HOSTED);
+    const liar = await startClient({ transport: 'ws', groupKey: GROUP });
+    await liar.handle(BINDINGS_PROTOCOL, async (stream) => {
+      stream.send(new TextEncoder().encode('{"bindings":[{"url":"http://evil.test/x.js"}]}'));
+      await stream.close();
+    });
+    await liar.dial(addressOf(node, 'ws'));
+    await waitFor(() => logs.some((l) => l.includes(liar.peerId.toString()) && l.includes('not a canonical https URL')), 10_000, 'the node refusing the answer');
+    await waitFor(() => node.libp2p.getConnections(liar.peerId).length === 0, 5_000, 'the node hanging up');
+    expect(urlsAtNode(SELF_HOSTED)).toBe(before);
+    expect(urlsAtNode('http://evil.test/x.js')).toBe(0);
+    await liar.stop();
+  });
+});

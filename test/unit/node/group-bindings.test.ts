@@ -1,0 +1,72 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openGroupBindings } from '../../../src/node/group-bindings.ts';
+import type { GroupBinding } from '../../../src/p2p/bindings/index.ts';
+
+const MH1 = 'EiDjsMRCmPwcFJr79MiZb7kkJ65B5GSbk0yklZkbeFK4VQ';
+const MH2 = 'EiAtcRZCtyawRAFifKn7rDL1yFMPsZA8xNsCJYcXkhpIgQ';
+const T0 = 1_800_000_000_000;
+const b = (url: string, mh: string, over: Partial<GroupBinding> = {}): GroupBinding => ({ url, mh, freshUntil: T0 + 3_600_000, holders: 1, type: 'text/javascript', corsAnyOrigin: true, ...over });
+
+async function book() {
+  const dir = await mkdtemp(join(tmpdir(), 'peercache-book-'));
+  let t = T0;
+  const lines: string[] = [];
+  const open = () => openGroupBindings({ dataDir: dir, now: () => t, log: (l) => lines.push(l) });
+  return { dir, lines, open, advance: (ms: number) => void (t += ms) };
+}
+
+describe('the group bindings book', () => {
+  it('counts distinct members per hash across URLs, without naming them', async () => {
+    const { open } = await book();
+    const g = await open();
+    g.report('peerA', [b('https://a.test/x.js', MH1)]);
+    g.report('peerA', [b('https://a.test/x.js', MH1)]);
+    g.report('peerB', [b('https://b.test/copy-of-x.js', MH1)]);
+    expect(g.list().map((x) => [x.url, x.holders]).sort()).toEqual([['https://a.test/x.js', 2], ['https://b.test/copy-of-x.js', 2]]);
+    expect(JSON.stringify(g.list())).not.toContain('peerA');
+  });
+
+  it('tells the hash most members reported when they disagree about a URL', async () => {
+    const { open } = await book();
+    const g = await open();
+    g.report('liar', [b('https://a.test/x.js', MH2)]);
+    g.report('peerA', [b('https://a.test/x.js', MH1)]);
+    g.report('peerB', [b('https://a.test/x.js', MH1)]);
+    expect(g.list()).toEqual([expect.objectContaining({ url: 'https://a.test/x.js', mh: MH1, holders: 2 })]);
+  });
+
+  it('forgets a binding when the freshness its origin gave ends', async () => {
+    const { open, advance } = await book();
+    const g = await open();
+    g.report('peerA', [b('https://a.test/x.js', MH1, { freshUntil: T0 + 1000 })]);
+    expect(g.list()).toHaveLength(1);
+    advance(1000);
+    expect(g.list()).toHaveLength(0);
+    expect(g.size()).toBe(0);
+  });
+
+  it('survives a restart, and sets an unreadable file aside instead of failing', async () => {
+    const { dir, open, lines } = await book();
+    const g = await open();
+    g.report('peerA', [b('https://a.test/x.js', MH1)]);
+    await g.save();
+    expect((await open()).list()).toEqual([expect.objectContaining({ url: 'https://a.test/x.js', holders: 1 })]);
+    await writeFile(join(dir, 'group-bindings.json'), '{ torn');
+    const again = await open();
+    expect(again.list()).toEqual([]);
+    expect(lines.join('\n')).toMatch(/unreadable .* set aside/);
+    expect(await readFile(join(dir, 'group-bindings.json.corrupt'), 'utf8')).toBe('{ torn');
+  });
+
+  it('skips saved entries that are not valid bindings', async () => {
+    const { dir, open } = await book();
+    await writeFile(join(dir, 'group-bindings.json'), JSON.stringify({ entries: [
+      { url: 'http://a.test/x.js', mh: MH1, freshUntil: T0 + 5000, type: 'text/javascript', corsAnyOrigin: true, reporters: ['p'], reportedAt: T0 },
+      { url: 'https://a.test/y.js', mh: MH1, freshUntil: T0 + 5000, type: 'text/javascript', corsAnyOrigin: true, reporters: ['p'], reportedAt: T0 },
+    ] }));
+    expect((await open()).list().map((x) => x.url)).toEqual(['https://a.test/y.js']);
+  });
+});
