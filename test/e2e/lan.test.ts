@@ -9,7 +9,7 @@ import { startOriginServer, type OriginServer } from '../support/origin-server.t
 import { TEST_HOSTS } from '../support/tls-cert.ts';
 import { openBrowser, type BrowserName, type ExtensionBrowser, type UiPage } from './support/extension-browser.ts';
 import { pollUntil, servingUntil, statusUntil, viewUntilSafe } from './support/poll.ts';
-import { JQUERY, routeSharedAssets } from './support/test-web.ts';
+import { JQUERY, routeSharedAssets, SELF_HOSTED_JQUERY } from './support/test-web.ts';
 
 let origin: OriginServer;
 let node: LanNode;
@@ -137,5 +137,59 @@ describe.each<BrowserName>(['chromium', 'firefox'])('a file a colleague download
     expect(await popup.evaluate(() => document.getElementById('lan-stats')?.textContent)).toBe('Over the LAN: 87.5 kB received, 0 B sent. Uploaded this month: 0 B of 5.1 GB.');
     expect(await popup.evaluate(() => document.getElementById('network')?.textContent)).toMatch(/Connected to 1 LAN node/);
     await popup.screenshot(`popup-lan`, 'body');
+  });
+});
+
+describe.each<BrowserName>(['chromium', 'firefox'])('what a colleague observed in Chromium serves a first visit in %s (trustGroupBindings, a group key)', (second) => {
+  const GROUP = 'ef'.repeat(32);
+  let office: LanNode;
+  let a: ExtensionBrowser;
+  let b: ExtensionBrowser;
+  beforeAll(async () => {
+    office = await startLanNode(
+      { host: '127.0.0.1', tcpPort: 0, wsPort: 0, httpPort: 0, dataDir: mkdtempSync(join(tmpdir(), 'peercache-group-')), cacheMB: 64, groupKey: GROUP },
+      { log: () => {}, mdns: false, pullEveryMs: 1_000 },
+    );
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await office?.stop();
+  });
+
+  it('site A hosts jQuery itself: B gets the binding and the bytes from the group, the origin sees no request for it from B', async () => {
+    const addr = office.addresses().find((x) => x.includes('/ws/')) as string;
+    const url = `https://${SELF_HOSTED_JQUERY.host}${SELF_HOSTED_JQUERY.path}`;
+    const join = async (browser: ExtensionBrowser): Promise<UiPage> => {
+      const ui = await browser.page('options.html');
+      await ui.send({ type: 'ui-bg-set-setting', name: 'groupKey', value: GROUP });
+      await ui.send({ type: 'ui-bg-set-setting', name: 'trustGroupBindings', value: true });
+      await ui.send({ type: 'ui-bg-set-setting', name: 'lanNodes', value: [addr] });
+      expect((await statusUntil(ui, (s) => s.peers.lanNodes === 1)).peers.lanNodes).toBe(1);
+      return ui;
+    };
+
+    a = await openBrowser('chromium', { loopbackHosts: TEST_HOSTS });
+    await join(a);
+    const pa = await a.visit('https://site-a.test/self-hosted.html');
+    await pa.waitUntil(() => document.title !== 'loading', undefined);
+    expect(await pa.evaluate(() => document.title)).toBe('jquery 3.7.1');
+    // A observed what site A's URL serves; the LAN node collects it for the group.
+    expect(await pollUntil(async () => office.groupBindings?.list().some((g) => g.url === url) ?? false, (known) => known)).toBe(true);
+
+    b = await openBrowser(second, { loopbackHosts: TEST_HOSTS });
+    const ui = await join(b);
+    // B never loaded the file: the binding and the bytes come from the group before any visit.
+    expect((await servingUntil(ui, (v) => v.servable >= 1)).servable).toBeGreaterThanOrEqual(1);
+    // Site A's CSP must be known to admit data: (one view of its home page, no jQuery there).
+    expect(await viewUntilSafe(b, ui, 'site-a.test')).toBe(true);
+    const since = Date.now();
+    const page = await b.visit('https://site-a.test/self-hosted.html');
+    await page.waitUntil(() => document.title !== 'loading', undefined);
+    expect(await page.evaluate(() => document.title)).toBe('jquery 3.7.1');
+    expect(origin.hits(SELF_HOSTED_JQUERY.host, SELF_HOSTED_JQUERY.path, since)).toBe(0);
+    const stats = await ui.send<StatsView>({ type: 'ui-bg-get-stats' });
+    expect(stats.total.lanBytesIn).toBe(JQUERY.bytes.length);
+    expect(stats.total.learnBytes).toBe(0);
   });
 });

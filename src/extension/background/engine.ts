@@ -1,8 +1,8 @@
 /**
  * Chromium serving engine: declarativeNetRequest session rules redirect a hot set of verified,
  * popular assets to `data:` URLs (the only way a Chromium MV3 extension can answer a page's
- * request from its own store, platform-notes.md). One redirect rule per asset covers every URL
- * that serves it; small "gate" rules let requests from sites not known to admit `data:` (CSP)
+ * request from its own store, platform-notes.md). One redirect rule per asset covers the URLs
+ * that serve it (a few rules when one regex cannot hold them all); small "gate" rules let requests from sites not known to admit `data:` (CSP)
  * pass to the network, so a change of the safe-site list never rewrites payload rules.
  * Learning observes responses and fetches the bytes once more from the extension, anonymously.
  */
@@ -18,6 +18,7 @@ import { updateSessionRules } from '../platform/chromium/dnr.ts';
 import { onDataRedirect, onDocumentHeaders, onSubresourceResponse } from '../platform/chromium/web-request.ts';
 import { jsonState } from '../platform/local-state.ts';
 import { buildGateRules, buildRedirectRule, GATE_RULE_IDS } from '../serving/dnr/rules.ts';
+import { splitUrlGroups } from '../serving/dnr/url-regex.ts';
 import type { DnrRule } from '../serving/dnr/types.ts';
 import { createRefetchQueue } from './refetch-queue.ts';
 import type { ServingView } from '../messages.ts';
@@ -33,6 +34,9 @@ interface RuleState {
 }
 
 const REPLAN_ALARM = 'peercache-replan';
+/** Separates an asset's key from the number of its extra rule (never in a base64url key). */
+const GROUP_MARK = '~';
+const assetOf = (ruleKey: string): string => ruleKey.split(GROUP_MARK)[0]!;
 
 export function registerEngine(env: EngineEnv): ServingEngine {
   const stored = jsonState<RuleState>('session', 'dnrRuleState');
@@ -107,13 +111,12 @@ export function registerEngine(env: EngineEnv): ServingEngine {
       // fails. So only assets any origin may read are served in Chromium.
       if (!anyOrigin) continue;
       corsAny.set(meta.mh, anyOrigin);
-      list.push({
-        key: meta.mh,
-        size: meta.size,
-        type: meta.type,
-        urls: [...listed, ...observed.map((b) => b.url)],
-        // +1: an asset just learned (no use yet) still deserves a place when there is room.
-        score: usageScore({ useCount: meta.useCount + 1, lastUsedAt: meta.lastUsedAt }, now),
+      // +1: an asset just learned (no use yet) still deserves a place when there is room.
+      const score = usageScore({ useCount: meta.useCount + 1, lastUsedAt: meta.lastUsedAt }, now);
+      // One regex holds only a few URLs (url-regex.ts): more URLs, more rules, each a hot-set
+      // candidate of its own (`<key>~2`…), slightly behind the first when the budget is tight.
+      splitUrlGroups([...listed, ...observed.map((b) => b.url)]).forEach((urls, i) => {
+        list.push({ key: i === 0 ? meta.mh : `${meta.mh}${GROUP_MARK}${i + 1}`, size: meta.size, type: meta.type, urls, score: score * (1 - i / 100) });
       });
     }
     return { list, nextExpiry };
@@ -134,9 +137,10 @@ export function registerEngine(env: EngineEnv): ServingEngine {
     const addRules: DnrRule[] = [];
     for (const { key, ruleId } of diff.add) {
       const c = byKey.get(key);
-      const blob = c && (await ctx.store.blobs.get(key, { touch: false }));
+      const mh = assetOf(key);
+      const blob = c && (await ctx.store.blobs.get(mh, { touch: false }));
       if (!c || !blob) continue;
-      const built = buildRedirectRule(ruleId, { urls: c.urls, contentType: blob.type, body: blob.bytes, corsAnyOrigin: corsAny.get(key) === true });
+      const built = buildRedirectRule(ruleId, { urls: c.urls, contentType: blob.type, body: blob.bytes, corsAnyOrigin: corsAny.get(mh) === true });
       if (!built.ok) {
         env.log(`no rule for ${key}: ${built.reason}`);
         continue;
@@ -183,7 +187,7 @@ export function registerEngine(env: EngineEnv): ServingEngine {
       await planning;
       const s = await loadState();
       const cached = (await (await env.cache()).store.blobs.list()).length;
-      return { engine: 'declarativeNetRequest', cached, servable: Object.keys(s.assets).length, safeHosts: appliedSafeHosts, ...(lastUpdate ? { lastUpdate } : {}) };
+      return { engine: 'declarativeNetRequest', cached, servable: new Set(Object.keys(s.assets).map(assetOf)).size, safeHosts: appliedSafeHosts, ...(lastUpdate ? { lastUpdate } : {}) };
     },
   };
   engine.refresh();

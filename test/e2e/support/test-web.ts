@@ -12,6 +12,9 @@ export const JQUERY = {
 };
 export const urlOf = (a: { host: string; path: string }): string => `https://${a.host}${a.path}`;
 
+/** jQuery as a site hosts it itself: bytes the list knows, at a URL no list knows. */
+export const SELF_HOSTED_JQUERY = { host: 'site-a.test', path: '/vendor/jquery-3.7.1.min.js' };
+
 /** A script no list knows: cacheable and shared by nobody but the sites of this test. */
 export const WIDGET = {
   host: 'static.test',
@@ -44,6 +47,9 @@ export function routeSharedAssets(origin: OriginServer): void {
     `<script src="${urlOf(JQUERY.unpkg)}"></script><script>window.first = window.jQuery && jQuery.fn.jquery; window.jQuery = undefined</script>` +
     `<script src="${urlOf(JQUERY.jsdelivr)}"></script><script>document.title = window.first && window.jQuery ? 'both ' + jQuery.fn.jquery : 'missing'</script>`,
   ));
+  // What a site's own server typically sends for a fingerprinted file: public, long, no CORS header.
+  origin.route(SELF_HOSTED_JQUERY.host, SELF_HOSTED_JQUERY.path, { headers: { 'content-type': 'text/javascript', 'cache-control': 'public, max-age=604800' }, body: JQUERY.bytes });
+  origin.route('site-a.test', '/self-hosted.html', html(`<script src="${SELF_HOSTED_JQUERY.path}"></script><script>document.title = window.jQuery ? 'jquery ' + jQuery.fn.jquery : 'no jquery'</script>`));
   origin.route('site-a.test', '/widget.html', html(`<script src="https://${WIDGET.host}${WIDGET.path}"></script><script>document.title = 'widget ' + window.widgetLoaded</script>`));
   origin.route('site-b.test', '/widget.html', html(`<script src="https://${WIDGET.host}${WIDGET.path}"></script><script>document.title = 'widget ' + window.widgetLoaded</script>`));
   // A page that tries to learn whether this browser visited a site using the widget: it times

@@ -129,3 +129,21 @@ export function buildUrlRegex(
   }
   return { regex: kept.length === 0 ? null : alternation(kept), kept, dropped };
 }
+
+/**
+ * Splits `urls` into groups that each fit one rule's regex ({@link buildUrlRegex} on what is
+ * left, in order), at most `maxGroups`: an asset bound to more URLs than one regex can hold
+ * (a listed file on two CDNs that a site also hosts itself) gets a rule per group. Unusable
+ * URLs are left out.
+ */
+export function splitUrlGroups(urls: readonly string[], maxGroups = 4, limits: Partial<UrlRegexLimits> = {}): string[][] {
+  const groups: string[][] = [];
+  let rest = [...urls];
+  while (rest.length > 0 && groups.length < maxGroups) {
+    const { kept, dropped } = buildUrlRegex(rest, limits);
+    if (kept.length === 0) break;
+    groups.push(kept);
+    rest = dropped.filter((d) => d.reason === 'regex-budget').map((d) => d.url);
+  }
+  return groups;
+}

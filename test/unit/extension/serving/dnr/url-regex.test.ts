@@ -6,6 +6,8 @@ import {
   factorUrls,
   regexProgramBound,
   urlProblem,
+  splitUrlGroups,
+  alternation,
 } from '../../../../../src/extension/serving/dnr/url-regex.ts';
 
 // JS RegExp stands in for RE2: for literals, `^`, `$` and one non-capturing alternation the
@@ -157,5 +159,30 @@ describe('buildUrlRegex: budget and usability', () => {
     const built = buildUrlRegex([bad, 'https://a.example/x.js', 'https://a.example/x.js']);
     expect(built.kept).toEqual(['https://a.example/x.js']);
     expect(built.dropped).toEqual([{ url: bad, reason }, { url: 'https://a.example/x.js', reason: 'duplicate' }]);
+  });
+});
+
+describe('splitUrlGroups: an asset with more URLs than one regex holds', () => {
+  const jsdelivr = 'https://cdn.jsdelivr.net/npm/jquery@3.7.1/dist/jquery.min.js';
+  const unpkg = 'https://unpkg.com/jquery@3.7.1/dist/jquery.min.js';
+  const own = 'https://site-a.test/vendor/jquery-3.7.1.min.js';
+
+  it('keeps every URL, in groups that each fit the budget and match exactly their URLs', () => {
+    const groups = splitUrlGroups([jsdelivr, unpkg, own]);
+    expect(groups.flat().sort()).toEqual([jsdelivr, own, unpkg].sort());
+    expect(groups.length).toBeGreaterThan(1);
+    for (const g of groups) {
+      expect(regexProgramBound(g)).toBeLessThanOrEqual(DEFAULT_MAX_REGEX_PROGRAM);
+      const re = new RegExp(alternation(g));
+      for (const u of [jsdelivr, unpkg, own]) expect(re.test(u)).toBe(g.includes(u));
+    }
+  });
+
+  it('leaves out what no rule can hold, and stops at maxGroups', () => {
+    const long = `https://static.test/${'a'.repeat(200)}.js`;
+    expect(splitUrlGroups([long, own, 'http://x.test/a.js'])).toEqual([[own]]);
+    const many = Array.from({ length: 10 }, (_, i) => `https://host-${i}.test/${String(i).repeat(60)}.js`);
+    expect(splitUrlGroups(many, 3)).toHaveLength(3);
+    expect(splitUrlGroups([])).toEqual([]);
   });
 });
