@@ -11,11 +11,27 @@ import {
   encodeRequest,
   encodeResponseHeader,
 } from '../../../../src/p2p/block/index.ts';
+import { BINDINGS_PROTOCOL, MAX_BINDINGS, MAX_BINDINGS_BYTES, MAX_HOLDERS, MAX_URL_CHARS } from '../../../../src/p2p/bindings/index.ts';
+import { MAX_BOOK_ENTRIES } from '../../../../src/node/group-bindings.ts';
 
 const doc = readFileSync(join(import.meta.dirname, '..', '..', '..', '..', 'docs', 'PROTOCOL.md'), 'utf8');
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0'));
 
 describe('docs/PROTOCOL.md', () => {
+  it('describes the bindings protocol with the bounds the code enforces', () => {
+    expect(doc).toContain(`# \`${BINDINGS_PROTOCOL}\``);
+    expect(MAX_BINDINGS).toBe(5_000);
+    expect(doc).toContain('at most 5,000 records');
+    expect(MAX_BINDINGS_BYTES).toBe(4 * 1024 * 1024);
+    expect(doc).toContain('at most 4 MiB');
+    expect(MAX_URL_CHARS).toBe(2_048);
+    expect(doc).toContain('at most 2,048 characters');
+    expect(MAX_HOLDERS).toBe(1_000);
+    expect(doc).toContain('`holders`: 1 to 1,000');
+    expect(MAX_BOOK_ENTRIES).toBe(50_000);
+    expect(doc).toContain('at most 50,000 entries');
+  });
+
   it('names the protocol id and the sizes the code uses', () => {
     expect(doc).toContain(`# \`${BLOCK_PROTOCOL}\``);
     expect(MAX_CHUNK_BYTES).toBe(64 * 1024);
