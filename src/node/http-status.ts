@@ -17,6 +17,8 @@ export interface StatusSnapshot {
   readonly peers: number;
   readonly blocks: number;
   readonly bytes: number;
+  /** Entries in the group's bindings book; absent without a group key. */
+  readonly groupBindings?: number;
   readonly uptimeSeconds: number;
   /** False once shutdown has begun: /healthz then answers 503. */
   readonly healthy: boolean;
@@ -49,6 +51,7 @@ export function renderMetrics(s: StatusSnapshot): string {
   metric('peercache_peers', 'gauge', 'Connected libp2p peers.', [['', s.peers]]);
   metric('peercache_blocks', 'gauge', 'Blocks in the hosted cache.', [['', s.blocks]]);
   metric('peercache_cache_bytes', 'gauge', 'Bytes of blocks in the hosted cache.', [['', s.bytes]]);
+  if (s.groupBindings !== undefined) metric('peercache_group_bindings', 'gauge', 'URL bindings in the group\'s book.', [['', s.groupBindings]]);
   metric('peercache_bytes_in_total', 'counter', 'Block payload bytes received from peers.', [['', s.counters.bytesIn]]);
   metric('peercache_bytes_out_total', 'counter', 'Block payload bytes served to peers.', [['', s.counters.bytesOut]]);
   metric(
@@ -91,6 +94,7 @@ ${row('Listening on', s.addresses.map((a) => `<code>${escapeHtml(a)}</code>`).jo
 ${row('Connected peers', String(s.peers))}
 ${row('Blocks', String(s.blocks))}
 ${row('Cache size', escapeHtml(formatBytes(s.bytes)))}
+${s.groupBindings === undefined ? '' : row('Group bindings', String(s.groupBindings))}
 ${row('Served', escapeHtml(formatBytes(s.counters.bytesOut)))}
 ${row('Uptime', escapeHtml(formatUptime(s.uptimeSeconds)))}
 </table><p><a href="/metrics">metrics</a></p></body></html>

@@ -198,6 +198,7 @@ export async function startLanNode(config: NodeConfig, options: LanNodeOptions):
       addresses: node.getMultiaddrs().map((ma) => ma.toString()),
       peers: node.getPeers().length,
       ...cache.stats(),
+      ...(groupBindings ? { groupBindings: groupBindings.size() } : {}),
       uptimeSeconds: Math.max(0, (now() - startedAt) / 1000),
       healthy: !stopping,
       counters,

@@ -90,6 +90,7 @@ describe('bindings travelling in a group', () => {
     const app = await sha384(APP);
     await waitFor(() => node.cache.has(key) && node.cache.has(app), 10_000, 'the node hosting A\'s files');
     expect(holdersAtNode(app)).toBe(1);
+    expect(node.snapshot().groupBindings).toBe(2);
 
     const b = await member({ minLanPeers: 2 });
     const bindingAt = async (url: string) => (await b.store.bindings.lookup(url, Date.now(), { sources: ['group'] }))?.binding.mh;

@@ -18,6 +18,8 @@ describe('status page and metrics', () => {
     const text = renderMetrics(snapshot());
     expect(text).toContain('# TYPE peercache_peers gauge\npeercache_peers 2\n');
     expect(text).toContain('peercache_blocks 7\n');
+    expect(text).not.toContain('peercache_group_bindings');
+    expect(renderMetrics(snapshot({ groupBindings: 12 }))).toContain('peercache_group_bindings 12\n');
     expect(text).toContain('peercache_cache_bytes 9000\n');
     expect(text).toContain('# TYPE peercache_bytes_in_total counter\npeercache_bytes_in_total 0\n');
     expect(text).toContain('peercache_bytes_out_total 2048\n');
