@@ -28,7 +28,7 @@ const startedAt = Date.now();
 const log = (line: string): void => console.warn(`PeerCache: ${line}`);
 const settings = createSettingsService({ storage: settingsStorage, log });
 const pausedState = jsonState<string[]>('local', 'pausedSites');
-const safety = createSiteSafetyStore({ state: jsonState('local', 'siteSafety'), now: Date.now, log });
+const safety = createSiteSafetyStore({ state: jsonState('local', 'siteSafety'), frameState: jsonState('session', 'documentsAwaitingReport'), now: Date.now, log });
 
 // The cache opens once, on first need, after the settings it obeys are known.
 let cacheOpening: Promise<{ ctx: CacheContext; learner: Learner; paused: PausedSites }> | undefined;

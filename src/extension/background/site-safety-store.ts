@@ -25,16 +25,40 @@ export interface SiteSafetyStore {
 
 /** Documents between their headers and their content script's report; bounded. */
 const MAX_FRAMES = 2_000;
+/** The most recent documents kept across a restart of the background. */
+const MAX_SAVED_FRAMES = 200;
+
+type Header = { name: string; value: string };
+interface Frame {
+  url: string;
+  verdict: CspVerdict;
+  headers: readonly Header[];
+}
+/** A saved document: frame key, URL, CSP headers. */
+export type SavedFrame = [string, string, Header[]];
+
+const isHeader = (h: unknown): h is Header => typeof (h as Header | null)?.name === 'string' && typeof (h as Header | null)?.value === 'string';
 
 export function createSiteSafetyStore(init: {
   state: { read(): Promise<unknown>; write(v: SiteSafetySnapshot): Promise<void> };
+  /**
+   * Where documents waiting for their report outlive a restart of the background (session
+   * storage): Firefox suspends an idle event page, and a restart between a document's headers
+   * and its content script's report would otherwise lose that page view.
+   */
+  frameState?: { read(): Promise<unknown>; write(v: SavedFrame[]): Promise<void> };
   now: () => number;
   log: (line: string) => void;
 }): SiteSafetyStore {
   let safety: SiteSafety | undefined;
   const listeners: (() => void)[] = [];
-  const frames = new Map<string, { url: string; verdict: CspVerdict; headers: readonly { name: string; value: string }[] }>();
+  const frames = new Map<string, Frame>();
   const frameKey = (tabId: number, frameId: number): string => `${tabId}/${frameId}`;
+  const remember = (key: string, url: string, headers: readonly Header[]): void => {
+    frames.delete(key);
+    if (frames.size >= MAX_FRAMES) frames.delete(frames.keys().next().value as string);
+    frames.set(key, { url, headers, verdict: evaluateDocumentCsp(headers.map((h) => [h.name, h.value] as [string, string])) });
+  };
 
   void init.state.read().then((raw) => {
     let snapshot: SiteSafetySnapshot | undefined;
@@ -47,26 +71,52 @@ export function createSiteSafetyStore(init: {
     for (const l of listeners) l();
   });
 
+  const framesLoaded: Promise<void> = (init.frameState?.read() ?? Promise.resolve(undefined)).then(
+    (saved) => {
+      if (!Array.isArray(saved)) return;
+      for (const e of saved) {
+        if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'string' || !Array.isArray(e[2])) continue;
+        // A document seen since the restart is newer than anything saved for its frame.
+        if (!frames.has(e[0])) remember(e[0], e[1], (e[2] as unknown[]).filter(isHeader));
+      }
+    },
+    (e: unknown) => init.log(`saved documents unreadable: ${String(e)}`),
+  );
+  let saving: ReturnType<typeof setTimeout> | undefined;
+  const saveFrames = (): void => {
+    if (!init.frameState || saving) return;
+    saving = setTimeout(() => {
+      saving = undefined;
+      const recent = [...frames].slice(-MAX_SAVED_FRAMES).map(([k, f]): SavedFrame => [k, f.url, [...f.headers]]);
+      void init.frameState?.write(recent).catch((e: unknown) => init.log(`documents not saved: ${String(e)}`));
+    }, 50);
+  };
+
+  function report(tabId: number, frameId: number, url: string, metaCsp: readonly string[]): void {
+    const seen = frames.get(frameKey(tabId, frameId));
+    const host = hostOf(url);
+    // Without the headers of this very document the observation is incomplete: skip it
+    // rather than guess.
+    if (!safety || !host || !seen || hostOf(seen.url) !== host) return;
+    const verdict = evaluateDocumentCsp(seen.headers.map((h) => [h.name, h.value] as [string, string]), metaCsp);
+    const safeFor = (): string => CSP_DESTINATIONS.map((d) => safety!.isSafe(host, [d])).join();
+    const before = safeFor();
+    if (!safety.observe(host, verdict.dataAllowed)) return;
+    void init.state.write(safety.toJSON());
+    // Only a change of this host's safety changes the gate: rewriting rules costs more the
+    // more payload is loaded, so an unchanged page view must not trigger one. (A host the
+    // full table forgot leaves the gate at the next change; it was safe when last seen.)
+    if (safeFor() !== before) for (const l of listeners) l();
+  }
+
   return {
     documentHeaders(tabId, frameId, url, headers) {
-      if (frames.size >= MAX_FRAMES) frames.delete(frames.keys().next().value as string);
-      frames.set(frameKey(tabId, frameId), { url, headers, verdict: evaluateDocumentCsp(headers.map((h) => [h.name, h.value] as [string, string])) });
+      // Only the CSP headers decide; they are all that is kept (and saved).
+      remember(frameKey(tabId, frameId), url, headers.filter((h) => h.name.toLowerCase() === 'content-security-policy'));
+      saveFrames();
     },
     pageReport(tabId, frameId, url, metaCsp) {
-      const seen = frames.get(frameKey(tabId, frameId));
-      const host = hostOf(url);
-      // Without the headers of this very document (the background restarted meanwhile) the
-      // observation is incomplete: skip it rather than guess.
-      if (!safety || !host || !seen || hostOf(seen.url) !== host) return;
-      const verdict = evaluateDocumentCsp(seen.headers.map((h) => [h.name, h.value] as [string, string]), metaCsp);
-      const safeFor = (): string => CSP_DESTINATIONS.map((d) => safety!.isSafe(host, [d])).join();
-      const before = safeFor();
-      if (!safety.observe(host, verdict.dataAllowed)) return;
-      void init.state.write(safety.toJSON());
-      // Only a change of this host's safety changes the gate: rewriting rules costs more the
-      // more payload is loaded, so an unchanged page view must not trigger one. (A host the
-      // full table forgot leaves the gate at the next change; it was safe when last seen.)
-      if (safeFor() !== before) for (const l of listeners) l();
+      void framesLoaded.then(() => report(tabId, frameId, url, metaCsp));
     },
     isSafe: (host, destination) => !!safety?.isSafe(host, [destination]),
     frameAllows(tabId, frameId, destination) {
