@@ -14,8 +14,8 @@
  *   ever joined to a path, so no key can name a file outside the cache.
  */
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, rm, stat, utimes } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { keyToMultihash, verifyMultihashKey } from '../core/integrity/index.ts';
 import { isTempFileName, writeFileAtomic } from './atomic-file.ts';
 import { BlockMismatchError, BlockTooLargeError, InvalidBlockKeyError } from './errors.ts';
@@ -79,9 +79,14 @@ function assertBlockKey(key: unknown): asserts key is string {
   if (!isBlockKey(key)) throw new InvalidBlockKeyError(`not a block key: ${JSON.stringify(String(key).slice(0, 140))}`);
 }
 
-/** The shard directory name of a (validated) key. */
+/**
+ * The shard directory name of a (validated) key: two characters of the digest. The first three
+ * characters of a key encode the multihash code and length (the same for every sha384 key), so
+ * they would put everything in one directory; nodes before 0.2 did that, and the scan moves
+ * such files to their shard.
+ */
 export function shardOf(key: string): string {
-  return key.slice(0, 2);
+  return key.slice(3, 5);
 }
 
 /**
@@ -214,6 +219,7 @@ interface ScannedBlock {
 // place are deleted (the directory is ours), anything else unexpected is left alone and logged.
 async function scan(dir: string, log: (line: string) => void): Promise<ScannedBlock[]> {
   const found: ScannedBlock[] = [];
+  let moved = 0;
   for (const shard of await readdir(dir, { withFileTypes: true })) {
     if (!shard.isDirectory()) {
       log(`hosted cache: ignoring ${join(dir, shard.name)} (not a shard directory)`);
@@ -234,9 +240,17 @@ async function scan(dir: string, log: (line: string) => void): Promise<ScannedBl
           log(`hosted cache: removed unfinished write ${path}`);
         } else if (!entry.isFile()) {
           log(`hosted cache: ignoring ${path} (not a regular file)`);
-        } else if (!isBlockKey(entry.name) || shardOf(entry.name) !== shard.name) {
+        } else if (!isBlockKey(entry.name)) {
           await rm(path, { force: true });
           log(`hosted cache: removed ${path} (not a block file)`);
+        } else if (shardOf(entry.name) !== shard.name) {
+          // An earlier layout (or a file moved by hand): the block belongs in its shard.
+          const to = join(dir, shardOf(entry.name), entry.name);
+          await mkdir(dirname(to), { recursive: true });
+          await rename(path, to);
+          const s = await stat(to);
+          found.push({ key: entry.name, size: s.size, mtimeMs: s.mtimeMs });
+          moved++;
         } else {
           const s = await stat(path);
           found.push({ key: entry.name, size: s.size, mtimeMs: s.mtimeMs });
@@ -246,5 +260,6 @@ async function scan(dir: string, log: (line: string) => void): Promise<ScannedBl
       }
     }
   }
+  if (moved > 0) log(`hosted cache: moved ${moved} block(s) into their shard directories`);
   return found.sort((a, b) => a.mtimeMs - b.mtimeMs);
 }

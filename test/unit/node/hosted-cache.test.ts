@@ -22,7 +22,7 @@ function open(dir: string, extra: Partial<HostedCacheInit> = {}) {
 }
 
 describe('hosted cache', () => {
-  it('stores a block under blocks/<first 2 characters>/<key> and serves it back', async () => {
+  it('stores a block under blocks/<2 characters of the digest>/<key> and serves it back', async () => {
     const dir = await tmp();
     const { cache } = open(dir);
     const c = await cache;
@@ -130,17 +130,37 @@ describe('hosted cache', () => {
     await writeFile(join(dir, 'zz', b.key), b.bytes); // right name, wrong shard
     await mkdir(join(dir, shardOf(a.key), 'subdir'));
     const linked = await block('linked');
+    await mkdir(join(dir, shardOf(linked.key)), { recursive: true });
     await symlink(outside, join(dir, shardOf(linked.key), linked.key));
 
     const { cache, lines } = open(dir);
     const c = await cache;
-    expect(c.keys()).toEqual([a.key]);
+    expect(c.keys().sort()).toEqual([a.key, b.key].sort());
     expect(existsSync(join(dir, shardOf(a.key), 'notes.txt'))).toBe(false);
+    // A block file in the wrong shard is moved to its own, not lost.
     expect(existsSync(join(dir, 'zz', b.key))).toBe(false);
+    expect(await c.get(b.key)).toEqual(b.bytes);
     expect(existsSync(join(dir, 'README'))).toBe(true); // outside any shard: left alone, logged
     expect(await readFile(outside, 'utf8')).toBe('not yours');
     expect(c.has(linked.key)).toBe(false);
     expect(lines.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('spreads keys of one algorithm over many shards, and moves blocks of the old layout (first two characters) without losing one', async () => {
+    const blocks = await Promise.all(Array.from({ length: 40 }, (_, i) => block(`k${i}`)));
+    expect(new Set(blocks.map((b) => shardOf(b.key))).size).toBeGreaterThan(30);
+    const dir = await tmp();
+    for (const b of blocks) {
+      await mkdir(join(dir, b.key.slice(0, 2)), { recursive: true });
+      await writeFile(join(dir, b.key.slice(0, 2), b.key), b.bytes);
+    }
+    const { cache, lines } = open(dir);
+    const c = await cache;
+    expect(c.stats().blocks).toBe(40);
+    for (const b of blocks) expect(await c.get(b.key)).toEqual(b.bytes);
+    expect(lines).toContain('hosted cache: moved 40 block(s) into their shard directories');
+    const reopened = await open(dir).cache;
+    expect(reopened.stats().blocks).toBe(40);
   });
 
   it('evicts the least recently used blocks once the size bound is passed', async () => {
