@@ -1,15 +1,15 @@
 // Block transfer between two Node peers on loopback: the block protocol over libp2p (TCP,
 // noise, yamux; verified by hash) against a raw TCP socket moving the same bytes, measured in
 // the same run. Also the time to a whole 100 kB block on a warm connection.
-// (Browser-to-browser WebRTC is not built yet; see the issue notes.)
+// Browser-to-browser WebRTC: webrtc.bench.ts, against these same baselines.
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { createBlockServer, fetchBlock } from '../src/p2p/block/index.ts';
 import { addressOf, bytesOf, keyOf, startNode } from '../test/integration/p2p/block/nodes.ts';
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /** ms to receive `size` bytes over a fresh raw TCP connection (request byte in, bytes out). */
-async function rawTcp(payload: Uint8Array, runs: number): Promise<{ bulk: number[]; small: number[] }> {
+export async function rawTcp(payload: Uint8Array, runs: number): Promise<{ bulk: number[]; small: number[] }> {
   const server = createServer((s) => s.once('data', () => s.end(payload)));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;
@@ -28,9 +28,11 @@ async function rawTcp(payload: Uint8Array, runs: number): Promise<{ bulk: number
   return { bulk, small: [] };
 }
 
-export async function run(): Promise<string[]> {
-  const big = bytesOf(10 * 1024 * 1024, 7);
-  const small = bytesOf(100_000, 3);
+/**
+ * ms per fetchBlock of a `big` and a `small` block between two Node peers over TCP (noise,
+ * yamux) on one warm connection, after one warm-up: `bigRuns` and `smallRuns` samples.
+ */
+export async function blockOverTcp(big: Uint8Array, small: Uint8Array, bigRuns: number, smallRuns: number): Promise<{ bulk: number[]; small: number[] }> {
   const [bigKey, smallKey] = [await keyOf(big), await keyOf(small)];
   const serverNode = await startNode();
   const client = await startNode();
@@ -46,21 +48,28 @@ export async function run(): Promise<string[]> {
       return performance.now() - t;
     };
     await get(bigKey); // warm-up
-    const blockBulk: number[] = [];
-    for (let i = 0; i < 7; i++) blockBulk.push(await get(bigKey));
-    const blockSmall: number[] = [];
-    for (let i = 0; i < 21; i++) blockSmall.push(await get(smallKey));
-    const raw = await rawTcp(big, 7);
-    const rawSmall = await rawTcp(small, 21);
-    const mbps = (ms: number): string => ((big.length * 8) / 1e6 / (ms / 1000)).toFixed(0);
-    const [b, r] = [median(blockBulk), median(raw.bulk)];
-    return [
-      'block transfer on loopback (Node peers, 2 cores shared), medians',
-      `10 MiB  block protocol ${b.toFixed(1).padStart(7)} ms  ${mbps(b).padStart(5)} Mbit/s   raw TCP ${r.toFixed(1).padStart(6)} ms  ${mbps(r).padStart(5)} Mbit/s   block/raw throughput ${(r / b).toFixed(2)}x`,
-      `100 kB  block protocol ${median(blockSmall).toFixed(2).padStart(7)} ms (warm connection, hash checked)   raw TCP ${median(rawSmall.bulk).toFixed(2)} ms (new connection)`,
-    ];
+    const bulk: number[] = [];
+    for (let i = 0; i < bigRuns; i++) bulk.push(await get(bigKey));
+    const smallTimes: number[] = [];
+    for (let i = 0; i < smallRuns; i++) smallTimes.push(await get(smallKey));
+    return { bulk, small: smallTimes };
   } finally {
     await client.stop();
     await serverNode.stop();
   }
+}
+
+export async function run(): Promise<string[]> {
+  const big = bytesOf(10 * 1024 * 1024, 7);
+  const small = bytesOf(100_000, 3);
+  const block = await blockOverTcp(big, small, 7, 21);
+  const raw = await rawTcp(big, 7);
+  const rawSmall = await rawTcp(small, 21);
+  const mbps = (ms: number): string => ((big.length * 8) / 1e6 / (ms / 1000)).toFixed(0);
+  const [b, r] = [median(block.bulk), median(raw.bulk)];
+  return [
+    'block transfer on loopback (Node peers, 2 cores shared), medians',
+    `10 MiB  block protocol ${b.toFixed(1).padStart(7)} ms  ${mbps(b).padStart(5)} Mbit/s   raw TCP ${r.toFixed(1).padStart(6)} ms  ${mbps(r).padStart(5)} Mbit/s   block/raw throughput ${(r / b).toFixed(2)}x`,
+    `100 kB  block protocol ${median(block.small).toFixed(2).padStart(7)} ms (warm connection, hash checked)   raw TCP ${median(rawSmall.bulk).toFixed(2)} ms (new connection)`,
+  ];
 }
