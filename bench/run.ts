@@ -3,9 +3,10 @@
 import { run as block } from './block.bench.ts';
 import { run as pageLoad } from './page-load.bench.ts';
 import { run as verify } from './verify.bench.ts';
+import { run as webrtc } from './webrtc.bench.ts';
 
 // `npm run bench -- verify` runs only the benchmarks named.
-const all = { verify, block, pageLoad };
+const all = { verify, block, pageLoad, webrtc };
 const names = process.argv.slice(2);
 for (const [name, bench] of Object.entries(all)) {
   if (names.length && !names.includes(name)) continue;
