@@ -4,7 +4,7 @@ import { startOriginServer, type OriginServer } from '../support/origin-server.t
 import { TEST_HOSTS } from '../support/tls-cert.ts';
 import { openBrowser, type BrowserName, type ExtensionBrowser, type UiPage } from './support/extension-browser.ts';
 import { servingUntil, viewUntilSafe } from './support/poll.ts';
-import { JQUERY, routeSharedAssets, WIDGET } from './support/test-web.ts';
+import { JQUERY, LONG_WIDGET, routeSharedAssets, WIDGET } from './support/test-web.ts';
 
 async function titleOf(browser: ExtensionBrowser, url: string): Promise<string> {
   const page = await browser.visit(url);
@@ -89,6 +89,16 @@ describe.each<BrowserName>(['chromium', 'firefox'])('cross-site cache in %s', (n
     const since = Date.now();
     expect(await titleOf(browser, 'https://site-b.test/widget.html')).toBe('widget 1');
     expect(origin.hits(WIDGET.host, WIDGET.path, since)).toBe(0);
+  });
+
+  it('serves an asset whose URL is too long for a regex rule', async () => {
+    const before = await ui.send<ServingView>({ type: 'ui-bg-get-serving' });
+    expect(`https://${LONG_WIDGET.host}${LONG_WIDGET.path}`.length).toBeGreaterThan(100);
+    expect(await titleOf(browser, 'https://site-a.test/long.html')).toBe('long 1');
+    await servingUntil(ui, (v) => v.servable > before.servable || name === 'firefox');
+    const since = Date.now();
+    expect(await titleOf(browser, 'https://site-b.test/long.html')).toBe('long 1');
+    expect(origin.hits(LONG_WIDGET.host, LONG_WIDGET.path, since)).toBe(0);
   });
 
   it('clears the cache from the options page after asking', async () => {

@@ -22,6 +22,13 @@ export const WIDGET = {
   body: `window.widgetLoaded = (window.widgetLoaded || 0) + 1; /* ${'x'.repeat(2000)} */`,
 };
 
+/** A script at a URL too long for a DNR regex rule (Chromium serves it by an exact urlFilter). */
+export const LONG_WIDGET = {
+  host: 'static.test',
+  path: `/assets/${'0123456789abcdef'.repeat(6)}/widget-long.js`,
+  body: `window.longWidget = (window.longWidget || 0) + 1; /* ${'y'.repeat(2000)} */`,
+};
+
 /** What CDNs send for a versioned file: public, a year, immutable, any origin may read it. */
 export const CDN_HEADERS = {
   'content-type': 'application/javascript; charset=utf-8',
@@ -38,6 +45,10 @@ const html = (body: string, headers: Record<string, string> = {}) => ({
 export function routeSharedAssets(origin: OriginServer): void {
   origin.route(JQUERY.jsdelivr.host, JQUERY.jsdelivr.path, { headers: CDN_HEADERS, body: JQUERY.bytes });
   origin.route(JQUERY.unpkg.host, JQUERY.unpkg.path, { headers: CDN_HEADERS, body: JQUERY.bytes });
+  origin.route(LONG_WIDGET.host, LONG_WIDGET.path, { headers: { ...CDN_HEADERS, 'cache-control': 'public, max-age=86400' }, body: LONG_WIDGET.body });
+  for (const site of ['site-a.test', 'site-b.test']) {
+    origin.route(site, '/long.html', html(`<script src="https://${LONG_WIDGET.host}${LONG_WIDGET.path}"></script><script>document.title = 'long ' + window.longWidget</script>`));
+  }
   origin.route(WIDGET.host, WIDGET.path, { headers: { ...CDN_HEADERS, 'cache-control': 'public, max-age=86400' }, body: WIDGET.body });
   for (const site of ['site-a.test', 'site-b.test', 'site-c.test']) {
     origin.route(site, '/', html(`<h1>${site}</h1><script>document.title = 'ready'</script>`));

@@ -30,7 +30,7 @@ import { buildDataUrl, dataUrlMediaType, fitsDataUrl } from '../../../core/servi
 import type { RuleSetDiff } from '../../../core/serving/hot-set.ts';
 import type { GateHosts } from '../../../core/serving/site-safety.ts';
 import type { DnrResourceType, DnrRule, DnrRuleUpdate } from './types.ts';
-import { buildUrlRegex, type DroppedUrl, type UrlRegexLimits } from './url-regex.ts';
+import { buildUrlRegex, exactUrlFilter, type DroppedUrl, type UrlRegexLimits } from './url-regex.ts';
 
 /** Priority of redirect rules. */
 export const REDIRECT_PRIORITY = 1;
@@ -123,8 +123,19 @@ export function buildRedirectRule(id: number, source: RedirectRuleSource, limits
   if (!fitsDataUrl(source.body.length, mediaType)) return { ok: false, reason: 'too-large', dropped: [] };
   const resourceTypes = redirectResourceTypes(kind, source.corsAnyOrigin);
   if (resourceTypes.length === 0) return { ok: false, reason: 'needs-cors', dropped: [] };
-  const { regex, kept, dropped } = buildUrlRegex(source.urls, limits);
-  if (regex === null) return { ok: false, reason: 'no-usable-url', dropped };
+  const built = buildUrlRegex(source.urls, limits);
+  let { kept, dropped } = built;
+  let match: { regexFilter: string } | { urlFilter: string };
+  if (built.regex !== null) {
+    match = { regexFilter: built.regex };
+  } else {
+    // No URL fits a regex: the first one too long for it gets an exact urlFilter instead.
+    const long = dropped.find((d) => d.reason === 'regex-budget' && exactUrlFilter(d.url) !== null);
+    if (!long) return { ok: false, reason: 'no-usable-url', dropped };
+    match = { urlFilter: exactUrlFilter(long.url) as string };
+    kept = [long.url];
+    dropped = dropped.filter((d) => d !== long);
+  }
   return {
     ok: true,
     rule: {
@@ -132,7 +143,7 @@ export function buildRedirectRule(id: number, source: RedirectRuleSource, limits
       priority: REDIRECT_PRIORITY,
       action: { type: 'redirect', redirect: { url: buildDataUrl(source.body, mediaType) } },
       condition: {
-        regexFilter: regex,
+        ...match,
         // The default is case-INsensitive (Chrome 118+); URLs differing in case are other URLs.
         isUrlFilterCaseSensitive: true,
         resourceTypes,

@@ -29,6 +29,8 @@ export type DnrRequestMethod = 'connect' | 'delete' | 'get' | 'head' | 'options'
 /** `RuleCondition`, the fields we use. */
 export interface DnrRuleCondition {
   regexFilter?: string;
+  /** `|url|`: exactly one URL (for one too long for a regex). */
+  urlFilter?: string;
   /** Defaults to FALSE since Chrome 118; we always set it to true for exact URLs. */
   isUrlFilterCaseSensitive?: boolean;
   resourceTypes?: DnrResourceType[];

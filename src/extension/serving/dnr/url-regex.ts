@@ -131,8 +131,18 @@ export function buildUrlRegex(
 }
 
 /**
- * Splits `urls` into groups that each fit one rule's regex ({@link buildUrlRegex} on what is
- * left, in order), at most `maxGroups`: an asset bound to more URLs than one regex can hold
+ * A DNR `urlFilter` matching exactly `url` (`|` anchors both ends), for a URL too long for any
+ * regex; null when the URL holds a character `urlFilter` gives a meaning (`*`, `^`, `|`) or is
+ * not usable at all. `urlFilter` has no memory limit, but one filter matches one URL.
+ */
+export function exactUrlFilter(url: string): string | null {
+  return urlProblem(url) === null && !/[*^|]/.test(url) ? `|${url}|` : null;
+}
+
+/**
+ * Splits `urls` into groups that each fit one rule (`^…$` regex for as many as fit, by
+ * {@link buildUrlRegex} on what is left, in order; a URL too long for any regex alone, with an
+ * {@link exactUrlFilter}), at most `maxGroups`: an asset bound to more URLs than one regex holds
  * (a listed file on two CDNs that a site also hosts itself) gets a rule per group. Unusable
  * URLs are left out.
  */
@@ -141,9 +151,14 @@ export function splitUrlGroups(urls: readonly string[], maxGroups = 4, limits: P
   let rest = [...urls];
   while (rest.length > 0 && groups.length < maxGroups) {
     const { kept, dropped } = buildUrlRegex(rest, limits);
-    if (kept.length === 0) break;
-    groups.push(kept);
     rest = dropped.filter((d) => d.reason === 'regex-budget').map((d) => d.url);
+    if (kept.length > 0) {
+      groups.push(kept);
+      continue;
+    }
+    // Everything left is too long for a regex even alone: a urlFilter rule each.
+    for (const url of rest) if (groups.length < maxGroups && exactUrlFilter(url) !== null) groups.push([url]);
+    break;
   }
   return groups;
 }

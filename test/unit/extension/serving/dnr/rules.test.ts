@@ -70,7 +70,15 @@ describe('buildRedirectRule', () => {
     expect(result).toMatchObject({ ok: true, urls: [JQ], dropped: [{ url: 'http://x.example/a.js', reason: 'not-https' }] });
   });
 
+  it('matches a URL too long for any regex exactly with a urlFilter', () => {
+    const long = `https://static.example/assets/${'0123456789abcdef'.repeat(6)}/app.js`;
+    const result = buildRedirectRule(100, source({ urls: [long] }));
+    expect(result).toMatchObject({ ok: true, urls: [long], dropped: [] });
+    expect(result.ok && result.rule.condition).toEqual({ urlFilter: `|${long}|`, isUrlFilterCaseSensitive: true, resourceTypes: ['script'], requestMethods: ['get'] });
+  });
+
   it.each<[string, Partial<RedirectRuleSource>, string]>([
+    ['a long URL with a character urlFilter gives a meaning', { urls: [`https://static.example/${'a'.repeat(120)}*.js`] }, 'no-usable-url'],
     ['an unsupported type', { contentType: 'text/html' }, 'unsupported-type'],
     ['a font without CORS for any origin', { contentType: 'font/woff2' }, 'needs-cors'],
     ['too many bytes', { contentType: 'image/png', body: new Uint8Array(1_500_001) }, 'too-large'],

@@ -7,6 +7,7 @@ import {
   regexProgramBound,
   urlProblem,
   splitUrlGroups,
+  exactUrlFilter,
   alternation,
 } from '../../../../../src/extension/serving/dnr/url-regex.ts';
 
@@ -178,9 +179,12 @@ describe('splitUrlGroups: an asset with more URLs than one regex holds', () => {
     }
   });
 
-  it('leaves out what no rule can hold, and stops at maxGroups', () => {
+  it('gives a URL too long for any regex a group of its own, leaves out what no rule can hold, and stops at maxGroups', () => {
     const long = `https://static.test/${'a'.repeat(200)}.js`;
-    expect(splitUrlGroups([long, own, 'http://x.test/a.js'])).toEqual([[own]]);
+    const starred = `https://static.test/${'a'.repeat(200)}*.js`;
+    expect(splitUrlGroups([long, own, 'http://x.test/a.js', starred])).toEqual([[own], [long]]);
+    expect(exactUrlFilter(long)).toBe(`|${long}|`);
+    expect(exactUrlFilter(starred)).toBeNull();
     const many = Array.from({ length: 10 }, (_, i) => `https://host-${i}.test/${String(i).repeat(60)}.js`);
     expect(splitUrlGroups(many, 3)).toHaveLength(3);
     expect(splitUrlGroups([])).toEqual([]);
