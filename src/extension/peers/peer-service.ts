@@ -127,7 +127,9 @@ export function createPeerService(init: {
     const have = createHaveServer(async () => (await store.blobs.list()).map((m) => m.mh).filter((k) => hashList.isListed(k)));
     await node.handle(have.protocol, have.handler);
     if (sharesGroupBindings(s)) {
-      const book = createBindingsServer(() => observedBindings(store, hashList));
+      // Only the LAN nodes collect the group's book: another browser asking learns nothing
+      // (WebRTC connections are not inside the private network; only the relay that signals them is).
+      const book = createBindingsServer(async (peer) => (lanNodeIds.has(peer) ? observedBindings(store, hashList) : []));
       await node.handle(book.protocol, book.handler);
     }
     await dialLanNodes(s.lanNodes);
