@@ -9,7 +9,7 @@ import { startOriginServer, type OriginServer } from '../support/origin-server.t
 import { TEST_HOSTS } from '../support/tls-cert.ts';
 import { openBrowser, type BrowserName, type ExtensionBrowser, type UiPage } from './support/extension-browser.ts';
 import { pollUntil, servingUntil, statusUntil, viewUntilSafe } from './support/poll.ts';
-import { JQUERY, routeSharedAssets, SELF_HOSTED_JQUERY } from './support/test-web.ts';
+import { JQUERY, routeSharedAssets, SELF_HOSTED_JQUERY, WIDGET } from './support/test-web.ts';
 
 let origin: OriginServer;
 let node: LanNode;
@@ -191,5 +191,30 @@ describe.each<BrowserName>(['chromium', 'firefox'])('what a colleague observed i
     const stats = await ui.send<StatsView>({ type: 'ui-bg-get-stats' });
     expect(stats.total.lanBytesIn).toBe(JQUERY.bytes.length);
     expect(stats.total.learnBytes).toBe(0);
+  });
+
+  it('a file off the list only A holds: B is not served it (minLanPeers), and Chromium learns it from the LAN instead of downloading it twice', async () => {
+    const pa = await a.visit('https://site-a.test/widget.html');
+    await pa.waitUntil(() => document.title !== 'loading', undefined);
+    const widgetUrl = `https://${WIDGET.host}${WIDGET.path}`;
+    expect(await pollUntil(async () => office.groupBindings?.list().find((g) => g.url === widgetUrl)?.holders ?? 0, (n) => n === 1)).toBe(1);
+    const ui = await b.page('options.html');
+    // B takes the group's bindings when it (re)joins; one member is not popular: no copy yet.
+    await ui.send({ type: 'ui-bg-set-setting', name: 'lanNodes', value: [] });
+    await ui.send({ type: 'ui-bg-set-setting', name: 'lanNodes', value: [office.addresses().find((x) => x.includes('/ws/')) as string] });
+    await statusUntil(ui, (s) => s.peers.lanNodes === 1);
+    const before = await ui.send<StatsView>({ type: 'ui-bg-get-stats' });
+    const since = Date.now();
+    const page = await b.visit('https://site-a.test/widget.html');
+    await page.waitUntil(() => document.title !== 'loading', undefined);
+    expect(await page.evaluate(() => document.title)).toBe('widget 1');
+    // The page's own request goes to the origin (not popular: never served from the cache)...
+    expect(origin.hits(WIDGET.host, WIDGET.path, since)).toBe(1);
+    if (second === 'chromium') {
+      // ...and Chromium, which must fetch a file again to learn it, gets it from the LAN node.
+      const after = await pollUntil(() => ui.send<StatsView>({ type: 'ui-bg-get-stats' }), (st) => st.total.lanBytesIn > before.total.lanBytesIn);
+      expect(after.total.lanBytesIn - before.total.lanBytesIn).toBe(WIDGET.body.length);
+      expect(after.total.learnBytes).toBe(0);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { SeenResponse } from '../cache/learner.ts';
+import { bindingFor } from '../cache/resolver.ts';
 import type { EngineEnv } from './engine-types.ts';
 
 const CONCURRENCY = 2;
@@ -32,10 +33,11 @@ export function createRefetchQueue(init: { env: EngineEnv; onStored: () => void 
     const admitted = learner.admit(r);
     if (!admitted || (await learner.alreadyKnown(r.url))) return;
     const max = env.maxAssetBytes();
-    // A listed file: its hash is known, so a LAN peer can provide it verified instead of the
-    // origin ("a peer is asked first"); the bytes come in over the LAN, not the WAN link.
-    const listed = (await env.cache()).hashList.lookup(r.url);
-    if (listed && (await env.peers.fetch(listed.key, admitted.contentType, max)) === 'stored') {
+    // A URL whose hash is known (the public list, or the group's binding when trusted): a LAN
+    // peer can provide it verified instead of the origin ("a peer is asked first"); the bytes
+    // come in over the LAN, not the WAN link.
+    const bound = await bindingFor(await env.cache(), r.url);
+    if (bound && (await env.peers.fetch(bound.key, admitted.contentType, max)) === 'stored') {
       init.onStored();
       return;
     }
