@@ -39,9 +39,10 @@ export const USAGE = `usage: peercache-node [options]
   --tcp-port N       libp2p TCP port (default 4001)
   --ws-port N        libp2p WebSockets port, the one browsers dial (default 4002)
   --http-port N      status page and /metrics (default 4080)
-  --data-dir DIR     hosted cache and node identity (default $XDG_DATA_HOME/peercache-node)
+  --data-dir DIR     hosted cache, node identity and the group's bindings (default $XDG_DATA_HOME/peercache-node)
   --cache-mb N       hosted cache size in MB (default 10240)
-  --group-key-file F file holding the 64-hex-character group key (default: no group)
+  --group-key-file F file holding the 64-hex-character group key (default: no group); with one,
+                     only members connect, and the node keeps the URL bindings members report
   --config FILE      JSON file with any of: host, tcpPort, wsPort, httpPort, dataDir, cacheMB, groupKey
   -h, --help         this text`;
 
