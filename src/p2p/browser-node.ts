@@ -4,6 +4,8 @@
  * WebSockets, reserves a relay slot there (the relay carries WebRTC signalling between
  * browsers), and reaches other browsers by WebRTC with host candidates only.
  */
+// First: RTCPeerConnection must be guarded before @libp2p/webrtc reads it (lan-rtc.ts).
+import './lan-rtc-install.ts';
 import { noise } from '@chainsafe/libp2p-noise';
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2';
 import { identify } from '@libp2p/identify';

@@ -12,6 +12,7 @@ import { createBrowserNode } from '../../p2p/browser-node.ts';
 import { contentTypeForPath } from '../../core/hash-list/index.ts';
 import { createBlockServer, fetchBlock, isPeerFault } from '../../p2p/block/index.ts';
 import { connectToLanPeers } from '../../p2p/discovery.ts';
+import { remoteCandidates } from '../../p2p/lan-rtc.ts';
 import { createHaveServer, fetchHave } from '../../p2p/have/index.ts';
 import { createBindingsServer, fetchBindings } from '../../p2p/bindings/index.ts';
 import { learnGroupBindings, observedBindings, sharesGroupBindings } from './group-bindings.ts';
@@ -30,6 +31,8 @@ export interface PeerStatus {
   readonly browsers?: { readonly found: number; readonly connected: number; readonly lastError?: string };
   /** This calendar month's uploads against `monthlyUploadCapMB` (bytes). */
   readonly upload?: { readonly usedBytes: number; readonly capBytes: number };
+  /** WebRTC candidates of other browsers let through (LAN) and refused (elsewhere), p2p/lan-rtc.ts. */
+  readonly remoteCandidates?: { readonly accepted: number; readonly refused: number };
 }
 
 export type FetchOutcome = 'stored' | 'not-found' | 'unavailable';
@@ -222,7 +225,7 @@ export function createPeerService(init: {
       const lanNodes = [...ids].filter((id) => lanNodeIds.has(id)).length;
       return {
         state, lanNodes, peers: ids.size - lanNodes,
-        ...(node ? { peerId: node.peerId.toString(), upload: { usedBytes: monthly.used(), capBytes: megabytesToBytes(settings?.monthlyUploadCapMB ?? 0) } } : {}),
+        ...(node ? { peerId: node.peerId.toString(), upload: { usedBytes: monthly.used(), capBytes: megabytesToBytes(settings?.monthlyUploadCapMB ?? 0) }, remoteCandidates: { ...remoteCandidates } } : {}),
         ...(error ? { error } : {}),
         ...(lastMeeting ? { browsers: { found: lastMeeting.found, connected: lastMeeting.connected, ...(lastMeeting.errors[0] ? { lastError: lastMeeting.errors[0] } : {}) } } : {}),
       };

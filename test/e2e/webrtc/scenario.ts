@@ -62,6 +62,9 @@ try {
   result.bLearnBytes = (stats as { total: { learnBytes: number } }).total.learnBytes;
   result.nodeBytesOut = node.snapshot().counters.bytesOut;
   result.originHitsFromB = origin.hits(JQUERY.jsdelivr.host, JQUERY.jsdelivr.path, since);
+  // The LAN-only guard of RTCPeerConnection (src/p2p/lan-rtc.ts) saw the candidates exchanged.
+  const candidates = async (s: ChromiumSession) => ((await ask(s, { type: 'ui-bg-get-status' })) as { peers: { remoteCandidates?: { accepted: number; refused: number } } }).peers.remoteCandidates;
+  result.remoteCandidates = { a: await candidates(a), b: await candidates(b) };
 } catch (e) {
   result.error = String(e);
 } finally {
