@@ -22,3 +22,18 @@ export function idleState(s: Settings, paused: boolean): PeerStatus {
 
 /** Whether settings ask for a libp2p node at all. */
 export const wantsPeers = (s: Settings, paused: boolean): boolean => s.enabled && s.sharingMode === 'lan' && s.lanNodes.length > 0 && !paused;
+
+/**
+ * Runs `apply` calls one at a time, in call order. Settings and network events arrive in bursts
+ * (a setting change is announced twice: by the service and by storage.onChanged); overlapping
+ * applies could both create Chromium's offscreen document (the second fails and its settings
+ * are lost) or reach the peer service out of order and start two nodes.
+ */
+export function oneAtATime<A extends unknown[]>(apply: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  let last: Promise<void> = Promise.resolve();
+  return (...args) => {
+    const run = last.then(() => apply(...args));
+    last = run.catch(() => undefined);
+    return run;
+  };
+}

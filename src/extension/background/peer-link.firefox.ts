@@ -5,19 +5,16 @@
  */
 import type { CacheContext } from '../cache/context.ts';
 import { createPeerService, type PeerService } from '../peers/peer-service.ts';
-import type { PeerLink } from './peer-link-types.ts';
+import { oneAtATime, type PeerLink } from './peer-link-types.ts';
 
 export function createPeerLink(init: { log: (line: string) => void; cache?: () => Promise<CacheContext>; onStored?: () => void }): PeerLink {
-  let service: PeerService | undefined;
-  const get = async (): Promise<PeerService> => {
-    if (!service) {
-      const ctx = await init.cache!();
-      service = createPeerService({ store: ctx.store, hashList: ctx.hashList, log: init.log, ...(init.onStored ? { onStored: init.onStored } : {}) });
-    }
-    return service;
-  };
+  // The promise, not the service, is kept: calls that overlap while the cache opens must share
+  // one service (two would run two nodes, and status would ask the one never applied).
+  let service: Promise<PeerService> | undefined;
+  const get = (): Promise<PeerService> =>
+    (service ??= init.cache!().then((ctx) => createPeerService({ store: ctx.store, hashList: ctx.hashList, log: init.log, ...(init.onStored ? { onStored: init.onStored } : {}) })));
   return {
-    apply: async (settings, paused) => (await get()).apply(settings, paused),
+    apply: oneAtATime(async (settings, paused) => (await get()).apply(settings, paused)),
     status: async () => (await get()).status(),
     fetch: async (key, type, maxBytes) => (await get()).fetch(key, type, maxBytes),
   };

@@ -6,7 +6,7 @@
 import type { Settings } from '../../core/settings/index.ts';
 import type { FetchOutcome, PeerStatus } from '../peers/peer-service.ts';
 import { closeOffscreenDocument, ensureOffscreenDocument, sendToOffscreen } from '../platform/chromium/offscreen.ts';
-import { idleState, wantsPeers, type OffscreenRequest, type PeerLink } from './peer-link-types.ts';
+import { idleState, oneAtATime, wantsPeers, type OffscreenRequest, type PeerLink } from './peer-link-types.ts';
 
 async function ask<T>(request: OffscreenRequest): Promise<T> {
   for (let i = 0; ; i++) {
@@ -25,7 +25,7 @@ export function createPeerLink(_init: { log: (line: string) => void; cache?: unk
   let active = false;
   let idle: PeerStatus = { state: 'off', lanNodes: 0, peers: 0 };
   return {
-    async apply(settings: Settings, paused: boolean) {
+    apply: oneAtATime(async (settings: Settings, paused: boolean) => {
       active = wantsPeers(settings, paused);
       idle = idleState(settings, paused);
       if (!active) {
@@ -34,7 +34,7 @@ export function createPeerLink(_init: { log: (line: string) => void; cache?: unk
       }
       await ensureOffscreenDocument();
       await ask({ type: 'bg-os-apply', settings, paused });
-    },
+    }),
     async status() {
       return active ? ask<PeerStatus>({ type: 'bg-os-status' }) : idle;
     },

@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { defaultSettings, type Settings } from '../../../../src/core/settings/index.ts';
+import { createPeerLink } from '../../../../src/extension/background/peer-link.ts';
+import { createPeerLink as createFirefoxPeerLink } from '../../../../src/extension/background/peer-link.firefox.ts';
+import type { CacheContext } from '../../../../src/extension/cache/context.ts';
+import { oneAtATime } from '../../../../src/extension/background/peer-link-types.ts';
+
+const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
+const sharing = (lanNodes: string[]): Settings => ({ ...defaultSettings(), sharingMode: 'lan', lanNodes });
+
+/** Chromium's offscreen API as it behaves: creation takes time, and a second document is an error. */
+function fakeChrome() {
+  const state = { documents: 0, creating: false, applied: [] as string[][] };
+  vi.stubGlobal('chrome', {
+    runtime: {
+      getContexts: async () => Array.from({ length: state.documents }, () => ({})),
+      sendMessage: async (m: { type: string; settings?: Settings }) => {
+        await tick(Math.random() * 5);
+        if (m.type === 'bg-os-apply') state.applied.push([...(m.settings?.lanNodes ?? [])]);
+        return {};
+      },
+    },
+    offscreen: {
+      createDocument: async () => {
+        if (state.documents > 0 || state.creating) throw new Error('Only a single offscreen document may be created.');
+        state.creating = true;
+        await tick();
+        state.creating = false;
+        state.documents = 1;
+      },
+      closeDocument: async () => void (state.documents = 0),
+    },
+  });
+  return state;
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('peer link (Chromium)', () => {
+  it('a burst of applies creates one offscreen document and delivers every apply, the last one last', async () => {
+    const state = fakeChrome();
+    const link = createPeerLink({ log: () => {} });
+    // A setting change arrives twice (settings service and storage.onChanged), then another.
+    await Promise.all([link.apply(sharing(['/ip4/192.168.1.2/tcp/1/ws']), false), link.apply(sharing(['/ip4/192.168.1.2/tcp/1/ws']), false), link.apply(sharing(['/ip4/192.168.1.3/tcp/1/ws']), false)]);
+    expect(state.documents).toBe(1);
+    expect(state.applied).toEqual([['/ip4/192.168.1.2/tcp/1/ws'], ['/ip4/192.168.1.2/tcp/1/ws'], ['/ip4/192.168.1.3/tcp/1/ws']]);
+  });
+});
+
+describe('peer link (Firefox)', () => {
+  it('one peer service, however the first calls overlap', async () => {
+    // The cache opens slowly at start-up, while a status request and settings arrive.
+    const cache = async () => (await tick(10), { store: {}, hashList: {} }) as unknown as CacheContext;
+    const link = createFirefoxPeerLink({ log: () => {}, cache });
+    // No LAN node yet: the service applying it says so, and no node starts.
+    await Promise.all([link.apply(sharing([]), false), tick(1).then(() => link.status())]);
+    expect((await link.status()).state).toBe('no-lan-node');
+  });
+});
+
+describe('oneAtATime', () => {
+  it('runs calls in order without overlap, and a failure does not block the next call', async () => {
+    const log: string[] = [];
+    const run = oneAtATime(async (name: string, ms: number) => {
+      log.push(`start ${name}`);
+      await tick(ms);
+      log.push(`end ${name}`);
+      if (name === 'b') throw new Error('b failed');
+    });
+    const results = await Promise.allSettled([run('a', 10), run('b', 1), run('c', 1)]);
+    expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  });
+});
