@@ -29,6 +29,8 @@ export interface FirefoxOptions {
   extension?: boolean;
   /** Host names to resolve to loopback (tests' sites and CDNs), with a self-signed certificate. */
   loopbackHosts?: readonly string[];
+  /** More about:config prefs (e.g. what WebRTC on loopback needs, platform-notes.md). */
+  prefs?: Readonly<Record<string, string | number | boolean>>;
 }
 
 export async function launchFirefox(opts: FirefoxOptions = {}): Promise<FirefoxSession> {
@@ -48,6 +50,7 @@ export async function launchFirefox(opts: FirefoxOptions = {}): Promise<FirefoxS
       // A temporary add-on is uninstalled at shutdown; keep its storage as a real install would.
       'extensions.webextensions.keepStorageOnUninstall': true,
       'extensions.webextensions.keepUuidOnUninstall': true,
+      ...opts.prefs,
     },
   });
   if (opts.extension !== false) await browser.installExtension(DIST_FIREFOX);

@@ -114,6 +114,10 @@ export interface OpenOptions {
   /** false: the same browser without PeerCache (the baseline of "never break a page"). */
   extension?: boolean;
   loopbackHosts?: readonly string[];
+  /** Chromium only: more command-line flags. */
+  extraArgs?: string[];
+  /** Firefox only: more about:config prefs. */
+  prefs?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** Launches `name` with the built extension; `profileDir` reuses a profile. */
