@@ -8,19 +8,42 @@ const ROOT = join(import.meta.dirname, '..', '..');
 // offers 127.0.0.1 and nothing leaves the machine. Needs root, as CI and these machines have.
 const canUnshare = process.getuid?.() === 0 && spawnSync('unshare', ['-n', 'true']).status === 0;
 
-describe.skipIf(!canUnshare)('browser to browser over WebRTC (Chromium, loopback-only namespace)', () => {
-  it('B finds A through the LAN node, connects directly and gets the file A learned from A', () => {
-    const script = join(ROOT, 'test/e2e/webrtc/scenario.ts');
-    const out = execFileSync('unshare', ['-n', 'sh', '-c', `ip link set lo up && ip route add default dev lo src 127.0.0.1 && exec "${process.execPath}" "${script}"`], {
-      cwd: ROOT,
-      timeout: 150_000,
-      encoding: 'utf8',
-    });
-    const r = JSON.parse(out.trim().split('\n').at(-1) as string);
+/** Runs a scenario script inside a fresh loopback-only namespace; returns its JSON result. */
+function inNamespace(script: string, ...args: string[]): Record<string, unknown> {
+  const argv = [join(ROOT, script), ...args].map((a) => `"${a}"`).join(' ');
+  const out = execFileSync('unshare', ['-n', 'sh', '-c', `ip link set lo up && ip route add default dev lo src 127.0.0.1 && exec "${process.execPath}" ${argv}`], {
+    cwd: ROOT,
+    timeout: 150_000,
+    encoding: 'utf8',
+  });
+  return JSON.parse(out.trim().split('\n').at(-1) as string);
+}
+
+describe.skipIf(!canUnshare)('browser to browser over WebRTC (loopback-only namespace)', () => {
+  it('Chromium B finds Chromium A through the LAN node, connects directly and gets the file A learned from A', () => {
+    const r = inNamespace('test/e2e/webrtc/scenario.ts');
     expect(r.error).toBeUndefined();
     expect(r.bDirectPeers).toBeGreaterThanOrEqual(1);
     expect(r.bLanBytesIn).toBe(JQUERY.bytes.length);
     expect(r.nodeBytesOut).toBe(0); // not through the LAN node: straight from A
     expect(r.bLearnBytes).toBe(0); // and not downloaded again from the origin
+  }, 180_000);
+
+  it.each([
+    ['Chromium', 'Firefox'],
+    ['Firefox', 'Chromium'],
+  ])('%s A serves %s B directly: B finds A through the LAN node and gets the file A learned from A', (a, b) => {
+    const r = inNamespace('test/e2e/webrtc/firefox-scenario.ts', a.toLowerCase(), b.toLowerCase());
+    // One match of the whole result: a failure shows the scenario's diagnostics too.
+    expect(r).toMatchObject({
+      bTitle: 'jquery 3.7.1',
+      bLanBytesIn: JQUERY.bytes.length,
+      aLanBytesOut: JQUERY.bytes.length, // A sent it
+      nodeBytesOut: 0, // not through the LAN node
+      bLearnBytes: 0, // and not downloaded again from the origin:
+      originHitsFromB: 1, // the page's own request only
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.bDirectPeers).toBeGreaterThanOrEqual(1);
   }, 180_000);
 });
