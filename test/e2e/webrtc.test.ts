@@ -27,6 +27,10 @@ describe.skipIf(!canUnshare)('browser to browser over WebRTC (loopback-only name
     expect(r.bLanBytesIn).toBe(JQUERY.bytes.length);
     expect(r.nodeBytesOut).toBe(0); // not through the LAN node: straight from A
     expect(r.bLearnBytes).toBe(0); // and not downloaded again from the origin
+    // Both browsers' LAN-only RTCPeerConnection saw the candidates (127.0.0.1) and let them through.
+    const c = r.remoteCandidates as Record<'a' | 'b', { accepted: number; refused: number }>;
+    expect(c.a.accepted + c.b.accepted).toBeGreaterThan(0);
+    expect(c.a.refused + c.b.refused).toBe(0);
   }, 180_000);
 
   it.each([
@@ -45,5 +49,9 @@ describe.skipIf(!canUnshare)('browser to browser over WebRTC (loopback-only name
     });
     expect(r.error).toBeUndefined();
     expect(r.bDirectPeers).toBeGreaterThanOrEqual(1);
+    // The LAN-only RTCPeerConnection (src/p2p/lan-rtc.ts) is in force in both browsers.
+    const peers = r.peersAfter as Record<'a' | 'b', { remoteCandidates?: { accepted: number; refused: number } }>;
+    expect((peers.a.remoteCandidates?.accepted ?? 0) + (peers.b.remoteCandidates?.accepted ?? 0)).toBeGreaterThan(0);
+    expect((peers.a.remoteCandidates?.refused ?? 0) + (peers.b.remoteCandidates?.refused ?? 0)).toBe(0);
   }, 180_000);
 });
