@@ -65,6 +65,23 @@ describe.each<BrowserName>(['chromium', 'firefox'])('extension shell in %s', (na
       expect(view.values.maxCacheMB).toBe(512);
     });
 
+    it('says beside a setting when it has no effect with the others, and stops once it has', async () => {
+      const page = await browser.page('options.html');
+      const note = () => page.evaluate(() => {
+        const el = document.querySelector<HTMLElement>('#setting-trustGroupBindings-note');
+        return el && !el.hidden ? el.textContent : null;
+      });
+      expect(await note()).toBeNull();
+      await page.click('#setting-trustGroupBindings');
+      await page.waitUntil(() => !document.querySelector<HTMLElement>('#setting-trustGroupBindings-note')?.hidden, undefined);
+      expect(await note()).toBe('Has no effect without a group key: bindings are shared only inside a group.');
+      await page.fill('#setting-groupKey', 'ab'.repeat(32));
+      await page.waitUntil(() => document.querySelector<HTMLElement>('#setting-trustGroupBindings-note')?.hidden === true, undefined);
+      expect(await note()).toBeNull();
+      await page.send({ type: 'ui-bg-set-setting', name: 'trustGroupBindings', value: false });
+      await page.send({ type: 'ui-bg-set-setting', name: 'groupKey', value: '' });
+    });
+
     it('keeps settings changed on the options page across a browser restart', async () => {
       let page = await browser.page('options.html');
       await page.fill('#setting-maxCacheMB', '300');

@@ -2,3 +2,4 @@ export * from './schema.ts';
 export * from './validate.ts';
 export * from './merge.ts';
 export * from './managed-schema.ts';
+export * from './notes.ts';

@@ -1,4 +1,4 @@
-import { SETTING_GROUPS, SETTINGS, SETTING_NAMES, type SettingGroup, type SettingName } from '../../core/settings/index.ts';
+import { SETTING_GROUPS, SETTINGS, SETTING_NAMES, settingNotes, type SettingGroup, type SettingName } from '../../core/settings/index.ts';
 import type { SetSettingResult, SettingsView } from '../messages.ts';
 import { t } from '../platform/i18n.ts';
 import { createControl } from './setting-field.ts';
@@ -22,6 +22,7 @@ interface Row {
   readonly control: HTMLElement;
   readonly error: HTMLElement;
   readonly lockNote: HTMLElement;
+  readonly note: HTMLElement;
   readonly write: (v: unknown) => void;
 }
 
@@ -47,13 +48,14 @@ export function renderOptions(root: HTMLElement, backend: OptionsBackend): { ref
       const help = Object.assign(document.createElement('p'), { className: 'help', id: `${id}-help`, textContent: t(`setting_${name}_help`) });
       const lockNote = Object.assign(document.createElement('p'), { className: 'locked-note', textContent: t('lockedNote'), hidden: true });
       const error = Object.assign(document.createElement('p'), { className: 'error', id: `${id}-error`, role: 'alert' });
-      control.setAttribute('aria-describedby', `${id}-help ${id}-error`);
+      const note = Object.assign(document.createElement('p'), { className: 'note', id: `${id}-note`, hidden: true });
+      control.setAttribute('aria-describedby', `${id}-help ${id}-note ${id}-error`);
       // Integers carry their unit beside the field ("MB", "kbit/s").
       const field = def.kind === 'integer' ? Object.assign(document.createElement('span'), { className: 'with-unit' }) : control;
       if (def.kind === 'integer') field.append(control, ` ${t(`setting_${name}_unit`)}`);
-      row.append(label, field, lockNote, help, error);
+      row.append(label, field, lockNote, help, note, error);
       fieldset.append(row);
-      rows.set(name, { root: row, control, error, lockNote, write });
+      rows.set(name, { root: row, control, error, lockNote, note, write });
 
       control.addEventListener('change', () => {
         void backend.set(name, read()).then((result) => {
@@ -72,7 +74,11 @@ export function renderOptions(root: HTMLElement, backend: OptionsBackend): { ref
   }
 
   function apply(view: SettingsView): void {
+    const notes = settingNotes(view.values);
     for (const [name, row] of rows) {
+      const note = notes[name];
+      row.note.textContent = note ? t(note) : '';
+      row.note.hidden = !note;
       const locked = view.locked.includes(name);
       // Keep what the user is typing; only rewrite a field that is not being edited.
       if (document.activeElement !== row.control || locked) row.write(view.values[name]);
