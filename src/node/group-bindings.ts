@@ -71,6 +71,24 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
     byHash.set(mh, entry);
   }
 
+  /**
+   * Entries only `member` reported count against it: at most {@link MAX_BINDINGS}, its oldest
+   * reports going first. So one member (a noisy or hostile one) cannot fill the book and keep
+   * everyone else's claims out, and a long-lived member's newest observations still get in.
+   */
+  function evictOldestSoloEntries(member: string): void {
+    const solo: [string, string, number][] = [];
+    for (const [url, byHash] of book) for (const [mh, e] of byHash) if (e.reporters.size === 1 && e.reporters.has(member)) solo.push([url, mh, e.reportedAt]);
+    if (solo.length <= MAX_BINDINGS) return;
+    solo.sort((a, b) => a[2] - b[2]);
+    for (const [url, mh] of solo.slice(0, solo.length - MAX_BINDINGS)) {
+      const byHash = book.get(url)!;
+      byHash.delete(mh);
+      entries--;
+      if (byHash.size === 0) book.delete(url);
+    }
+  }
+
   function prune(): void {
     const t = now();
     for (const [url, byHash] of book) {
@@ -96,6 +114,7 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
         }
         dirty = true;
       }
+      evictOldestSoloEntries(member);
     },
 
     list() {
@@ -108,14 +127,30 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
           for (const r of e.reporters) set.add(r);
         }
       }
-      const best: (GroupBinding & { reportedAt: number })[] = [];
+      type Ranked = GroupBinding & { reportedAt: number; by: string };
+      const best: Ranked[] = [];
       for (const [url, byHash] of book) {
         // Members disagreeing about a URL (the file changed, or one member lies): the hash most
         // members reported wins, then the latest report.
         const [mh, e] = [...byHash].sort(([, a], [, b]) => b.reporters.size - a.reporters.size || b.reportedAt - a.reportedAt)[0]!;
-        best.push({ url, mh, freshUntil: e.freshUntil, holders: Math.min(MAX_HOLDERS, holders.get(mh)?.size ?? 1), type: e.type, corsAnyOrigin: e.corsAnyOrigin, reportedAt: e.reportedAt });
+        const by = e.reporters.size === 1 ? [...e.reporters][0]! : '';
+        best.push({ url, mh, freshUntil: e.freshUntil, holders: Math.min(MAX_HOLDERS, holders.get(mh)?.size ?? 1), type: e.type, corsAnyOrigin: e.corsAnyOrigin, reportedAt: e.reportedAt, by });
       }
-      return best.sort((a, b) => b.reportedAt - a.reportedAt).slice(0, MAX_BINDINGS).map(({ reportedAt: _, ...b }) => b);
+      // An answer holds at most MAX_BINDINGS: first what several members reported (newest
+      // first), then one member's claims at a time in turn, so no member crowds out the rest.
+      const recent = (a: Ranked, b: Ranked): number => b.reportedAt - a.reportedAt;
+      const answer = best.filter((b) => b.by === '').sort(recent);
+      const solo = new Map<string, Ranked[]>();
+      for (const b of best.filter((x) => x.by !== '').sort(recent)) {
+        const q = solo.get(b.by);
+        if (q) q.push(b);
+        else solo.set(b.by, [b]);
+      }
+      const queues = [...solo.values()];
+      for (let i = 0; answer.length < MAX_BINDINGS && queues.some((q) => i < q.length); i++) {
+        for (const q of queues) if (i < q.length && answer.length < MAX_BINDINGS) answer.push(q[i]!);
+      }
+      return answer.slice(0, MAX_BINDINGS).map(({ reportedAt: _, by: __, ...b }) => b);
     },
 
     size: () => entries,

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openGroupBindings } from '../../../src/node/group-bindings.ts';
-import type { GroupBinding } from '../../../src/p2p/bindings/index.ts';
+import { MAX_BINDINGS, type GroupBinding } from '../../../src/p2p/bindings/index.ts';
 
 const MH1 = 'EiDjsMRCmPwcFJr79MiZb7kkJ65B5GSbk0yklZkbeFK4VQ';
 const MH2 = 'EiAtcRZCtyawRAFifKn7rDL1yFMPsZA8xNsCJYcXkhpIgQ';
@@ -68,5 +69,38 @@ describe('the group bindings book', () => {
       { url: 'https://a.test/y.js', mh: MH1, freshUntil: T0 + 5000, type: 'text/javascript', corsAnyOrigin: true, reporters: ['p'], reportedAt: T0 },
     ] }));
     expect((await open()).list().map((x) => x.url)).toEqual(['https://a.test/y.js']);
+  });
+});
+
+describe('one member cannot fill the book', () => {
+  const mhOf = (n: number): string => Buffer.concat([Buffer.from([0x12, 0x20]), createHash('sha256').update(String(n)).digest()]).toString('base64url');
+  const spam = (from: number) => Array.from({ length: 3000 }, (_, i) => b(`https://spam.test/${from + i}.js`, mhOf(from + i)));
+
+  it('keeps at most MAX_BINDINGS entries only one member reported, its oldest going first', async () => {
+    const { open, advance } = await book();
+    const g = await open();
+    g.report('noisy', spam(0));
+    advance(1000);
+    g.report('noisy', spam(3000));
+    const urls = new Set(g.list().map((x) => x.url));
+    expect(g.size()).toBe(MAX_BINDINGS);
+    expect(urls.has('https://spam.test/5999.js')).toBe(true); // the newest stay
+    expect(urls.has('https://spam.test/0.js')).toBe(false); // the oldest went
+  });
+
+  it('answers what several members reported first, then each member in turn', async () => {
+    const { open, advance } = await book();
+    const g = await open();
+    g.report('honest', [b('https://a.test/x.js', MH2)]);
+    g.report('other', [b('https://b.test/shared.js', MH1)]);
+    g.report('honest', [b('https://b.test/shared.js', MH1)]);
+    advance(1000);
+    g.report('noisy', spam(0));
+    g.report('noisy', spam(3000));
+    const answer = g.list();
+    expect(answer).toHaveLength(MAX_BINDINGS);
+    expect(answer[0]).toMatchObject({ url: 'https://b.test/shared.js', holders: 2 });
+    // The honest member's only claim is older than all the noisy ones, and still in the answer.
+    expect(answer.some((x) => x.url === 'https://a.test/x.js')).toBe(true);
   });
 });
