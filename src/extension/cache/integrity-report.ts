@@ -32,7 +32,11 @@ export async function checkDeclaredIntegrity(
     if (await bytesMatchSri(blob.bytes, integrity)) {
       confirmed++;
     } else {
+      // The group's claim is kept, marked refuted (never served: it needs revalidation), so the
+      // next round of the group's bindings does not bring the same claim back.
+      const claim = (await ctx.store.bindings.lookup(url, ctx.now(), { sources: ['group'] }))?.binding;
       await ctx.store.bindings.deleteUrl(url);
+      if (claim?.mh === hit.binding.mh) await ctx.store.bindings.put({ ...claim, mustRevalidate: true });
       ctx.log(`integrity: ${hostOf(pageUrl)} expects other bytes for ${url}; binding dropped`);
       dropped++;
     }

@@ -40,6 +40,9 @@ export async function learnGroupBindings(
     // The public list says what its URLs hold; no claim overrides it.
     if (hashList.lookup(b.url)) continue;
     const had = (await store.bindings.lookup(b.url, now, { sources: ['group'] }))?.binding;
+    // A page's integrity attribute refuted this very claim here (integrity-report.ts): keep
+    // ignoring it; a different claim for the URL replaces it.
+    if (had?.mh === b.mh && had.mustRevalidate) continue;
     if (had?.mh !== b.mh || had.freshUntil !== b.freshUntil) {
       await store.bindings.put({ url: b.url, mh: b.mh, source: 'group', site: GROUP_SITE, fetchedAt: now, freshUntil: b.freshUntil, mustRevalidate: false, corsAnyOrigin: b.corsAnyOrigin });
       changed++;

@@ -4,6 +4,7 @@ import { computeDigest, sriEntryToKey, verifyMultihashKey } from '../../../src/c
 import { mergeSettings, type Settings } from '../../../src/core/settings/index.ts';
 import type { CacheContext, HashListIndex } from '../../../src/extension/cache/context.ts';
 import { checkDeclaredIntegrity } from '../../../src/extension/cache/integrity-report.ts';
+import { learnGroupBindings } from '../../../src/extension/peers/group-bindings.ts';
 import { createLearner, type SeenResponse } from '../../../src/extension/cache/learner.ts';
 import { resolveServable } from '../../../src/extension/cache/resolver.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
@@ -94,6 +95,30 @@ describe('learning and serving across sites', () => {
 });
 
 describe('integrity attributes a page declares', () => {
+  it('refute a group claim for good: the next round of the group\'s bindings does not bring it back', async () => {
+    const t = await setup({ requirePopular: false, trustGroupBindings: true, groupKey: 'ab'.repeat(32) });
+    const claimed = enc('claimed()');
+    const key = await sha384Key(claimed);
+    await t.ctx.store.blobs.put(key, claimed, 'text/javascript');
+    const claim = { url: OWN_URL, mh: key, freshUntil: 1_700_000_000_000 + 86_400_000, holders: 1, type: 'text/javascript', corsAnyOrigin: true };
+    const round = (c: typeof claim) => learnGroupBindings({ store: t.ctx.store, hashList: t.ctx.hashList, settings: t.ctx.settings(), nodeId: 'lan-node', log: () => {}, onChanged: () => {} }, [c]);
+    await round(claim);
+    expect((await resolveServable(t.ctx, OWN_URL, 'https://site-b.example/'))?.key).toBe(key);
+
+    expect(await checkDeclaredIntegrity(t.ctx, 'https://site-a.example/', [{ url: OWN_URL, integrity: await sri(enc('what the page expects')) }])).toEqual({ confirmed: 0, dropped: 1 });
+    expect(await resolveServable(t.ctx, OWN_URL, 'https://site-b.example/')).toBeUndefined();
+    // The node re-announces it (a member reported it again: later freshness).
+    expect(await round({ ...claim, freshUntil: claim.freshUntil + 60_000 })).toEqual([]);
+    expect(await resolveServable(t.ctx, OWN_URL, 'https://site-b.example/')).toBeUndefined();
+
+    // A different claim for the URL is a new claim.
+    const other = enc('what the page expects');
+    const otherKey = await sha384Key(other);
+    await t.ctx.store.blobs.put(otherKey, other, 'text/javascript');
+    await round({ ...claim, mh: otherKey });
+    expect((await resolveServable(t.ctx, OWN_URL, 'https://site-b.example/'))?.key).toBe(otherKey);
+  });
+
   it('confirm a binding that matches and drop one that does not, never creating one', async () => {
     const t = await setup({ requirePopular: false });
     const own = enc('own()');
