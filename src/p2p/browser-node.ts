@@ -8,10 +8,10 @@
 import './lan-rtc-install.ts';
 import { noise } from '@chainsafe/libp2p-noise';
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2';
-import { identify } from '@libp2p/identify';
+import { identify, type Identify } from '@libp2p/identify';
 import type { Libp2p } from '@libp2p/interface';
 import { preSharedKey } from '@libp2p/pnet';
-import { ping } from '@libp2p/ping';
+import { ping, type Ping } from '@libp2p/ping';
 import { webRTC } from '@libp2p/webrtc';
 import { webSockets } from '@libp2p/websockets';
 import { yamux } from '@libp2p/yamux';
@@ -25,8 +25,11 @@ export interface BrowserNodeInit {
 }
 
 /** Starts a browser peer node (not yet connected to anything). */
-export async function createBrowserNode(init: BrowserNodeInit): Promise<Libp2p> {
-  return createLibp2p({
+/** Services of a browser peer node. */
+export type BrowserNodeServices = { identify: Identify; ping: Ping };
+
+export async function createBrowserNode(init: BrowserNodeInit): Promise<Libp2p<BrowserNodeServices>> {
+  return createLibp2p<BrowserNodeServices>({
     addresses: { listen: ['/p2p-circuit', '/webrtc'] },
     transports: [
       webSockets(),

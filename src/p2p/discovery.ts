@@ -6,6 +6,7 @@
  * connection that results is direct on the LAN (ICE host candidates only, no STUN/TURN).
  */
 import type { Libp2p, PeerId } from '@libp2p/interface';
+import type { Ping } from '@libp2p/ping';
 import { multiaddr } from '@multiformats/multiaddr';
 import { createListServer, fetchList } from './have/index.ts';
 
@@ -53,4 +54,27 @@ export async function connectToLanPeers(node: Libp2p, lanNode: PeerId, opts: { t
     }),
   );
   return { found: ids.length, connected, errors };
+}
+
+/**
+ * Hangs up on direct peers that no longer answer a ping (bounded by `timeoutMs`), except those
+ * `keep` names (LAN nodes: their redial handles them). A WebRTC peer that hung up is not always
+ * noticed: its connection still looks open, so discovery would count it as connected and never
+ * dial that browser again, and block requests to it would wait for their timeout.
+ * Resolves to how many peers were dropped.
+ */
+export async function dropUnresponsivePeers(node: Libp2p<{ ping: Ping }>, keep: (peerId: string) => boolean, timeoutMs = 5_000): Promise<number> {
+  const peers = new Map(node.getConnections().filter((c) => c.limits === undefined && !keep(c.remotePeer.toString())).map((c) => [c.remotePeer.toString(), c.remotePeer]));
+  let dropped = 0;
+  await Promise.all(
+    [...peers.values()].map(async (peer) => {
+      try {
+        await node.services.ping.ping(peer, { signal: AbortSignal.timeout(timeoutMs) });
+      } catch {
+        dropped++;
+        await node.hangUp(peer).catch(() => undefined);
+      }
+    }),
+  );
+  return dropped;
 }

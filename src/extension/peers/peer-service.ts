@@ -8,10 +8,10 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { createUploadBucket, MonthlyCap, megabytesToBytes, PenaltyBox, utcMonthOf } from '../../core/limits/index.ts';
 import { mayServeCrossSite } from '../../core/serving/privacy-gate.ts';
 import type { Settings } from '../../core/settings/index.ts';
-import { createBrowserNode } from '../../p2p/browser-node.ts';
+import { createBrowserNode, type BrowserNodeServices } from '../../p2p/browser-node.ts';
 import { contentTypeForPath } from '../../core/hash-list/index.ts';
 import { createBlockServer, fetchBlock, isPeerFault } from '../../p2p/block/index.ts';
-import { connectToLanPeers } from '../../p2p/discovery.ts';
+import { connectToLanPeers, dropUnresponsivePeers } from '../../p2p/discovery.ts';
 import { remoteCandidates } from '../../p2p/lan-rtc.ts';
 import { createHaveServer, fetchHave } from '../../p2p/have/index.ts';
 import { createBindingsServer, fetchBindings } from '../../p2p/bindings/index.ts';
@@ -62,7 +62,7 @@ export function createPeerService(init: {
   onStored?: () => void;
 }): PeerService {
   const { store, hashList, log } = init;
-  let node: Libp2p | undefined;
+  let node: Libp2p<BrowserNodeServices> | undefined;
   let running = '';
   let settings: Settings | undefined;
   let state: PeerStatus['state'] = 'off';
@@ -150,6 +150,9 @@ export function createPeerService(init: {
 
   /** Other browsers, found through each LAN node and reached directly by WebRTC when possible. */
   async function meetPeers(): Promise<void> {
+    // A browser that went silent is let go first, so it can be met again below.
+    const dropped = node ? await dropUnresponsivePeers(node, (id) => lanNodeIds.has(id)).catch(() => 0) : 0;
+    if (dropped > 0) log(`let go of ${dropped} unresponsive peer(s)`);
     for (const id of lanNodeIds) {
       const peer = node?.getConnections().find((c) => c.remotePeer.toString() === id)?.remotePeer;
       if (!node || !peer) continue;
