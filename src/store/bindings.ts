@@ -3,6 +3,7 @@
  * came from (architecture.md, "Trust"). Whether a source may be used at all (e.g. group
  * bindings only with `trustGroupBindings`) is policy, decided by the caller through `sources`.
  */
+import type { IndexableType } from 'dexie';
 import { decodeCollection, dropCorrupt, type CorruptRow } from './corrupt-records.ts';
 import { decodeBinding, type OnCorrupt } from './decode.ts';
 import { InvalidRecordError } from './errors.ts';
@@ -41,6 +42,13 @@ export interface BindingRepository {
    * @throws {@link InvalidRecordError} when it is not a valid binding; nothing written.
    */
   put(binding: Binding): Promise<void>;
+  /**
+   * Stores many bindings in one transaction (a round of the group's bindings).
+   * @throws {@link InvalidRecordError} when any is not a valid binding; nothing written.
+   */
+  putMany(bindings: readonly Binding[]): Promise<void>;
+  /** The binding of `source` for each of `urls` that has one, fresh or not, by URL. */
+  lookupMany(urls: readonly string[], source: BindingSource): Promise<Map<string, Binding>>;
   /**
    * The best binding of `url` at time `now`: any fresh one beats any stale one; among equals,
    * {@link SOURCE_PREFERENCE} decides, then the latest `fetchedAt`. A stale best binding is
@@ -100,6 +108,30 @@ export function createBindingRepository(init: BindingRepositoryInit): BindingRep
       const d = decodeBinding(binding);
       if (!d.ok) throw new InvalidRecordError('bindings', d.reason);
       await db.bindings.put(d.value);
+    },
+
+    async putMany(bindings) {
+      const rows = bindings.map((b) => {
+        const d = decodeBinding(b);
+        if (!d.ok) throw new InvalidRecordError('bindings', d.reason);
+        return d.value;
+      });
+      await db.bindings.bulkPut(rows);
+    },
+
+    async lookupMany(urls, source) {
+      // By primary key ([url+source]): one transaction, no index scan.
+      const rows = await db.bindings.bulkGet(urls.map((u) => [u, source]));
+      const found = new Map<string, Binding>();
+      const bad: CorruptRow[] = [];
+      rows.forEach((row, i) => {
+        if (row === undefined) return;
+        const d = decodeBinding(row);
+        if (d.ok) found.set(d.value.url, d.value);
+        else bad.push({ key: [urls[i] as string, source] as IndexableType, reason: d.reason });
+      });
+      await drop(bad);
+      return found;
     },
 
     async lookup(url, now, options = {}) {

@@ -29,6 +29,8 @@ export interface PopularityRepository {
    * @throws {@link InvalidRecordError} when `reporter` is empty or `count` not a non-negative integer.
    */
   recordCount(mh: string, reporter: string, count: number): Promise<void>;
+  /** {@link recordCount} for many assets in one transaction. */
+  recordCounts(reporter: string, counts: ReadonlyMap<string, number>): Promise<void>;
   /**
    * Distinct peers known to hold `mh` (0 when unknown): those that advertised it here, or the
    * largest count one LAN node reported, whichever is more. Counts of different LAN nodes are
@@ -105,6 +107,27 @@ export function createPopularityRepository(init: PopularityRepositoryInit): Popu
       await update(mh, (r) => {
         r.counts = { ...r.counts, [reporter]: Math.min(count, MAX_PEERS_PER_ASSET) };
       });
+    },
+
+    async recordCounts(reporter, counts) {
+      if (typeof reporter !== 'string' || reporter === '') throw new InvalidRecordError('popularity', 'reporter is not a non-empty string');
+      for (const [mh, count] of counts) {
+        if (typeof mh !== 'string' || mh === '') throw new InvalidRecordError('popularity', 'mh is not a non-empty string');
+        if (!Number.isInteger(count) || count < 0) throw new InvalidRecordError('popularity', 'count is not a non-negative integer');
+      }
+      const keys = [...counts.keys()];
+      const bad: CorruptRow[] = [];
+      await db.transaction('rw', db.popularity, async () => {
+        const rows = await db.popularity.bulkGet(keys);
+        const next = keys.map((mh, i) => {
+          const rec = decodeOne(rows[i], mh, decodePopularity, bad) ?? { mh, peers: [], onList: false, updatedAt: 0 };
+          rec.counts = { ...rec.counts, [reporter]: Math.min(counts.get(mh)!, MAX_PEERS_PER_ASSET) };
+          rec.updatedAt = now();
+          return rec;
+        });
+        await db.popularity.bulkPut(next);
+      });
+      for (const row of bad) onCorrupt('popularity', row.key, row.reason);
     },
 
     async peerCount(mh) {

@@ -7,7 +7,7 @@
 import { mayServeCrossSite } from '../../core/serving/privacy-gate.ts';
 import type { Settings } from '../../core/settings/index.ts';
 import { MAX_BINDINGS, type GroupBinding } from '../../p2p/bindings/index.ts';
-import type { Store } from '../../store/index.ts';
+import type { Binding, Store } from '../../store/index.ts';
 import type { HashListIndex } from '../cache/context.ts';
 
 export const sharesGroupBindings = (s: Settings): boolean => s.trustGroupBindings && s.groupKey !== '';
@@ -35,22 +35,27 @@ export async function learnGroupBindings(
   const { store, hashList, settings: s } = ctx;
   const now = Date.now();
   const wanted = new Map<string, string>();
-  let changed = 0;
-  for (const b of bindings) {
-    // The public list says what its URLs hold; no claim overrides it.
-    if (hashList.lookup(b.url)) continue;
-    const had = (await store.bindings.lookup(b.url, now, { sources: ['group'] }))?.binding;
+  // The public list says what its URLs hold; no claim overrides it.
+  const claims = bindings.filter((b) => !hashList.lookup(b.url));
+  // One read and two writes per round, not a few per record: a book can hold thousands.
+  const had = await store.bindings.lookupMany(claims.map((b) => b.url), 'group');
+  const puts: Binding[] = [];
+  const counts = new Map<string, number>();
+  for (const b of claims) {
+    const h = had.get(b.url);
     // A page's integrity attribute refuted this very claim here (integrity-report.ts): keep
     // ignoring it; a different claim for the URL replaces it.
-    if (had?.mh === b.mh && had.mustRevalidate) continue;
-    if (had?.mh !== b.mh || had.freshUntil !== b.freshUntil) {
-      await store.bindings.put({ url: b.url, mh: b.mh, source: 'group', site: GROUP_SITE, fetchedAt: now, freshUntil: b.freshUntil, mustRevalidate: false, corsAnyOrigin: b.corsAnyOrigin });
-      changed++;
+    if (h?.mh === b.mh && h.mustRevalidate) continue;
+    if (h?.mh !== b.mh || h.freshUntil !== b.freshUntil) {
+      puts.push({ url: b.url, mh: b.mh, source: 'group', site: GROUP_SITE, fetchedAt: now, freshUntil: b.freshUntil, mustRevalidate: false, corsAnyOrigin: b.corsAnyOrigin });
     }
-    await store.popularity.recordCount(b.mh, ctx.nodeId, b.holders);
+    counts.set(b.mh, Math.max(counts.get(b.mh) ?? 0, b.holders));
     const onList = hashList.isListed(b.mh);
     if (mayServeCrossSite({ onList, lanPeers: onList ? 0 : b.holders, minLanPeers: s.minLanPeers, requirePopular: s.requirePopular })) wanted.set(b.mh, b.type);
   }
+  await store.bindings.putMany(puts);
+  await store.popularity.recordCounts(ctx.nodeId, counts);
+  const changed = puts.length;
   if (changed > 0) {
     ctx.log(`${changed} binding(s) from the group via ${ctx.nodeId}`);
     ctx.onChanged();

@@ -82,6 +82,20 @@ describe('preference', () => {
   });
 });
 
+describe('putMany and lookupMany (a round of the group\'s bindings)', () => {
+  it('writes all or nothing, and reads back one source by URL, fresh or not', async () => {
+    t = await openTestStore();
+    const good = [binding({ url: URL_A, source: 'group', site: undefined }), binding({ url: URL_B, source: 'group', freshUntil: T0 - 1 })];
+    await expect(t.store.bindings.putMany([...good, binding({ url: 'https://x.test/bad.js', source: 'nope' as never })])).rejects.toThrow(InvalidRecordError);
+    expect(await t.store.bindings.lookupMany([URL_A, URL_B], 'group')).toEqual(new Map());
+    await t.store.bindings.putMany(good);
+    await t.store.bindings.put(binding({ url: URL_A, source: 'observed' }));
+    const found = await t.store.bindings.lookupMany([URL_A, URL_B, 'https://x.test/none.js'], 'group');
+    expect([...found.keys()].sort()).toEqual([URL_A, URL_B].sort());
+    expect(found.get(URL_A)?.source).toBe('group');
+  });
+});
+
 describe('listFresh', () => {
   it('lists fresh bindings of one source that need no revalidation, newest first, bounded', async () => {
     t = await openTestStore();

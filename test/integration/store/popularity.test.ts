@@ -44,6 +44,18 @@ describe('popularity', () => {
     expect(await t.store.popularity.peerCount(MH)).toBe(3);
   });
 
+  it('records many counts of one LAN node in one go, keeping what else a record holds', async () => {
+    t = await openTestStore();
+    await t.store.popularity.recordPeer(MH, 'peer-a');
+    await t.store.popularity.recordCounts('node-1', new Map([[MH, 5], ['EiDother', 2]]));
+    expect(await t.store.popularity.peerCount(MH)).toBe(5);
+    expect(await t.store.popularity.peerCount('EiDother')).toBe(2);
+    await expect(t.store.popularity.recordCounts('node-1', new Map([[MH, 1], ['EiDother', -1]]))).rejects.toThrow(InvalidRecordError);
+    expect(await t.store.popularity.peerCount(MH)).toBe(5);
+    await t.store.popularity.recordCounts('node-1', new Map([[MH, 1]]));
+    expect(await t.store.popularity.peerCount(MH)).toBe(1); // peer-a's own advertisement still counts
+  });
+
   it('an asset on the public list is popular without any peer', async () => {
     t = await openTestStore();
     await t.store.popularity.markOnList(MH);
