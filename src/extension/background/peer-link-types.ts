@@ -14,15 +14,6 @@ export type OffscreenRequest =
   | { readonly type: 'bg-os-status' }
   | { readonly type: 'bg-os-fetch'; readonly key: string; readonly contentType: string; readonly maxBytes: number };
 
-/** Why no node runs, for a status without one. */
-export function idleState(s: Settings, paused: boolean): PeerStatus {
-  const state = !s.enabled || s.sharingMode === 'off' ? 'off' : s.lanNodes.length === 0 ? 'no-lan-node' : paused ? 'paused' : 'off';
-  return { state, lanNodes: 0, peers: 0 };
-}
-
-/** Whether settings ask for a libp2p node at all. */
-export const wantsPeers = (s: Settings, paused: boolean): boolean => s.enabled && s.sharingMode === 'lan' && s.lanNodes.length > 0 && !paused;
-
 /**
  * Runs `apply` calls one at a time, in call order. Settings and network events arrive in bursts
  * (a setting change is announced twice: by the service and by storage.onChanged); overlapping

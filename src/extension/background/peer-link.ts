@@ -6,7 +6,8 @@
 import type { Settings } from '../../core/settings/index.ts';
 import type { FetchOutcome, PeerStatus } from '../peers/peer-service.ts';
 import { closeOffscreenDocument, ensureOffscreenDocument, sendToOffscreen } from '../platform/chromium/offscreen.ts';
-import { idleState, oneAtATime, wantsPeers, type OffscreenRequest, type PeerLink } from './peer-link-types.ts';
+import { idleState, wantsPeers } from '../peers/sharing-state.ts';
+import { oneAtATime, type OffscreenRequest, type PeerLink } from './peer-link-types.ts';
 
 async function ask<T>(request: OffscreenRequest): Promise<T> {
   for (let i = 0; ; i++) {

@@ -16,6 +16,7 @@ import { remoteCandidates } from '../../p2p/lan-rtc.ts';
 import { createHaveServer, fetchHave } from '../../p2p/have/index.ts';
 import { createBindingsServer, fetchBindings } from '../../p2p/bindings/index.ts';
 import { learnGroupBindings, observedBindings, sharesGroupBindings } from './group-bindings.ts';
+import { idleState, wantsPeers } from './sharing-state.ts';
 import type { Store } from '../../store/index.ts';
 import type { HashListIndex } from '../cache/context.ts';
 
@@ -201,9 +202,9 @@ export function createPeerService(init: {
   return {
     async apply(s, paused) {
       settings = s;
-      const active = s.enabled && s.sharingMode === 'lan' && s.lanNodes.length > 0 && !paused;
+      const active = wantsPeers(s, paused);
       const key = active ? JSON.stringify([s.lanNodes, s.groupKey, s.maxUploadKbps, s.monthlyUploadCapMB, s.maxAssetMB, sharesGroupBindings(s)]) : '';
-      state = !s.enabled || s.sharingMode === 'off' ? 'off' : s.lanNodes.length === 0 ? 'no-lan-node' : paused ? 'paused' : state;
+      if (!active) state = idleState(s, paused).state;
       if (key === running) return;
       running = key;
       await stop();
