@@ -24,12 +24,12 @@ export interface PopularityRepository {
    */
   recordPeer(mh: string, peerId: string): Promise<number>;
   /**
-   * Records that the LAN node `reporter` counted `count` distinct group members holding `mh`
-   * (the group's bindings book); the latest count per reporter replaces the earlier one.
-   * @throws {@link InvalidRecordError} when `reporter` is empty or `count` not a non-negative integer.
+   * Records that the LAN node `reporter` counted, per asset, that many distinct group members
+   * holding it (the group's bindings book), in one transaction; the latest count per reporter
+   * replaces the earlier one.
+   * @throws {@link InvalidRecordError} when `reporter` or a key is empty, or a count is not a
+   * non-negative integer; nothing written.
    */
-  recordCount(mh: string, reporter: string, count: number): Promise<void>;
-  /** {@link recordCount} for many assets in one transaction. */
   recordCounts(reporter: string, counts: ReadonlyMap<string, number>): Promise<void>;
   /**
    * Distinct peers known to hold `mh` (0 when unknown): those that advertised it here, or the
@@ -99,14 +99,6 @@ export function createPopularityRepository(init: PopularityRepositoryInit): Popu
         if (!r.peers.includes(peerId) && r.peers.length < MAX_PEERS_PER_ASSET) r.peers.push(peerId);
       });
       return rec.peers.length;
-    },
-
-    async recordCount(mh, reporter, count) {
-      if (typeof reporter !== 'string' || reporter === '') throw new InvalidRecordError('popularity', 'reporter is not a non-empty string');
-      if (!Number.isInteger(count) || count < 0) throw new InvalidRecordError('popularity', 'count is not a non-negative integer');
-      await update(mh, (r) => {
-        r.counts = { ...r.counts, [reporter]: Math.min(count, MAX_PEERS_PER_ASSET) };
-      });
     },
 
     async recordCounts(reporter, counts) {

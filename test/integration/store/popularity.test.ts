@@ -33,14 +33,14 @@ describe('popularity', () => {
   it('takes the largest count a LAN node reported, the latest per node, never their sum', async () => {
     t = await openTestStore();
     await t.store.popularity.recordPeer(MH, 'peer-a');
-    await t.store.popularity.recordCount(MH, 'node-1', 4);
-    await t.store.popularity.recordCount(MH, 'node-2', 3);
+    await t.store.popularity.recordCounts('node-1', new Map([[MH, 4]]));
+    await t.store.popularity.recordCounts('node-2', new Map([[MH, 3]]));
     expect(await t.store.popularity.peerCount(MH)).toBe(4);
     expect(await t.store.popularity.isPopular(MH, 4)).toBe(true);
-    await t.store.popularity.recordCount(MH, 'node-1', 1);
+    await t.store.popularity.recordCounts('node-1', new Map([[MH, 1]]));
     expect(await t.store.popularity.peerCount(MH)).toBe(3);
     expect(await t.store.popularity.isPopular(MH, 4)).toBe(false);
-    await expect(t.store.popularity.recordCount(MH, 'node-1', -1)).rejects.toThrow(InvalidRecordError);
+    await expect(t.store.popularity.recordCounts('node-1', new Map([[MH, -1]]))).rejects.toThrow(InvalidRecordError);
     expect(await t.store.popularity.peerCount(MH)).toBe(3);
   });
 
