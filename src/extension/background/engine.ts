@@ -2,8 +2,9 @@
  * Chromium serving engine: declarativeNetRequest session rules redirect a hot set of verified,
  * popular assets to `data:` URLs (the only way a Chromium MV3 extension can answer a page's
  * request from its own store, platform-notes.md). One redirect rule per asset covers the URLs
- * that serve it (a few rules when one regex cannot hold them all); small "gate" rules let requests from sites not known to admit `data:` (CSP)
- * pass to the network, so a change of the safe-site list never rewrites payload rules.
+ * that serve it (a few rules when one regex cannot hold them all); small "gate" rules let
+ * requests from sites not known to admit `data:` (CSP) pass to the network, so a change of the
+ * safe-site list never rewrites payload rules.
  * Learning observes responses and fetches the bytes once more from the extension, anonymously.
  */
 import { checkDataUrlServable } from '../../core/serving/asset-checks.ts';
