@@ -30,6 +30,23 @@ afterAll(async () => {
   await origin?.close();
 });
 
+/** An office's LAN node with a group key, asking browsers every second for what they learned. */
+const startOffice = (groupKey: string): Promise<LanNode> =>
+  startLanNode(
+    { host: '127.0.0.1', tcpPort: 0, wsPort: 0, httpPort: 0, dataDir: mkdtempSync(join(tmpdir(), 'peercache-office-')), cacheMB: 64, groupKey },
+    { log: () => {}, mdns: false, pullEveryMs: 1_000 },
+  );
+const wsOf = (n: LanNode): string => n.addresses().find((x) => x.includes('/ws/')) as string;
+
+/** Sets `settings` in `browser`, then the office's LAN node; resolves once connected to it. */
+async function joinOffice(browser: ExtensionBrowser, office: LanNode, settings: Record<string, unknown>): Promise<UiPage> {
+  const ui = await browser.page('options.html');
+  for (const [name, value] of Object.entries(settings)) await ui.send({ type: 'ui-bg-set-setting', name, value });
+  await ui.send({ type: 'ui-bg-set-setting', name: 'lanNodes', value: [wsOf(office)] });
+  expect((await statusUntil(ui, (s) => s.peers.lanNodes === 1)).peers.lanNodes).toBe(1);
+  return ui;
+}
+
 describe.each<BrowserName>(['chromium', 'firefox'])('LAN sharing through a LAN node in %s', (name) => {
   let browser: ExtensionBrowser;
   let ui: UiPage;
@@ -89,10 +106,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('a file a colleague download
   let a: ExtensionBrowser;
   let b: ExtensionBrowser;
   beforeAll(async () => {
-    office = await startLanNode(
-      { host: '127.0.0.1', tcpPort: 0, wsPort: 0, httpPort: 0, dataDir: mkdtempSync(join(tmpdir(), 'peercache-office-')), cacheMB: 64, groupKey: 'cd'.repeat(32) },
-      { log: () => {}, mdns: false, pullEveryMs: 1_000 },
-    );
+    office = await startOffice('cd'.repeat(32));
   });
   afterAll(async () => {
     await a?.close();
@@ -101,15 +115,8 @@ describe.each<BrowserName>(['chromium', 'firefox'])('a file a colleague download
   });
 
   it('profile B, started fresh, visits site B: the origin sees zero requests for the file from B', async () => {
-    const addr = office.addresses().find((x) => x.includes('/ws/')) as string;
     const key = sriEntryToKey({ algorithm: 'sha384', digest: await computeDigest('sha384', new Uint8Array(JQUERY.bytes)) });
-    const join = async (browser: ExtensionBrowser): Promise<UiPage> => {
-      const ui = await browser.page('options.html');
-      await ui.send({ type: 'ui-bg-set-setting', name: 'groupKey', value: 'cd'.repeat(32) });
-      await ui.send({ type: 'ui-bg-set-setting', name: 'lanNodes', value: [addr] });
-      expect((await statusUntil(ui, (s) => s.peers.lanNodes === 1)).peers.lanNodes).toBe(1);
-      return ui;
-    };
+    const join = (browser: ExtensionBrowser): Promise<UiPage> => joinOffice(browser, office, { groupKey: 'cd'.repeat(32) });
 
     a = await openBrowser('chromium', { loopbackHosts: TEST_HOSTS });
     await join(a);
@@ -146,10 +153,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('what a colleague observed i
   let a: ExtensionBrowser;
   let b: ExtensionBrowser;
   beforeAll(async () => {
-    office = await startLanNode(
-      { host: '127.0.0.1', tcpPort: 0, wsPort: 0, httpPort: 0, dataDir: mkdtempSync(join(tmpdir(), 'peercache-group-')), cacheMB: 64, groupKey: GROUP },
-      { log: () => {}, mdns: false, pullEveryMs: 1_000 },
-    );
+    office = await startOffice(GROUP);
   });
   afterAll(async () => {
     await a?.close();
@@ -158,16 +162,8 @@ describe.each<BrowserName>(['chromium', 'firefox'])('what a colleague observed i
   });
 
   it('site A hosts jQuery itself: B gets the binding and the bytes from the group, the origin sees no request for it from B', async () => {
-    const addr = office.addresses().find((x) => x.includes('/ws/')) as string;
     const url = `https://${SELF_HOSTED_JQUERY.host}${SELF_HOSTED_JQUERY.path}`;
-    const join = async (browser: ExtensionBrowser): Promise<UiPage> => {
-      const ui = await browser.page('options.html');
-      await ui.send({ type: 'ui-bg-set-setting', name: 'groupKey', value: GROUP });
-      await ui.send({ type: 'ui-bg-set-setting', name: 'trustGroupBindings', value: true });
-      await ui.send({ type: 'ui-bg-set-setting', name: 'lanNodes', value: [addr] });
-      expect((await statusUntil(ui, (s) => s.peers.lanNodes === 1)).peers.lanNodes).toBe(1);
-      return ui;
-    };
+    const join = (browser: ExtensionBrowser): Promise<UiPage> => joinOffice(browser, office, { groupKey: GROUP, trustGroupBindings: true });
 
     a = await openBrowser('chromium', { loopbackHosts: TEST_HOSTS });
     await join(a);
@@ -201,7 +197,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('what a colleague observed i
     const ui = await b.page('options.html');
     // B takes the group's bindings when it (re)joins; one member is not popular: no copy yet.
     await ui.send({ type: 'ui-bg-set-setting', name: 'lanNodes', value: [] });
-    await ui.send({ type: 'ui-bg-set-setting', name: 'lanNodes', value: [office.addresses().find((x) => x.includes('/ws/')) as string] });
+    await ui.send({ type: 'ui-bg-set-setting', name: 'lanNodes', value: [wsOf(office)] });
     await statusUntil(ui, (s) => s.peers.lanNodes === 1);
     const before = await ui.send<StatsView>({ type: 'ui-bg-get-stats' });
     const since = Date.now();

@@ -1,19 +1,26 @@
 // Runs INSIDE a loopback-only network namespace (webrtc.test.ts starts it): a LAN node, the test
-// origin, and two headless Chromiums with the built extension. B finds A through the LAN node
-// and fetches a file A learned straight from A over WebRTC. Prints one JSON line.
+// origin, and two headless browsers with the built extension. Browser A (argv[2], default
+// chromium) learns a file; browser B (argv[3], default firefox) starts later, finds A through the
+// LAN node and fetches the file straight from A over WebRTC (libp2p in Chromium's offscreen
+// document, Firefox's background page). Prints one JSON line.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, type ChromiumSession } from '../../../scripts/browsers/chromium.ts';
 import { CHROME_EXTENSION_ID } from '../../../scripts/browsers/paths.ts';
+import type { StatsView, StatusView } from '../../../src/extension/messages.ts';
 import { startLanNode } from '../../../src/node/lan-node.ts';
 import { startOriginServer } from '../../support/origin-server.ts';
 import { TEST_HOSTS } from '../../support/tls-cert.ts';
-import { pollUntil } from '../support/poll.ts';
+import { openBrowser, type BrowserName, type ExtensionBrowser, type UiPage } from '../support/extension-browser.ts';
+import { pollUntil, servingUntil, statusUntil } from '../support/poll.ts';
 import { JQUERY, routeSharedAssets } from '../support/test-web.ts';
+
+const nameA = (process.argv[2] ?? 'chromium') as BrowserName;
+const nameB = (process.argv[3] ?? 'firefox') as BrowserName;
 
 // Chromium hides LAN addresses behind mDNS names, which nothing resolves in this namespace; the
 // policy an admin sets for PeerCache (docs/ADMIN.md) lets the extension use real host candidates.
+// The file name is this scenario's own: policy files are machine-wide and other tests write theirs.
 const POLICY = '/etc/chromium/policies/managed/peercache-webrtc-e2e.json';
 mkdirSync('/etc/chromium/policies/managed', { recursive: true });
 writeFileSync(POLICY, JSON.stringify({ WebRtcLocalIpsAllowedUrls: [`chrome-extension://${CHROME_EXTENSION_ID}`] }));
@@ -26,49 +33,55 @@ const node = await startLanNode(
   { log: () => {}, mdns: false, pullEveryMs: 3_600_000 },
 );
 const ws = node.addresses().find((a) => a.includes('/ws/')) as string;
-const sessions: ChromiumSession[] = [];
-const result: Record<string, unknown> = {};
+const browsers: ExtensionBrowser[] = [];
+const result: Record<string, unknown> = { a: nameA, b: nameB };
 try {
-  const ask = async (s: ChromiumSession, message: unknown): Promise<never> => {
-    const page = await s.openExtensionPage('options.html');
-    const answer = await page.evaluate((m) => chrome.runtime.sendMessage(m), message);
-    await page.close();
-    return answer as never;
+  const join = async (name: BrowserName): Promise<{ browser: ExtensionBrowser; ui: UiPage }> => {
+    const browser = await openBrowser(name, {
+      loopbackHosts: TEST_HOSTS,
+      // Chromium skips `lo` in ICE without this flag (platform-notes.md).
+      extraArgs: ['--allow-loopback-in-peer-connection'],
+      // Firefox: offer loopback host candidates, as real IPs rather than mDNS names.
+      prefs: { 'media.peerconnection.ice.loopback': true, 'media.peerconnection.ice.obfuscate_host_addresses': false },
+    });
+    browsers.push(browser);
+    const ui = await browser.page('options.html');
+    await ui.send({ type: 'ui-bg-set-setting', name: 'lanNodes', value: [ws] });
+    await statusUntil(ui, (s) => s.peers.lanNodes === 1);
+    return { browser, ui };
   };
-  const until = pollUntil;
-  const join = async (): Promise<ChromiumSession> => {
-    const s = await launchChromium({ loopbackHosts: TEST_HOSTS, extraArgs: ['--allow-loopback-in-peer-connection'] });
-    sessions.push(s);
-    await ask(s, { type: 'ui-bg-set-setting', name: 'lanNodes', value: [ws] });
-    await until(() => ask(s, { type: 'ui-bg-get-status' }), (st: { peers: { lanNodes: number } }) => st.peers.lanNodes === 1);
-    return s;
-  };
-  const a = await join();
-  const pa = await a.context.newPage();
-  await pa.goto('https://site-a.test/jquery.html');
-  await until(() => ask(a, { type: 'ui-bg-get-serving' }), (v: { cached: number }) => v.cached >= 1);
+  const a = await join(nameA);
+  const pa = await a.browser.visit('https://site-a.test/jquery.html');
+  await pa.waitUntil(() => document.title !== 'loading', undefined);
+  await pa.close();
+  result.aCached = (await servingUntil(a.ui, (v) => v.cached >= 1)).cached;
+  // Diagnostics: a background restart (Firefox suspends idle event pages) restarts A's node.
+  const aStartedAt = (await a.ui.send<StatusView>({ type: 'ui-bg-get-status' })).startedAt;
 
-  const b = await join();
+  const b = await join(nameB);
   const t0 = Date.now();
-  const st = await until(() => ask(b, { type: 'ui-bg-get-status' }), (s: { peers: { peers: number } }) => s.peers.peers >= 1, 45_000);
-  result.bDirectPeers = (st as { peers: { peers: number } }).peers.peers;
-  result.bPeers = (st as { peers: unknown }).peers;
+  const st = await pollUntil(() => b.ui.send<StatusView>({ type: 'ui-bg-get-status' }), (s) => s.peers.peers >= 1, 45_000);
   result.meetMs = Date.now() - t0;
+  result.bDirectPeers = st.peers.peers;
+  result.bPeers = st.peers;
   const since = Date.now();
-  const pb = await b.context.newPage();
-  await pb.goto('https://site-a.test/jquery.html');
-  const stats = await until(() => ask(b, { type: 'ui-bg-get-stats' }), (s: { total: { lanBytesIn: number; learnBytes: number } }) => s.total.lanBytesIn > 0);
-  result.bLanBytesIn = (stats as { total: { lanBytesIn: number } }).total.lanBytesIn;
-  result.bLearnBytes = (stats as { total: { learnBytes: number } }).total.learnBytes;
+  const pb = await b.browser.visit('https://site-a.test/jquery.html');
+  await pb.waitUntil(() => document.title !== 'loading', undefined);
+  result.bTitle = await pb.evaluate(() => document.title);
+  const stats = await pollUntil(() => b.ui.send<StatsView>({ type: 'ui-bg-get-stats' }), (s) => s.total.lanBytesIn > 0);
+  result.fetchMs = Date.now() - since;
+  result.bLanBytesIn = stats.total.lanBytesIn;
+  result.bLearnBytes = stats.total.learnBytes;
+  result.aLanBytesOut = (await a.ui.send<StatsView>({ type: 'ui-bg-get-stats' })).total.lanBytesOut;
+  const aNow = await a.ui.send<StatusView>({ type: 'ui-bg-get-status' });
+  result.aRestarted = aNow.startedAt !== aStartedAt;
+  result.peersAfter = { a: aNow.peers, b: (await b.ui.send<StatusView>({ type: 'ui-bg-get-status' })).peers };
   result.nodeBytesOut = node.snapshot().counters.bytesOut;
   result.originHitsFromB = origin.hits(JQUERY.jsdelivr.host, JQUERY.jsdelivr.path, since);
-  // The LAN-only guard of RTCPeerConnection (src/p2p/lan-rtc.ts) saw the candidates exchanged.
-  const candidates = async (s: ChromiumSession) => ((await ask(s, { type: 'ui-bg-get-status' })) as { peers: { remoteCandidates?: { accepted: number; refused: number } } }).peers.remoteCandidates;
-  result.remoteCandidates = { a: await candidates(a), b: await candidates(b) };
 } catch (e) {
   result.error = String(e);
 } finally {
-  for (const s of sessions) await s.close().catch(() => undefined);
+  for (const b of browsers) await b.close().catch(() => undefined);
   await node.stop();
   await origin.close();
   rmSync(POLICY, { force: true });
