@@ -5,24 +5,37 @@
 //   npm run hash-list                    build from the pinned versions (tarballs cached)
 //   npm run hash-list -- --refresh       re-pin each package to its newest versions, then build
 //   npm run hash-list -- --jobs 8        packages processed in parallel (default 6)
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+//   npm run hash-list -- --budget-mb 6   size of the packaged set (extension/pkg/)
+//
+// Besides the configured packages, the evidence in scripts/hash-list/evidence/ binds CDN URLs
+// of other shapes (cdnjs, Google, Microsoft, code.jquery.com, BootstrapCDN) to npm files with
+// the same digest (evidence.ts), and the most used of those files ship in the extension
+// (packaged-set.ts). The report prints what each source bound and what it could not.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { encodeHashList, parseHashList, type HashListSourcePackage } from '../../src/core/hash-list/index.ts';
 import { ROOT } from '../browsers/paths.ts';
-import { configHash, readConfig, writeConfig, type HashListConfig } from './config.ts';
+import { listHash, readConfig, writeConfig, type HashListConfig } from './config.ts';
 import { createFileFilter, type SkipReason } from './file-filter.ts';
 import { defaultCacheDir, ensureTarballs, tarballPath } from './npm-pack.ts';
 import { listPackageFiles } from './package-files.ts';
 import { forEachLimited, refreshConfig } from './refresh.ts';
+import { computeDigest } from '../../src/core/integrity/index.ts';
+import type { HashListFileRef, HashListSourceAlias, HashListSourceFile } from '../../src/core/hash-list/index.ts';
+import { readEvidence, type EvidenceBinding } from './evidence.ts';
+import { collectEvidence, type EvidenceResult } from './evidence-collect.ts';
+import { DEFAULT_PACKAGED_BUDGET_BYTES, choosePackagedSet, type PackagedSet } from './packaged-set.ts';
+import { readTgz } from './tar-reader.ts';
 
 // Written into the list instead of a timestamp. Bump it whenever a change to these
 // scripts (filters, format) changes the output for the same packages.json.
-const GENERATOR = 'peercache-hash-list/1';
+const GENERATOR = 'peercache-hash-list/2';
 
 const CONFIG_PATH = join(import.meta.dirname, 'packages.json');
 const OUTPUT_PATH = join(ROOT, 'extension', 'hash-list.bin');
+const PACKAGED_DIR = join(ROOT, 'extension', 'pkg');
 
 type SkipCounts = Partial<Record<SkipReason, number>>;
 
@@ -55,8 +68,14 @@ async function collectPackage(config: HashListConfig, name: string, cacheDir: st
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { refresh: { type: 'boolean', default: false }, jobs: { type: 'string', default: '6' } },
+    options: {
+      refresh: { type: 'boolean', default: false },
+      jobs: { type: 'string', default: '6' },
+      'budget-mb': { type: 'string', default: String(DEFAULT_PACKAGED_BUDGET_BYTES / 2 ** 20) },
+    },
   });
+  const budget = Number(values['budget-mb']) * 2 ** 20;
+  if (!Number.isFinite(budget) || budget < 0) throw new RangeError('--budget-mb must be a non-negative number');
   const jobs = Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new RangeError('--jobs must be a positive integer');
   let config = readConfig(CONFIG_PATH);
@@ -82,13 +101,103 @@ async function main(): Promise<void> {
     console.log(`${counter} ${name} ${versions}: ${report.files} files (${source}, ${seconds(performance.now() - t0)})`);
   });
 
-  const packages = reports.map((r) => r.pkg);
-  const bytes = encodeHashList({ generator: GENERATOR, configHash: configHash(config), packages });
+  const { rows, malformed } = readEvidence();
+  console.log(`evidence: ${rows.length} rows${malformed.length > 0 ? `, ${malformed.length} malformed lines skipped` : ''}; matching against npm tarballs…`);
+  const evidence = await collectEvidence(rows, cacheDir, jobs);
+  const tarballs = new TarballFiles(cacheDir);
+  const packages = await mergeEvidence(reports.map((r) => r.pkg), evidence.bindings, tarballs);
+  const aliases: HashListSourceAlias[] = evidence.bindings.map(({ url, packageName, version, path }) => ({ url, packageName, version, path }));
+  const packagedSet = choosePackagedSet(evidence.bindings, (ref) => tarballs.read(ref), budget);
+  await addFiles(packages, packagedSet.files, tarballs);
+  const packaged: HashListFileRef[] = packagedSet.files.map(({ packageName, version, path }) => ({ packageName, version, path }));
+  const bytes = encodeHashList({ generator: GENERATOR, configHash: listHash(config), packages, aliases, packaged });
   const t0 = performance.now();
   parseHashList(bytes); // the shipped file must parse; this also times the parse
   const parseMs = performance.now() - t0;
   writeFileSync(OUTPUT_PATH, bytes);
+  writePackaged(packagedSet);
   printReport(bytes, reports, performance.now() - started, parseMs);
+  printEvidenceReport(evidence, packagedSet, budget);
+}
+
+/** Files of cached tarballs, read once per tarball. */
+class TarballFiles {
+  private readonly cache = new Map<string, Map<string, Uint8Array>>();
+  private readonly cacheDir: string;
+
+  constructor(cacheDir: string) {
+    this.cacheDir = cacheDir;
+  }
+
+  read(ref: HashListFileRef): Uint8Array | undefined {
+    const id = `${ref.packageName}@${ref.version}`;
+    let files = this.cache.get(id);
+    if (files === undefined) {
+      files = new Map(readTgz(readFileSync(tarballPath(this.cacheDir, ref.packageName, ref.version))).map((f) => [f.path, f.data]));
+      this.cache.set(id, files);
+    }
+    return files.get(ref.path);
+  }
+}
+
+/** The configured packages plus every file the evidence bound (a version added if need be). */
+async function mergeEvidence(packages: readonly HashListSourcePackage[], bindings: readonly EvidenceBinding[], tarballs: TarballFiles): Promise<HashListSourcePackage[]> {
+  const merged = packages.map((p) => ({ name: p.name, versions: p.versions.map((v) => ({ version: v.version, files: [...v.files] })) }));
+  await addFiles(merged, bindings, tarballs);
+  return merged;
+}
+
+async function addFiles(packages: HashListSourcePackage[], refs: readonly HashListFileRef[], tarballs: TarballFiles): Promise<void> {
+  for (const ref of refs) {
+    let pkg = packages.find((p) => p.name === ref.packageName) as { name: string; versions: Array<{ version: string; files: HashListSourceFile[] }> } | undefined;
+    if (pkg === undefined) {
+      pkg = { name: ref.packageName, versions: [] };
+      packages.push(pkg);
+    }
+    let version = pkg.versions.find((v) => v.version === ref.version);
+    if (version === undefined) {
+      version = { version: ref.version, files: [] };
+      pkg.versions.push(version);
+    }
+    if (version.files.some((f) => f.path === ref.path)) continue;
+    const data = tarballs.read(ref);
+    if (data === undefined) throw new Error(`${ref.packageName}@${ref.version} has no file ${ref.path}`);
+    version.files.push({ path: ref.path, digest: await computeDigest('sha384', data) });
+  }
+}
+
+/** Replace extension/pkg/ with the packaged set, each file in its package's layout. */
+function writePackaged(set: PackagedSet): void {
+  rmSync(PACKAGED_DIR, { recursive: true, force: true });
+  for (const file of set.files) {
+    const target = join(PACKAGED_DIR, `${file.packageName}@${file.version}`, file.path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, file.data);
+  }
+}
+
+function printEvidenceReport(evidence: EvidenceResult, set: PackagedSet, budget: number): void {
+  const bySource = new Map<string, { bound: number; reasons: Map<string, number> }>();
+  const entry = (source: string) => {
+    let e = bySource.get(source);
+    if (e === undefined) bySource.set(source, (e = { bound: 0, reasons: new Map() }));
+    return e;
+  };
+  for (const b of evidence.bindings) entry(b.source).bound++;
+  for (const { row, reason } of evidence.unmatched) {
+    const e = entry(row.source);
+    e.reasons.set(reason, (e.reasons.get(reason) ?? 0) + 1);
+  }
+  console.log(`\nevidence (${evidence.versionsRead} npm versions read): URLs bound / not bound, by source`);
+  for (const [source, e] of [...bySource].sort()) {
+    const not = [...e.reasons].map(([r, n]) => `${r} ${n}`).join(', ');
+    console.log(`  ${source.padEnd(36)} ${String(e.bound).padStart(5)} bound${not === '' ? '' : `; not: ${not}`}`);
+  }
+  const hosts = new Map<string, number>();
+  for (const b of evidence.bindings) hosts.set(new URL(b.url).host, (hosts.get(new URL(b.url).host) ?? 0) + 1);
+  console.log(`  aliases by host: ${[...hosts].sort((a, b) => b[1] - a[1]).map(([h, n]) => `${h} ${n}`).join(', ')}`);
+  console.log(`packaged set: ${set.files.length} files, ${kib(set.bytes)} of ${kib(budget)} budget, in ${relative(ROOT, PACKAGED_DIR)}/`);
+  if (set.skipped.length > 0) console.log(`  passed over: ${set.skipped.slice(0, 12).map((s) => `${s.ref} (${s.why})`).join('; ')}${set.skipped.length > 12 ? ` … ${set.skipped.length - 12} more` : ''}`);
 }
 
 function printReport(bytes: Uint8Array, reports: readonly PackageReport[], elapsedMs: number, parseMs: number): void {

@@ -1,7 +1,8 @@
 // scripts/hash-list/packages.json: which packages and exact versions the public hash list
 // covers, and which of their files are worth listing. Edited by hand or by `--refresh`.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isExactVersion, isPackageName } from '../../src/core/hash-list/index.ts';
 import { compareVersions } from './semver.ts';
 
@@ -81,6 +82,16 @@ function toJson(value: unknown, indent: string): string {
 /** `sha256-<hex>` of the canonical configuration text. */
 export function configHash(config: HashListConfig): string {
   return `sha256-${createHash('sha256').update(serializeConfig(config)).digest('hex')}`;
+}
+
+/**
+ * What identifies the inputs of a list: the configuration and every evidence file
+ * (scripts/hash-list/evidence/), which together decide its bytes.
+ */
+export function listHash(config: HashListConfig, evidenceDir: string = join(import.meta.dirname, 'evidence')): string {
+  const hash = createHash('sha256').update(configHash(config));
+  for (const file of readdirSync(evidenceDir).sort()) hash.update(file).update(readFileSync(join(evidenceDir, file)));
+  return `sha256-${hash.digest('hex')}`;
 }
 
 /** Check the shape of parsed JSON; throws {@link HashListConfigError} naming the first problem. */

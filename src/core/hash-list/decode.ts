@@ -1,7 +1,7 @@
 /**
  * Decoder of the public hash list, `extension/hash-list.bin`.
  *
- * Format 1. All integers are unsigned varints (multiformats: little-endian base-128,
+ * Format 2. All integers are unsigned varints (multiformats: little-endian base-128,
  * minimal); `str` is a varint byte length and that many bytes of UTF-8.
  *
  * ```text
@@ -16,7 +16,16 @@
  *                                                  bytes of the previous path, then suffix
  * version  := version:str  fileCount file{fileCount}
  * file     := pathGap  digestIndex                path index = previous index + 1 + gap
+ *             aliasCount alias{aliasCount}        strictly ascending by URL (format 2)
+ * alias    := shared  suffixLength  suffix        front-coded URL (names.ts isAliasUrl)
+ *             packageIndex versionIndex pathIndex the listed file whose bytes it serves
+ *             packagedCount packaged{packagedCount}  strictly ascending (format 2)
+ * packaged := packageIndex versionIndex pathIndex a listed file shipped in the extension
  * ```
+ *
+ * Aliases are the URLs of CDNs whose paths are not npm's (cdnjs, Google Hosted Libraries,
+ * Microsoft's CDN, code.jquery.com, BootstrapCDN): each is bound to a file only on
+ * evidence that the CDN serves exactly those bytes (scripts/hash-list/evidence.ts).
  *
  * Why this shape: digests are random, so no compressor shrinks them; the format stores
  * each distinct digest once (a file unchanged across versions or shipped by two packages
@@ -40,7 +49,7 @@ import {
   compareDigests,
   compareStrings,
 } from './format.ts';
-import { isExactVersion, isFilePath, isPackageName } from './names.ts';
+import { isAliasUrl, isExactVersion, isFilePath, isPackageName } from './names.ts';
 
 /** One version's files: parallel arrays, `pathIndices` strictly ascending. */
 export interface DecodedVersion {
@@ -65,6 +74,21 @@ export interface DecodedHashList {
   readonly digests: Uint8Array;
   readonly digestCount: number;
   readonly packages: readonly DecodedPackage[];
+  readonly aliases: readonly DecodedAlias[];
+  readonly packaged: readonly DecodedFileRef[];
+}
+
+/** A listed file by its indices, and its digest index. */
+export interface DecodedFileRef {
+  readonly packageIndex: number;
+  readonly versionIndex: number;
+  readonly pathIndex: number;
+  readonly digestIndex: number;
+}
+
+/** An extra URL bound to a listed file. */
+export interface DecodedAlias extends DecodedFileRef {
+  readonly url: string;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -111,10 +135,76 @@ export function decodeHashList(bytes: Uint8Array): DecodedHashList {
     }
     packages.push(pkg);
   }
+  const aliases = readAliases(input, packages);
+  const packaged = readPackaged(input, packages);
   if (input.remaining !== 0) throw input.error(`${input.remaining} trailing bytes`);
   const unused = digestUsed.indexOf(0);
   if (unused !== -1) throw input.error(`digest ${unused} is not used by any file`);
-  return { formatVersion, generator, configHash, digests, digestCount, packages };
+  return { formatVersion, generator, configHash, digests, digestCount, packages, aliases, packaged };
+}
+
+function readFileRef(input: Reader, packages: readonly DecodedPackage[], what: string): DecodedFileRef {
+  const packageIndex = input.varint(`${what} package index`);
+  const pkg = packages[packageIndex];
+  if (pkg === undefined) throw input.error(`${what}: package index ${packageIndex} out of range`);
+  const versionIndex = input.varint(`${what} version index`);
+  const version = pkg.versions[versionIndex];
+  if (version === undefined) throw input.error(`${what}: version index ${versionIndex} of ${pkg.name} out of range`);
+  const pathIndex = input.varint(`${what} path index`);
+  const fileIndex = binarySearch(version.pathIndices, pathIndex);
+  if (fileIndex === -1) throw input.error(`${what}: ${pkg.name}@${version.version} has no file ${pathIndex}`);
+  return { packageIndex, versionIndex, pathIndex, digestIndex: version.digestIndices[fileIndex]! };
+}
+
+function readAliases(input: Reader, packages: readonly DecodedPackage[]): DecodedAlias[] {
+  const count = input.count('alias', 5);
+  const aliases: DecodedAlias[] = [];
+  let previous = new Uint8Array(0);
+  for (let i = 0; i < count; i++) {
+    const shared = input.varint('alias shared prefix length');
+    if (shared > previous.length) throw input.error(`alias shares ${shared} bytes with a ${previous.length}-byte URL`);
+    const suffix = input.bytes(input.varint('alias suffix length'), 'alias suffix');
+    const bytes = new Uint8Array(shared + suffix.length);
+    bytes.set(previous.subarray(0, shared));
+    bytes.set(suffix, shared);
+    const url = input.utf8(bytes, 'alias');
+    if (!isAliasUrl(url)) throw input.error(`not an alias URL: ${JSON.stringify(url)}`);
+    const before = aliases[i - 1];
+    if (before !== undefined && compareStrings(before.url, url) >= 0) throw input.error(`alias ${JSON.stringify(url)} is out of order`);
+    aliases.push({ url, ...readFileRef(input, packages, 'alias') });
+    previous = bytes;
+  }
+  return aliases;
+}
+
+function readPackaged(input: Reader, packages: readonly DecodedPackage[]): DecodedFileRef[] {
+  const count = input.count('packaged file', 3);
+  const packaged: DecodedFileRef[] = [];
+  for (let i = 0; i < count; i++) {
+    const ref = readFileRef(input, packages, 'packaged file');
+    const before = packaged[i - 1];
+    if (before !== undefined && compareRefs(before, ref) >= 0) throw input.error('packaged files out of order');
+    packaged.push(ref);
+  }
+  return packaged;
+}
+
+function compareRefs(a: DecodedFileRef, b: DecodedFileRef): number {
+  return a.packageIndex - b.packageIndex || a.versionIndex - b.versionIndex || a.pathIndex - b.pathIndex;
+}
+
+/** Index of `value` in an ascending array, or -1. */
+export function binarySearch(sorted: Uint32Array, value: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    const at = sorted[mid]!;
+    if (at === value) return mid;
+    if (at < value) low = mid + 1;
+    else high = mid - 1;
+  }
+  return -1;
 }
 
 function readPackage(input: Reader, digestCount: number, digestUsed: Uint8Array): DecodedPackage {

@@ -16,7 +16,7 @@ import {
   compareDigests,
   compareStrings,
 } from './format.ts';
-import { isExactVersion, isFilePath, isPackageName } from './names.ts';
+import { isAliasUrl, isExactVersion, isFilePath, isPackageName } from './names.ts';
 
 /** One file of a package version and its sha384 digest. */
 export interface HashListSourceFile {
@@ -28,6 +28,21 @@ export interface HashListSourceFile {
 export interface HashListSourceVersion {
   readonly version: string;
   readonly files: readonly HashListSourceFile[];
+}
+
+/** A listed file, named by package, version and path. */
+export interface HashListFileRef {
+  readonly packageName: string;
+  readonly version: string;
+  readonly path: string;
+}
+
+/**
+ * A URL outside jsDelivr/unpkg's npm shapes (cdnjs, Google Hosted Libraries, …) that
+ * evidence shows serves exactly the bytes of a listed file.
+ */
+export interface HashListSourceAlias extends HashListFileRef {
+  readonly url: string;
 }
 
 /** One npm package and the versions listed for it. */
@@ -43,6 +58,10 @@ export interface HashListSource {
   /** Content hash of the configuration it was made from (stands in for a timestamp). */
   readonly configHash: string;
   readonly packages: readonly HashListSourcePackage[];
+  /** Extra URLs bound to listed files (format 2); each must name a file of `packages`. */
+  readonly aliases?: readonly HashListSourceAlias[];
+  /** Listed files that ship inside the extension (format 2), answered on a first visit. */
+  readonly packaged?: readonly HashListFileRef[];
 }
 
 const utf8 = new TextEncoder();
@@ -74,7 +93,8 @@ export function encodeHashList(source: HashListSource): Uint8Array {
   out.varint(digests.length);
   for (const digest of digests) out.bytes(digest);
   out.varint(packages.length);
-  for (const pkg of packages) {
+  const fileIndex = new Map<string, readonly [number, number, number]>();
+  for (const [p, pkg] of packages.entries()) {
     if (!isPackageName(pkg.name)) throw new InvalidHashListSourceError(`Not an npm package name: ${JSON.stringify(pkg.name)}`);
     const paths = [...new Set(pkg.versions.flatMap((v) => v.files.map((f) => f.path)))].sort(compareStrings);
     const pathIndex = new Map(paths.map((path, index) => [path, index]));
@@ -95,7 +115,7 @@ export function encodeHashList(source: HashListSource): Uint8Array {
     const versions = [...pkg.versions].sort((a, b) => compareStrings(a.version, b.version));
     assertUnique(versions.map((v) => v.version), `${pkg.name} version`);
     out.varint(versions.length);
-    for (const { version, files } of versions) {
+    for (const [v, { version, files }] of versions.entries()) {
       if (!isExactVersion(version)) {
         throw new InvalidHashListSourceError(`${pkg.name}: not an exact version: ${JSON.stringify(version)}`);
       }
@@ -110,11 +130,44 @@ export function encodeHashList(source: HashListSource): Uint8Array {
         // mostly 0 and take one byte.
         out.varint(index - last - 1);
         out.varint(digestIndex.get(latin1(file.digest))!);
+        fileIndex.set(fileKey(pkg.name, version, file.path), [p, v, index]);
         last = index;
       }
     }
   }
+  const indexOf = (ref: HashListFileRef, what: string): readonly [number, number, number] => {
+    const at = fileIndex.get(fileKey(ref.packageName, ref.version, ref.path));
+    if (at === undefined) throw new InvalidHashListSourceError(`${what} names ${ref.packageName}@${ref.version}/${ref.path}, which is not listed`);
+    return at;
+  };
+  const aliases = [...(source.aliases ?? [])].sort((a, b) => compareStrings(a.url, b.url));
+  assertUnique(aliases.map((a) => a.url), 'alias URL');
+  out.varint(aliases.length);
+  let previous = new Uint8Array(0);
+  for (const alias of aliases) {
+    if (!isAliasUrl(alias.url)) throw new InvalidHashListSourceError(`Not an alias URL: ${JSON.stringify(alias.url)}`);
+    const bytes = utf8.encode(alias.url);
+    const shared = commonPrefixLength(previous, bytes);
+    out.varint(shared);
+    out.varint(bytes.length - shared);
+    out.bytes(bytes.subarray(shared));
+    for (const n of indexOf(alias, alias.url)) out.varint(n);
+    previous = bytes;
+  }
+  const packaged = [...(source.packaged ?? [])].map((ref) => indexOf(ref, 'packaged')).sort(compareTriples);
+  assertUnique(packaged.map((t) => t.join('/')), 'packaged file');
+  out.varint(packaged.length);
+  for (const triple of packaged) for (const n of triple) out.varint(n);
   return out.finish();
+}
+
+function fileKey(name: string, version: string, path: string): string {
+  return `${name}@${version}/${path}`;
+}
+
+/** Order of (package, version, path) index triples: the order the decoder requires for packaged files. */
+export function compareTriples(a: readonly number[], b: readonly number[]): number {
+  return a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!;
 }
 
 function digestTable(packages: readonly HashListSourcePackage[]): Uint8Array[] {

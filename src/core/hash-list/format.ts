@@ -8,9 +8,9 @@ import { MULTIHASH_CODES } from '../integrity/index.ts';
 export const HASH_LIST_MAGIC: Readonly<Uint8Array> = Uint8Array.of(0x50, 0x43, 0x48, 0x4c);
 
 /** Format version written by this encoder and the only one this decoder reads. */
-export const HASH_LIST_FORMAT_VERSION = 1;
+export const HASH_LIST_FORMAT_VERSION = 2;
 
-/** Multihash code of the one algorithm of format 1, sha2-384 (the strongest hash SRI snippets commonly carry). */
+/** Multihash code of the one algorithm of the list, sha2-384 (the strongest hash SRI snippets commonly carry). */
 export const HASH_LIST_ALGORITHM_CODE = MULTIHASH_CODES.sha384;
 
 /** sha384 digest length in bytes. */

@@ -12,7 +12,7 @@
  */
 import { keyToMultihash, sriEntryToKey, type BytesLike } from '../integrity/index.ts';
 import { cdnUrls, parseCdnUrl } from './cdn-url.ts';
-import { decodeHashList, type DecodedHashList, type DecodedPackage, type DecodedVersion } from './decode.ts';
+import { binarySearch, decodeHashList, type DecodedHashList, type DecodedPackage, type DecodedVersion } from './decode.ts';
 import { HASH_LIST_DIGEST_LENGTH, compareDigests } from './format.ts';
 
 /** What the list says a URL serves. */
@@ -41,12 +41,28 @@ export interface HashListMeta {
   readonly configHash: string;
 }
 
+/** A file that ships inside the extension, and every listed URL it answers. */
+export interface PackagedFile {
+  /** Path inside the extension, keeping the package's layout: `pkg/<name>@<version>/<path>`. */
+  readonly extensionPath: string;
+  readonly key: string;
+  /** Every listed URL serving these bytes (npm CDNs and aliases), sorted. */
+  readonly urls: readonly string[];
+}
+
 /** A parsed, indexed public hash list. */
 export interface HashList {
-  /** The hash `url` serves, if it is an exact-version jsDelivr or unpkg URL of a listed file. */
+  /**
+   * The hash `url` serves, if it is an exact-version jsDelivr or unpkg URL of a listed file,
+   * or an alias the evidence binds (cdnjs, Google Hosted Libraries, …).
+   */
   lookup(url: string): HashListEntry | undefined;
-  /** Every listed URL (both CDNs, every package version and path) serving the asset `key`; sorted. */
+  /** Every listed URL (npm CDNs for every package version and path, and aliases) serving the asset `key`; sorted. */
   urlsFor(key: string): string[];
+  /** The packaged file with these bytes, if one ships in the extension. */
+  packagedFile(key: string): PackagedFile | undefined;
+  /** Every packaged file, in list order. */
+  packagedFiles(): PackagedFile[];
   /** True if some listed URL serves the asset `key`. */
   isListed(key: string): boolean;
   readonly stats: HashListStats;
@@ -89,11 +105,42 @@ export function parseHashList(data: BytesLike): HashList {
 
   const digestAt = (index: number): Uint8Array =>
     decoded.digests.slice(index * HASH_LIST_DIGEST_LENGTH, (index + 1) * HASH_LIST_DIGEST_LENGTH);
+  const keyAt = (index: number): string => sriEntryToKey({ algorithm: 'sha384', digest: digestAt(index) });
+  const aliasByUrl = new Map(decoded.aliases.map((alias) => [alias.url, alias.digestIndex]));
+  const aliasesByFile = new Map<string, string[]>();
+  for (const alias of decoded.aliases) {
+    const id = refId(alias);
+    const urls = aliasesByFile.get(id);
+    if (urls === undefined) aliasesByFile.set(id, [alias.url]);
+    else urls.push(alias.url);
+  }
+  const urlsOfDigest = (index: number): string[] => {
+    const urls: string[] = [];
+    for (let i = occurrences.start[index]!; i < occurrences.start[index + 1]!; i++) {
+      const ref = { packageIndex: occurrences.packageIndex[i]!, versionIndex: occurrences.versionIndex[i]!, pathIndex: occurrences.pathIndex[i]! };
+      const pkg = decoded.packages[ref.packageIndex]!;
+      urls.push(...cdnUrls(pkg.name, pkg.versions[ref.versionIndex]!.version, pkg.paths[ref.pathIndex]!));
+      urls.push(...(aliasesByFile.get(refId(ref)) ?? []));
+    }
+    return urls.sort();
+  };
+  const packaged = decoded.packaged.map((ref): PackagedFile => {
+    const pkg = decoded.packages[ref.packageIndex]!;
+    const extensionPath = `pkg/${pkg.name}@${pkg.versions[ref.versionIndex]!.version}/${pkg.paths[ref.pathIndex]!}`;
+    return Object.freeze({ extensionPath, key: keyAt(ref.digestIndex), urls: Object.freeze(urlsOfDigest(ref.digestIndex)) });
+  });
+  // Two packaged files with the same bytes (a file unchanged between versions) answer
+  // the same URLs; the first one in list order is the one a key names.
+  const packagedByKey = new Map<string, PackagedFile>();
+  for (const file of packaged) if (!packagedByKey.has(file.key)) packagedByKey.set(file.key, file);
 
   return Object.freeze({
     stats,
     meta,
     lookup(url: string): HashListEntry | undefined {
+      const fragment = url.indexOf('#');
+      const aliased = aliasByUrl.get(fragment === -1 ? url : url.slice(0, fragment));
+      if (aliased !== undefined) return { algorithm: 'sha384', digest: digestAt(aliased), key: keyAt(aliased) };
       const ref = parseCdnUrl(url);
       if (ref === undefined) return undefined;
       const pkg = packages.get(ref.packageName);
@@ -107,14 +154,13 @@ export function parseHashList(data: BytesLike): HashList {
     },
     urlsFor(key: string): string[] {
       const index = digestIndexOfKey(decoded, key);
-      if (index === -1) return [];
-      const urls: string[] = [];
-      for (let i = occurrences.start[index]!; i < occurrences.start[index + 1]!; i++) {
-        const pkg = decoded.packages[occurrences.packageIndex[i]!]!;
-        const version = pkg.versions[occurrences.versionIndex[i]!]!;
-        urls.push(...cdnUrls(pkg.name, version.version, pkg.paths[occurrences.pathIndex[i]!]!));
-      }
-      return urls.sort();
+      return index === -1 ? [] : urlsOfDigest(index);
+    },
+    packagedFile(key: string): PackagedFile | undefined {
+      return packagedByKey.get(key);
+    },
+    packagedFiles(): PackagedFile[] {
+      return [...packaged];
     },
     isListed(key: string): boolean {
       return digestIndexOfKey(decoded, key) !== -1;
@@ -182,15 +228,6 @@ function digestIndexOfKey(decoded: DecodedHashList, key: string): number {
   return -1;
 }
 
-function binarySearch(sorted: Uint32Array, value: number): number {
-  let low = 0;
-  let high = sorted.length - 1;
-  while (low <= high) {
-    const mid = (low + high) >>> 1;
-    const at = sorted[mid]!;
-    if (at === value) return mid;
-    if (at < value) low = mid + 1;
-    else high = mid - 1;
-  }
-  return -1;
+function refId(ref: { packageIndex: number; versionIndex: number; pathIndex: number }): string {
+  return `${ref.packageIndex}/${ref.versionIndex}/${ref.pathIndex}`;
 }

@@ -47,3 +47,20 @@ export function isFilePath(path: string): boolean {
 function isFileSegment(segment: string): boolean {
   return segment !== '' && segment !== '.' && segment !== '..';
 }
+
+// An alias is compared with the URL a browser hands the extension, which is already
+// parsed and serialized: lowercase host, no default port, raw path of printable ASCII.
+const ALIAS_URL = /^https:\/\/[a-z0-9.-]+(?:\/[\u0021-\u0022\u0024-\u003e\u0040-\u005b\u005d-\u007e]*)+$/;
+const MAX_ALIAS_URL_LENGTH = 2048;
+
+/**
+ * True if `url` can be an alias of the list: an https URL in the serialized form a browser
+ * sends (lowercase host, no port, user info, query or fragment; no `.` or `..` segment), so
+ * that comparing strings is comparing URLs. A query is refused because CDNs may answer
+ * one with other bytes.
+ */
+export function isAliasUrl(url: string): boolean {
+  if (url.length > MAX_ALIAS_URL_LENGTH || !ALIAS_URL.test(url)) return false;
+  const path = url.slice(url.indexOf('/', 'https://'.length) + 1);
+  return path.split('/').every(isFileSegment);
+}

@@ -35,7 +35,7 @@ describe('parseHashList', () => {
     new Uint8Array(buffer).set(bytes);
     const list = parseHashList(buffer); // what fetch().arrayBuffer() gives
     expect(list.stats).toEqual({ packages: 2, versions: 4, files: 8, distinctHashes: 6 });
-    expect(list.meta).toEqual({ formatVersion: 1, generator: 'test/1', configHash: 'sha256-test' });
+    expect(list.meta).toEqual({ formatVersion: 2, generator: 'test/1', configHash: 'sha256-test' });
   });
 
   it('lists every URL serving a hash: both CDNs, every version and package that ships it', async () => {
