@@ -5,6 +5,9 @@ import { join, relative, resolve } from 'node:path';
 import { manifestFor } from './scripts/build/manifest.ts';
 import { chromeManagedSchema } from './src/core/settings/managed-schema.ts';
 import { languages, localeMessages } from './scripts/build/locales.ts';
+import { parseHashList } from './src/core/hash-list/index.ts';
+import { PACKAGED_RULESET_PATH, buildPackagedRules } from './src/extension/serving/dnr/packaged-rules.ts';
+import { packagedFor, shipsFile } from './scripts/build/packaged.ts';
 
 const root = import.meta.dirname;
 const staticDir = join(root, 'extension');
@@ -34,8 +37,12 @@ class ExtensionAssetsPlugin {
         for (const file of filesUnder(staticDir)) {
           compilation.fileDependencies.add(file);
           const path = relative(staticDir, file);
-          if (!path.startsWith('_locales')) compilation.emitAsset(path, new RawSource(readFileSync(file)));
+          if (!path.startsWith('_locales') && shipsFile(this.target, path)) compilation.emitAsset(path, new RawSource(readFileSync(file)));
         }
+        // The packaged set's redirect rules, from the list that names its files (packaged-rules.ts).
+        const packaged = parseHashList(readFileSync(join(staticDir, 'hash-list.bin'))).packagedFiles();
+        const { rules } = buildPackagedRules(packagedFor(this.target, packaged));
+        compilation.emitAsset(PACKAGED_RULESET_PATH, new RawSource(JSON.stringify(rules)));
         const locales = join(staticDir, '_locales');
         for (const lang of languages(locales)) {
           compilation.emitAsset(`_locales/${lang}/messages.json`, new RawSource(JSON.stringify(localeMessages(locales, lang), null, 2)));

@@ -10,9 +10,10 @@ type Manifest = Record<string, unknown> & { background?: Record<string, unknown>
 const NOT_FOR: Record<Target, readonly string[]> = {
   // Blocking webRequest is for policy-installed extensions only in Chromium MV3; DNR serves there.
   chrome: ['webRequestBlocking', 'webRequestFilterResponse'],
-  // Firefox serves through blocking webRequest (DNR cannot redirect to data: there);
-  // MV3 Firefox wants webRequestFilterResponse for filterResponseData.
-  firefox: ['declarativeNetRequest', 'offscreen'],
+  // Firefox serves learned files through blocking webRequest (its DNR cannot redirect to data:),
+  // and the packaged set through the same static DNR ruleset as Chromium; MV3 Firefox wants
+  // webRequestFilterResponse for filterResponseData.
+  firefox: ['offscreen'],
 };
 
 /** Returns the manifest for one browser, leaving the source object untouched. */

@@ -10,6 +10,9 @@ import { join } from 'node:path';
 export const TEST_HOSTS = [
   'site-a.test', 'site-b.test', 'site-c.test', 'static.test',
   'csp-strict.test', 'csp-data.test', 'csp-first.test', 'cdn.jsdelivr.net', 'unpkg.com',
+  // The other CDNs real pages load libraries from (first-visit.test.ts).
+  'cdnjs.cloudflare.com', 'ajax.googleapis.com', 'code.jquery.com', 'maxcdn.bootstrapcdn.com', 'ajax.aspnetcdn.com',
+  'news.test', 'shop.test', 'blog.test',
 ] as const;
 
 let cached: { key: Buffer; cert: Buffer } | undefined;

@@ -160,7 +160,7 @@ export function registerEngine(env: EngineEnv): ServingEngine {
     });
     const t0 = performance.now();
     await updateSessionRules({ addRules: [...gate, ...addRules], removeRuleIds: [...new Set([...diff.remove, ...GATE_RULE_IDS])] });
-    const payloadBytes = addRules.reduce((n, r) => n + (r.action.type === 'redirect' ? r.action.redirect.url.length : 0), 0);
+    const payloadBytes = addRules.reduce((n, r) => n + (r.action.type === 'redirect' && 'url' in r.action.redirect ? r.action.redirect.url.length : 0), 0);
     lastUpdate = { ms: Math.round((performance.now() - t0) * 10) / 10, rules: addRules.length + gate.length, payloadBytes };
     state = next;
     appliedSafeHosts = safeHosts;

@@ -3,12 +3,17 @@ import { join } from 'node:path';
 import { ROOT } from '../../../scripts/browsers/paths.ts';
 import type { OriginServer } from '../../support/origin-server.ts';
 
-/** jQuery 3.7.1 exactly as npm ships it, hence as jsDelivr and unpkg serve it (on the public list). */
+/**
+ * jQuery 3.7.1's slim build exactly as npm ships it, hence as jsDelivr and unpkg serve it: on
+ * the public list but NOT in the packaged set (extension/pkg/), so these tests see it learned
+ * from a first download and served from the cache. (jquery.min.js itself ships packaged and
+ * never reaches an origin: first-visit.test.ts.)
+ */
 export const JQUERY = {
-  bytes: readFileSync(join(ROOT, 'node_modules/jquery/dist/jquery.min.js')),
-  sri: 'sha384-1H217gwSVyLSIfaLxHbE7dRb3v4mYCKbpQvzx0cegeju1MVsGrX5xXxAvs/HgeFs',
-  jsdelivr: { host: 'cdn.jsdelivr.net', path: '/npm/jquery@3.7.1/dist/jquery.min.js' },
-  unpkg: { host: 'unpkg.com', path: '/jquery@3.7.1/dist/jquery.min.js' },
+  bytes: readFileSync(join(ROOT, 'node_modules/jquery/dist/jquery.slim.min.js')),
+  sri: 'sha384-5AkRS45j4ukf+JbWAfHL8P4onPA9p0KwwP7pUdjSQA3ss9edbJUJc/XcYAiheSSz',
+  jsdelivr: { host: 'cdn.jsdelivr.net', path: '/npm/jquery@3.7.1/dist/jquery.slim.min.js' },
+  unpkg: { host: 'unpkg.com', path: '/jquery@3.7.1/dist/jquery.slim.min.js' },
 };
 export const urlOf = (a: { host: string; path: string }): string => `https://${a.host}${a.path}`;
 

@@ -41,8 +41,11 @@ export interface DnrRuleCondition {
   excludedInitiatorDomains?: string[];
 }
 
-/** `RuleAction`, the two kinds we use. */
-export type DnrRuleAction = { type: 'redirect'; redirect: { url: string } } | { type: 'allow' };
+/** `RuleAction`, the kinds we use: a redirect to a URL (`data:`) or to a packaged file, or allow. */
+export type DnrRuleAction =
+  | { type: 'redirect'; redirect: { url: string } }
+  | { type: 'redirect'; redirect: { extensionPath: string } }
+  | { type: 'allow' };
 
 /** `Rule`. */
 export interface DnrRule {

@@ -1,0 +1,76 @@
+// Issue 9: a person who installs PeerCache and opens ordinary sites gets the web's common library
+// files without a download on the FIRST visit, in a FRESH profile, and nothing breaks: the
+// packaged set is answered by redirect rules that exist before any page loads.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOriginServer, type OriginServer } from '../support/origin-server.ts';
+import { TEST_HOSTS } from '../support/tls-cert.ts';
+import { openBrowser, type BrowserName, type ExtensionBrowser } from './support/extension-browser.ts';
+import { FILES, routeFirstVisitWeb } from './support/first-visit-web.ts';
+import { shipsFile } from '../../scripts/build/packaged.ts';
+
+let origin: OriginServer;
+beforeAll(async () => {
+  origin = await startOriginServer();
+  routeFirstVisitWeb(origin);
+});
+afterAll(() => origin?.close());
+
+const cdnHits = (since: number): Record<string, number> =>
+  Object.fromEntries(Object.values(FILES).map((f) => [f.url, origin.hits(new URL(f.url).host, new URL(f.url).pathname, since)]).filter(([, n]) => n !== 0));
+
+describe.each<BrowserName>(['chromium', 'firefox'])('first visits in %s', (name) => {
+  let browser: ExtensionBrowser;
+  let since: number;
+  beforeAll(async () => {
+    // A fresh profile: nothing learned, no page viewed, the background never asked anything.
+    browser = await openBrowser(name, { loopbackHosts: TEST_HOSTS });
+    since = Date.now();
+  });
+  afterAll(() => browser?.close());
+
+  async function titleOf(url: string): Promise<{ title: string; errors: string[] }> {
+    const page = await browser.visit(url);
+    await page.waitUntil(() => document.title !== 'loading', undefined);
+    const title = await page.evaluate(() => document.title);
+    const errors = [...page.consoleErrors];
+    await page.close();
+    return { title, errors };
+  }
+
+  it('a news site: jQuery from code.jquery.com, Bootstrap 3.3.7 and its icon font from BootstrapCDN', async () => {
+    const { title, errors } = await titleOf('https://news.test/');
+    expect(title).toBe('news 3.4.1 function none loaded');
+    expect(errors).toEqual([]);
+  });
+
+  it('a shop with a header CSP, SRI and crossorigin: jQuery from Google, Font Awesome 4.7 and its font from cdnjs', async () => {
+    const { title, errors } = await titleOf('https://shop.test/');
+    expect(title).toBe('shop 3.7.1 loaded FontAwesome');
+    expect(errors).toEqual([]);
+  });
+
+  it("a blog with a <meta> CSP: jQuery from Microsoft's CDN, cdnjs (SRI) and jsDelivr", async () => {
+    const { title, errors } = await titleOf('https://blog.test/');
+    expect(title).toBe('blog 3.5.1 3.6.0 3.7.1');
+    expect(errors).toEqual([]);
+  });
+
+  it('sent not one request to any CDN for those three first visits', () => {
+    expect(cdnHits(since)).toEqual({});
+  });
+
+  it('jQuery 1.12.4: packaged in Chromium; in Firefox, whose add-on store bans jQuery < 3 in add-ons, downloaded', async () => {
+    const before = Date.now();
+    expect((await titleOf('https://news.test/old.html')).title).toBe('old 1.12.4');
+    const shipped = shipsFile(name === 'chromium' ? 'chrome' : 'firefox', `pkg/${FILES.jquery1.packaged}`);
+    expect(shipped).toBe(name === 'chromium');
+    expect(cdnHits(before)).toEqual(shipped ? {} : { [FILES.jquery1.url]: 1 });
+    since = Date.now();
+  });
+
+  it("keeps the network's verdicts: a wrong integrity is refused, a CSP that does not name the CDN blocks it", async () => {
+    expect((await titleOf('https://news.test/wrong-sri.html')).title).toBe('refused');
+    expect((await titleOf('https://blog.test/csp-blocks.html')).title).toBe('blocked');
+    expect(cdnHits(since)).toEqual({});
+  });
+});
