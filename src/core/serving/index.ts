@@ -46,7 +46,16 @@ export {
   type RuleSetDiff,
 } from './hot-set.ts';
 export { findModuleSyntax, type JsFinding } from './js-scan.ts';
-export { crossSiteVerdict, mayServeCrossSite, type PrivacyGateInput, type PrivacyGateReason, type PrivacyGateVerdict } from './privacy-gate.ts';
+export { networkRefusal, parseCorp, typeLoadsAs, type NetworkRefusal, type PageRequest, type ResponseAccess, type RestrictiveCorp } from './network-refusal.ts';
+export {
+  bindingVerdict,
+  crossSiteVerdict,
+  mayServeCrossSite,
+  type BindingPopularity,
+  type PrivacyGateInput,
+  type PrivacyGateReason,
+  type PrivacyGateVerdict,
+} from './privacy-gate.ts';
 export {
   DEFAULT_MAX_HOSTS,
   DEFAULT_QUARANTINE_MS,

@@ -4,14 +4,20 @@
  * the attacker is a site too. So an asset is answered cross-site only when it is popular at
  * population level: on the public hash list, or held by at least `minLanPeers` distinct LAN
  * peers; unless the admin turns `requirePopular` off.
+ *
+ * What is judged is what is asked for. A page asks for a URL, so its request is judged by that
+ * URL's binding ({@link bindingVerdict}): a site's own copy of a listed file, at the site's own
+ * URL, is that site's private file even though the same bytes are on the list (issue 9: a
+ * bank's self-hosted jQuery, answered to other sites, told them the browser visited the bank).
+ * A LAN peer asks for bytes by hash, and there the hash is judged ({@link crossSiteVerdict}).
  */
 import { InvalidServingInputError } from './errors.ts';
 
 /** What the gate needs to know about one asset and the settings. */
 export interface PrivacyGateInput {
-  /** On the public hash list shipped with the extension. */
+  /** On the public hash list shipped with the extension (for a URL: that URL, see {@link bindingVerdict}). */
   onList: boolean;
-  /** Distinct LAN peers known to hold the asset. */
+  /** Distinct LAN peers known to hold the asset (for a URL: its binding). */
   lanPeers: number;
   /** The `minLanPeers` setting. */
   minLanPeers: number;
@@ -60,4 +66,26 @@ export function crossSiteVerdict(input: PrivacyGateInput): PrivacyGateVerdict {
  */
 export function mayServeCrossSite(input: PrivacyGateInput): boolean {
   return crossSiteVerdict(input).allowed;
+}
+
+/** The popularity of one URL -> hash binding: never that of its bytes under other URLs. */
+export interface BindingPopularity {
+  /** The public hash list binds this very URL to these bytes. */
+  readonly urlListed: boolean;
+  /** Distinct LAN members holding this very URL -> hash binding (the group's book). */
+  readonly holders: number;
+}
+
+/**
+ * The gate for a page's request of one URL: whether that URL's binding may be answered to a
+ * site other than the one it was learned on.
+ *
+ * @example
+ * ```ts
+ * // A bank's own copy of jQuery: the bytes are listed, the URL is not, one member holds it.
+ * bindingVerdict({ urlListed: false, holders: 1 }, { minLanPeers: 3, requirePopular: true }).allowed // false
+ * ```
+ */
+export function bindingVerdict(binding: BindingPopularity, settings: Pick<PrivacyGateInput, 'minLanPeers' | 'requirePopular'>): PrivacyGateVerdict {
+  return crossSiteVerdict({ onList: binding.urlListed, lanPeers: binding.holders, ...settings });
 }

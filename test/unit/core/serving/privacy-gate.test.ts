@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidServingInputError } from '../../../../src/core/serving/errors.ts';
-import { crossSiteVerdict, mayServeCrossSite, type PrivacyGateInput } from '../../../../src/core/serving/privacy-gate.ts';
+import { bindingVerdict, crossSiteVerdict, mayServeCrossSite, type PrivacyGateInput } from '../../../../src/core/serving/privacy-gate.ts';
 
 describe('crossSiteVerdict', () => {
   it.each<[Omit<PrivacyGateInput, 'minLanPeers'>, boolean, string]>([
@@ -26,5 +26,23 @@ describe('crossSiteVerdict', () => {
     { minLanPeers: 3, lanPeers: 0.5 },
   ])('rejects %j even for listed assets', (numbers) => {
     expect(() => crossSiteVerdict({ onList: true, requirePopular: true, ...numbers })).toThrow(InvalidServingInputError);
+  });
+});
+
+describe('bindingVerdict: a page asks for a URL, and that URL\'s binding is judged', () => {
+  const gate = { minLanPeers: 3, requirePopular: true };
+
+  it('answers a URL the list binds, or one whose binding enough members hold', () => {
+    expect(bindingVerdict({ urlListed: true, holders: 0 }, gate)).toEqual({ allowed: true, reason: 'on-list' });
+    expect(bindingVerdict({ urlListed: false, holders: 3 }, gate)).toEqual({ allowed: true, reason: 'lan-popular' });
+  });
+
+  it('does not answer a bank\'s own copy of a listed file: its bytes are listed, its URL is not', () => {
+    expect(bindingVerdict({ urlListed: false, holders: 0 }, gate)).toEqual({ allowed: false, reason: 'not-popular' });
+    expect(bindingVerdict({ urlListed: false, holders: 2 }, gate).allowed).toBe(false);
+  });
+
+  it('answers any binding when the admin turns requirePopular off', () => {
+    expect(bindingVerdict({ urlListed: false, holders: 0 }, { ...gate, requirePopular: false })).toEqual({ allowed: true, reason: 'popularity-not-required' });
   });
 });
