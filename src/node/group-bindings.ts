@@ -1,7 +1,7 @@
 /**
  * The group's book of URL -> hash bindings, kept by the LAN node when it has a group key
  * (architecture.md, "Trust", source 3). Members report what they observed; the node tells
- * every member the best-supported hash per URL and how many distinct members hold each hash,
+ * every member the best-supported hash per URL and how many distinct members hold that binding,
  * without saying who. Persisted in the data directory (atomic writes), bounded in entries and
  * members per entry, expired by the freshness the observers' origins gave.
  */
@@ -119,14 +119,6 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
 
     list() {
       prune();
-      const holders = new Map<string, Set<string>>();
-      for (const byHash of book.values()) {
-        for (const [mh, e] of byHash) {
-          let set = holders.get(mh);
-          if (!set) holders.set(mh, (set = new Set()));
-          for (const r of e.reporters) set.add(r);
-        }
-      }
       type Ranked = GroupBinding & { reportedAt: number; by: string };
       const best: Ranked[] = [];
       for (const [url, byHash] of book) {
@@ -134,7 +126,9 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
         // members reported wins, then the latest report.
         const [mh, e] = [...byHash].sort(([, a], [, b]) => b.reporters.size - a.reporters.size || b.reportedAt - a.reportedAt)[0]!;
         const by = e.reporters.size === 1 ? [...e.reporters][0]! : '';
-        best.push({ url, mh, freshUntil: e.freshUntil, holders: Math.min(MAX_HOLDERS, holders.get(mh)?.size ?? 1), type: e.type, corsAnyOrigin: e.corsAnyOrigin, reportedAt: e.reportedAt, by });
+        // Holders of this very binding: members who hold the same bytes under other URLs do not
+        // make this URL popular (a site's own copy of a popular file is still that site's file).
+        best.push({ url, mh, freshUntil: e.freshUntil, holders: Math.min(MAX_HOLDERS, e.reporters.size), type: e.type, corsAnyOrigin: e.corsAnyOrigin, reportedAt: e.reportedAt, by });
       }
       // An answer holds at most MAX_BINDINGS: first what several members reported (newest
       // first), then one member's claims at a time in turn, so no member crowds out the rest.

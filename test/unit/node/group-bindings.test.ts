@@ -20,13 +20,15 @@ async function book() {
 }
 
 describe('the group bindings book', () => {
-  it('counts distinct members per hash across URLs, without naming them', async () => {
+  it('counts distinct members per binding, without naming them: the same bytes at another URL do not count', async () => {
     const { open } = await book();
     const g = await open();
     g.report('peerA', [b('https://a.test/x.js', MH1)]);
     g.report('peerA', [b('https://a.test/x.js', MH1)]);
+    g.report('peerC', [b('https://a.test/x.js', MH1)]);
+    // A site's own copy of x.js is that site's file, however many members hold x.js elsewhere.
     g.report('peerB', [b('https://b.test/copy-of-x.js', MH1)]);
-    expect(g.list().map((x) => [x.url, x.holders]).sort()).toEqual([['https://a.test/x.js', 2], ['https://b.test/copy-of-x.js', 2]]);
+    expect(g.list().map((x) => [x.url, x.holders]).sort()).toEqual([['https://a.test/x.js', 2], ['https://b.test/copy-of-x.js', 1]]);
     expect(JSON.stringify(g.list())).not.toContain('peerA');
   });
 
