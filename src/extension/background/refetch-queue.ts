@@ -36,7 +36,10 @@ export function createRefetchQueue(init: { env: EngineEnv; onStored: () => void 
     // A URL whose hash is known (the public list, or the group's binding when trusted): a LAN
     // peer can provide it verified instead of the origin ("a peer is asked first"); the bytes
     // come in over the LAN, not the WAN link.
-    const bound = await bindingFor(await env.cache(), r.url);
+    const ctx = await env.cache();
+    const bound = await bindingFor(ctx, r.url);
+    // Held already (the group's binding named bytes this browser has): nothing to download.
+    if (bound && (await ctx.store.blobs.has(bound.key))) return;
     if (bound && (await env.peers.fetch(bound.key, admitted.contentType, max)) === 'stored') {
       init.onStored();
       return;
