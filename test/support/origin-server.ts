@@ -9,6 +9,8 @@ export interface SeenRequest {
   readonly method: string;
   readonly headers: IncomingMessage['headers'];
   readonly at: number;
+  /** Body bytes written for it so far (less than the body when the client hung up early). */
+  bytes: number;
 }
 
 /** A fixed response: body and headers. */
@@ -34,22 +36,28 @@ export interface OriginServer {
   route(host: string, path: string, response: StaticResponse | Handler): void;
   /** How many requests reached `https://<host><path>` (path without query) since `since`. */
   hits(host: string, path: string, since?: number): number;
+  /** Body bytes sent since `since` for requests `which` accepts (all by default). */
+  bytesSent(since?: number, which?: (s: SeenRequest) => boolean): number;
   close(): Promise<void>;
 }
 
 const CHUNK = 16 * 1024;
 
-async function send(res: ServerResponse, r: StaticResponse, shape: NetworkShape): Promise<void> {
+async function send(res: ServerResponse, r: StaticResponse, shape: NetworkShape, seen: SeenRequest): Promise<void> {
   const body = typeof r.body === 'string' ? Buffer.from(r.body) : Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength);
   res.writeHead(r.status ?? 200, { 'content-length': String(body.length), ...r.headers });
   if (!shape.bytesPerSecond) {
     res.end(body);
+    seen.bytes += body.length;
     return;
   }
   // Pace the body so a connection carries at most bytesPerSecond (bounded: the body is finite).
   for (let off = 0; off < body.length; off += CHUNK) {
+    // A client that hung up (Firefox closes a response PeerCache answers) is sent no more.
+    if (res.destroyed) return;
     const piece = body.subarray(off, off + CHUNK);
     res.write(piece);
+    seen.bytes += piece.length;
     await new Promise((r) => setTimeout(r, (piece.length / shape.bytesPerSecond!) * 1000));
   }
   res.end();
@@ -67,7 +75,8 @@ export async function startOriginServer(opts: { port?: number } & NetworkShape =
   const server: Server = createServer({ ...testCertificate() }, (req, res) => {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
     const path = (req.url ?? '/').split('?')[0] as string;
-    seen.push({ host, path, method: req.method ?? 'GET', headers: req.headers, at: Date.now() });
+    const request: SeenRequest = { host, path, method: req.method ?? 'GET', headers: req.headers, at: Date.now(), bytes: 0 };
+    seen.push(request);
     const route = routes.get(`${host}${path}`);
     setTimeout(() => {
       if (!route && path === '/favicon.ico') {
@@ -79,7 +88,7 @@ export async function startOriginServer(opts: { port?: number } & NetworkShape =
       } else if (typeof route === 'function') {
         route(req, res);
       } else {
-        void send(res, route, shape);
+        void send(res, route, shape, request);
       }
     }, shape.latencyMs);
   });
@@ -94,6 +103,7 @@ export async function startOriginServer(opts: { port?: number } & NetworkShape =
     seen,
     route: (host, path, response) => void routes.set(`${host}${path}`, response),
     hits: (host, path, since = 0) => seen.filter((s) => s.host === host && s.path === path && s.at >= since).length,
+    bytesSent: (since = 0, which = () => true) => seen.reduce((n, s) => n + (s.at >= since && which(s) ? s.bytes : 0), 0),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
