@@ -128,6 +128,12 @@ export const decodeBinding: Decoder<Binding> = decoder((row) => {
   // Infinity is allowed: list bindings for versioned CDN URLs may never go stale.
   if (typeof freshUntil !== 'number' || Number.isNaN(freshUntil)) throw new Reject('freshUntil is not a number');
   const site = source === 'observed' ? str(row, 'site') : optStr(row, 'site');
+  // The facts the serving decisions read from the URL's own binding (schema version 3).
+  const type = source === 'list' ? optStr(row, 'type') : str(row, 'type');
+  const corp = row['corp'];
+  if (corp !== undefined && corp !== 'same-origin' && corp !== 'same-site') throw new Reject('corp is not same-origin or same-site');
+  const holders = row['holders'];
+  if (holders !== undefined && (!Number.isSafeInteger(holders) || (holders as number) < 1)) throw new Reject('holders is not a positive integer');
   const b: Binding = {
     url: str(row, 'url'),
     mh: str(row, 'mh'),
@@ -143,6 +149,9 @@ export const decodeBinding: Decoder<Binding> = decoder((row) => {
   if (corsAnyOrigin !== undefined) b.corsAnyOrigin = corsAnyOrigin;
   // Absent optional fields stay absent rather than `undefined`, so rows round-trip exactly.
   if (site !== undefined) b.site = site;
+  if (type !== undefined) b.type = type;
+  if (corp !== undefined) b.corp = corp;
+  if (holders !== undefined) b.holders = holders as number;
   if (etag !== undefined) b.etag = etag;
   if (lastModified !== undefined) b.lastModified = lastModified;
   return b;

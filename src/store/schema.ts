@@ -5,6 +5,7 @@
  * build a database at any past version and upgrade it with the current class.
  */
 import { Dexie, type DexieOptions, type Table, type Transaction } from 'dexie';
+import type { RestrictiveCorp } from '../core/serving/network-refusal.ts';
 
 /** Where a URL -> hash binding came from (architecture.md, "Trust"). */
 export type BindingSource = 'observed' | 'list' | 'group';
@@ -34,7 +35,12 @@ export interface BlobBytesRecord {
   bytes: Uint8Array<ArrayBuffer>;
 }
 
-/** A URL -> multihash binding; one per (url, source). */
+/**
+ * A URL -> multihash binding; one per (url, source). With the hash it keeps what the origin sent
+ * with THIS URL's response (for 'group': what the member who observed it reports), because who
+ * may be answered it, and as what, is decided by the URL's own binding, never by another URL
+ * that serves the same bytes (issue 9, item 3).
+ */
 export interface Binding {
   url: string;
   mh: string;
@@ -56,6 +62,12 @@ export interface Binding {
    * Not indexed, so adding it needed no schema version.
    */
   corsAnyOrigin?: boolean;
+  /** Content-Type the origin sent for this URL; required for 'observed' and 'group' (version 3). */
+  type?: string;
+  /** Its `Cross-Origin-Resource-Policy`, when restrictive (version 3). */
+  corp?: RestrictiveCorp;
+  /** 'group' only: distinct group members holding this very binding, per the LAN node (version 3). */
+  holders?: number;
 }
 
 /** What the LAN says about one asset: the population-level popularity gate's input. */
@@ -141,6 +153,19 @@ export const SCHEMA_HISTORY: readonly SchemaVersion[] = [
         .modify((row: Record<string, unknown>) => {
           row['useCount'] = 0;
         }),
+  },
+  {
+    version: 3,
+    // Bindings record what the origin sent for their own URL (type, CORP; group: holders).
+    // Observed and group bindings written before lack those facts, and a binding that cannot be
+    // judged must not be served: they go. An observed one is learned again when next seen, a
+    // group one comes back with the group's next round; the blobs stay.
+    stores: {},
+    upgrade: (tx) =>
+      tx
+        .table('bindings')
+        .filter((row: Record<string, unknown>) => row['source'] !== 'list' && typeof row['type'] !== 'string')
+        .delete(),
   },
 ];
 

@@ -1,5 +1,6 @@
 import { decideAdmission, type AdmissionDecision } from '../../core/admission/index.ts';
 import { computeDigest, sriEntryToKey, verifyMultihashKey } from '../../core/integrity/index.ts';
+import { parseCorp } from '../../core/serving/network-refusal.ts';
 import { hostOf, type CacheContext } from './context.ts';
 import { mayActFor } from './site-policy.ts';
 
@@ -74,9 +75,12 @@ export function createLearner(ctx: CacheContext, onLearned: (key: string) => voi
       if (!listed) {
         const etag = header(r, 'etag');
         const lastModified = header(r, 'last-modified');
+        const corp = parseCorp(header(r, 'cross-origin-resource-policy'));
         await ctx.store.bindings.put({
           url: r.url, mh: key, source: 'observed', site, fetchedAt: ctx.now(), freshUntil: admitted.freshUntil,
+          // What the origin sent with this URL, for the decisions about this URL only.
           mustRevalidate: admitted.mustRevalidate, corsAnyOrigin: header(r, 'access-control-allow-origin')?.trim() === '*',
+          type: admitted.contentType, ...(corp ? { corp } : {}),
           ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}),
         });
       }

@@ -20,7 +20,8 @@ export async function observedBindings(store: Store, hashList: HashListIndex): P
   const held = new Map((await store.blobs.list()).map((m) => [m.mh, m.type]));
   return (await store.bindings.listFresh('observed', Date.now(), MAX_BINDINGS))
     .filter((b) => held.has(b.mh) && !hashList.lookup(b.url))
-    .map((b) => ({ url: b.url, mh: b.mh, freshUntil: Math.min(b.freshUntil, Number.MAX_SAFE_INTEGER), holders: 1, type: held.get(b.mh)!, corsAnyOrigin: b.corsAnyOrigin === true }));
+    // The type this URL was served with (its own binding's), not the blob's.
+    .map((b) => ({ url: b.url, mh: b.mh, freshUntil: Math.min(b.freshUntil, Number.MAX_SAFE_INTEGER), holders: 1, type: b.type ?? held.get(b.mh)!, corsAnyOrigin: b.corsAnyOrigin === true }));
 }
 
 /**
@@ -46,10 +47,13 @@ export async function learnGroupBindings(
     // A page's integrity attribute refuted this very claim here (integrity-report.ts): keep
     // ignoring it; a different claim for the URL replaces it.
     if (h?.mh === b.mh && h.mustRevalidate) continue;
-    if (h?.mh !== b.mh || h.freshUntil !== b.freshUntil) {
-      puts.push({ url: b.url, mh: b.mh, source: 'group', site: GROUP_SITE, fetchedAt: now, freshUntil: b.freshUntil, mustRevalidate: false, corsAnyOrigin: b.corsAnyOrigin });
+    // The node's count is of this very binding: the privacy gate reads it for this URL only.
+    if (h?.mh !== b.mh || h.freshUntil !== b.freshUntil || h.holders !== b.holders || h.type !== b.type || h.corsAnyOrigin !== b.corsAnyOrigin) {
+      puts.push({ url: b.url, mh: b.mh, source: 'group', site: GROUP_SITE, fetchedAt: now, freshUntil: b.freshUntil, mustRevalidate: false, corsAnyOrigin: b.corsAnyOrigin, type: b.type, holders: b.holders });
     }
     counts.set(b.mh, Math.max(counts.get(b.mh) ?? 0, b.holders));
+    // Worth copying when some URL may be answered with these bytes: their listed URLs (the bytes
+    // are listed), or this URL when its own binding is popular.
     const onList = hashList.isListed(b.mh);
     if (mayServeCrossSite({ onList, lanPeers: onList ? 0 : b.holders, minLanPeers: s.minLanPeers, requirePopular: s.requirePopular })) wanted.set(b.mh, b.type);
   }

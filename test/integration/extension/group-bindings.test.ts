@@ -58,7 +58,7 @@ async function member(user: Record<string, unknown>, observed: [string, Uint8Arr
   for (const [url, bytes] of observed) {
     const mh = await sha384(bytes);
     await store.blobs.put(mh, bytes, 'text/javascript');
-    await store.bindings.put({ url, mh, source: 'observed', site: 'site-a.test', fetchedAt: Date.now(), freshUntil: Date.now() + DAY, mustRevalidate: false, corsAnyOrigin: true });
+    await store.bindings.put({ url, mh, source: 'observed', site: 'site-a.test', fetchedAt: Date.now(), freshUntil: Date.now() + DAY, mustRevalidate: false, corsAnyOrigin: true, type: 'text/javascript' });
   }
   const settings = mergeSettings({ user: { lanNodes: [ws], groupKey: GROUP, trustGroupBindings: true, ...user } }).values;
   const service = createPeerService({ store, hashList, log: () => {} });

@@ -19,6 +19,7 @@ function binding(over: Partial<Binding> = {}): Binding {
     fetchedAt: T0,
     freshUntil: T0 + HOUR,
     mustRevalidate: false,
+    type: 'text/javascript',
     ...over,
   };
 }
@@ -161,6 +162,23 @@ describe('CORS eligibility', () => {
     await t.store.bindings.put(binding({ corsAnyOrigin: true }));
     expect((await t.store.bindings.lookup(binding().url, t.clock.now()))?.binding.corsAnyOrigin).toBe(true);
     await expect(t.store.bindings.put(binding({ corsAnyOrigin: 'yes' as unknown as boolean }))).rejects.toThrow(InvalidRecordError);
+  });
+});
+
+describe('what the origin sent with the URL (schema version 3)', () => {
+  it('keeps the type, CORP and group holders of each binding, and refuses bad ones', async () => {
+    t = await openTestStore();
+    await t.store.bindings.put(binding({ type: 'image/png', corp: 'same-site' }));
+    await t.store.bindings.put(binding({ source: 'group', site: undefined, holders: 3 }));
+    expect((await t.store.bindings.lookupMany([URL_A], 'observed')).get(URL_A)).toMatchObject({ type: 'image/png', corp: 'same-site' });
+    expect((await t.store.bindings.lookupMany([URL_A], 'group')).get(URL_A)).toMatchObject({ type: 'text/javascript', holders: 3 });
+    // Observed and group bindings must say what type their URL was served with: a binding
+    // without the origin's facts cannot be judged. The list's URLs take theirs from the path.
+    await expect(t.store.bindings.put(binding({ type: undefined }))).rejects.toThrow(InvalidRecordError);
+    await expect(t.store.bindings.put(binding({ source: 'group', type: undefined }))).rejects.toThrow(InvalidRecordError);
+    await t.store.bindings.put(binding({ source: 'list', type: undefined }));
+    await expect(t.store.bindings.put(binding({ corp: 'cross-origin' as unknown as 'same-site' }))).rejects.toThrow(InvalidRecordError);
+    await expect(t.store.bindings.put(binding({ source: 'group', holders: 0 }))).rejects.toThrow(InvalidRecordError);
   });
 });
 
