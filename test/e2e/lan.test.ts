@@ -161,9 +161,10 @@ describe.each<BrowserName>(['chromium', 'firefox'])('what a colleague observed i
     await office?.stop();
   });
 
-  it('site A hosts jQuery itself: B gets the binding and the bytes from the group, the origin sees no request for it from B', async () => {
+  it('site A hosts jQuery itself, and enough colleagues hold that binding: B gets the binding and the bytes from the group, and in Firefox the origin sees no request for it from B', async () => {
     const url = `https://${SELF_HOSTED_JQUERY.host}${SELF_HOSTED_JQUERY.path}`;
-    const join = (browser: ExtensionBrowser): Promise<UiPage> => joinOffice(browser, office, { groupKey: GROUP, trustGroupBindings: true });
+    const join = (browser: ExtensionBrowser, settings: Record<string, unknown> = {}): Promise<UiPage> =>
+      joinOffice(browser, office, { groupKey: GROUP, trustGroupBindings: true, ...settings });
 
     a = await openBrowser('chromium', { loopbackHosts: TEST_HOSTS });
     await join(a);
@@ -171,10 +172,16 @@ describe.each<BrowserName>(['chromium', 'firefox'])('what a colleague observed i
     await pa.waitUntil(() => document.title !== 'loading', undefined);
     expect(await pa.evaluate(() => document.title)).toBe('jquery 3.7.1');
     // A observed what site A's URL serves; the LAN node collects it for the group.
-    expect(await pollUntil(async () => office.groupBindings?.list().some((g) => g.url === url) ?? false, (known) => known)).toBe(true);
+    const seen = await pollUntil(async () => office.groupBindings?.list().find((g) => g.url === url), (g) => g !== undefined);
+    // One member holding site A's own copy does not make that URL popular, though its bytes are
+    // listed (issue 9, item 3; test/integration/extension/group-bindings.test.ts). A second
+    // colleague, reported straight into the book, does with minLanPeers 2.
+    expect(seen?.holders).toBe(1);
+    office.groupBindings!.report('colleague-c', [seen!]);
+    expect(office.groupBindings!.list().find((g) => g.url === url)?.holders).toBe(2);
 
     b = await openBrowser(second, { loopbackHosts: TEST_HOSTS });
-    const ui = await join(b);
+    const ui = await join(b, { minLanPeers: 2 });
     // B never loaded the file: the binding and the bytes come from the group before any visit.
     expect((await servingUntil(ui, (v) => v.servable >= 1)).servable).toBeGreaterThanOrEqual(1);
     // Site A's CSP must be known to admit data: (one view of its home page, no jQuery there).
@@ -183,7 +190,10 @@ describe.each<BrowserName>(['chromium', 'firefox'])('what a colleague observed i
     const page = await b.visit('https://site-a.test/self-hosted.html');
     await page.waitUntil(() => document.title !== 'loading', undefined);
     expect(await page.evaluate(() => document.title)).toBe('jquery 3.7.1');
-    expect(origin.hits(SELF_HOSTED_JQUERY.host, SELF_HOSTED_JQUERY.path, since)).toBe(0);
+    // Site A sends no `Access-Control-Allow-Origin: *` for its file. Firefox answers the plain
+    // load; Chromium's rules cannot tell it from a `crossorigin` load, which the network would
+    // refuse, so Chromium leaves that URL to the network (rules.ts, redirectResourceTypes).
+    expect(origin.hits(SELF_HOSTED_JQUERY.host, SELF_HOSTED_JQUERY.path, since)).toBe(second === 'firefox' ? 0 : 1);
     const stats = await ui.send<StatsView>({ type: 'ui-bg-get-stats' });
     expect(stats.total.lanBytesIn).toBe(JQUERY.bytes.length);
     expect(stats.total.learnBytes).toBe(0);

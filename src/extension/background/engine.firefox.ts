@@ -8,10 +8,10 @@
  */
 import { checkDataUrlServable } from '../../core/serving/asset-checks.ts';
 import { buildDataUrl } from '../../core/serving/data-url.ts';
-import { contentTypeForPath } from '../../core/hash-list/index.ts';
+import { networkRefusal, typeLoadsAs } from '../../core/serving/network-refusal.ts';
 import { hostOf, type CacheContext } from '../cache/context.ts';
 import { mayActFor } from '../cache/site-policy.ts';
-import { bindingFor, isPopularEnough, resolveServable, type Servable } from '../cache/resolver.ts';
+import { bindingFor, isAnswerable, resolveServable, type Servable } from '../cache/resolver.ts';
 import { interceptSubresources, onDocumentHeaders, type IncomingResponse, type OutgoingRequest } from '../platform/firefox/web-request.ts';
 import { DESTINATIONS, type EngineEnv, type ServingEngine } from './engine-types.ts';
 
@@ -43,16 +43,21 @@ export function registerEngine(env: EngineEnv): ServingEngine {
     const destination = DESTINATIONS[r.type];
     if (r.method !== 'GET' || !destination) return undefined;
     const ctx = await env.cache();
-    const serve = (await resolveServable(ctx, r.url, r.documentUrl)) ?? (await askLan(ctx, r.url, r.documentUrl));
+    const found = (await resolveServable(ctx, r.url, r.documentUrl)) ?? (await askLan(ctx, r.url, r.documentUrl));
+    const mode = header(r.requestHeaders, 'sec-fetch-mode') ?? '';
+    // A request the network would refuse, judged by what this URL's origin sent (CORS, CORP), is
+    // never answered: it goes out untouched and fails as it would without PeerCache.
+    const serve = found && !networkRefusal(found, { url: r.url, initiator: r.documentUrl ?? '', mode, credentialed }) ? found : undefined;
     remember(r.requestId, { credentialed, ...(serve ? { serve } : {}) });
     if (!serve) return undefined;
     const host = hostOf(r.documentUrl) as string;
-    const noCors = header(r.requestHeaders, 'sec-fetch-mode') === 'no-cors';
     // data: only where it cannot change the outcome: no-cors (CORS mode fails on data: in
     // Firefox), a page whose CSP admits data: for this destination (this document's headers,
-    // and the site's history including <meta> CSPs), and bytes without relative references.
-    if (!noCors || !env.safety.isSafe(host, destination) || !env.safety.frameAllows(r.tabId, r.frameId, destination)) return undefined;
-    const verdict = checkDataUrlServable(serve.blob.bytes, serve.blob.type);
+    // and the site's history including <meta> CSPs), a type this destination loads as the
+    // network's response would load, and bytes without relative references.
+    if (mode !== 'no-cors' || !env.safety.isSafe(host, destination) || !env.safety.frameAllows(r.tabId, r.frameId, destination)) return undefined;
+    if (!typeLoadsAs(serve.type, destination)) return undefined;
+    const verdict = checkDataUrlServable(serve.blob.bytes, serve.type);
     if (!verdict.servable) return undefined;
     pending.delete(r.requestId);
     void ctx.store.stats.add(host, { servedRequests: 1, bytesSaved: serve.blob.size });
@@ -65,10 +70,10 @@ export function registerEngine(env: EngineEnv): ServingEngine {
    * (then goes to the network; a late answer still fills the cache for next time).
    */
   async function askLan(ctx: CacheContext, url: string, initiator: string | undefined): Promise<Servable | undefined> {
-    const type = contentTypeForPath(url);
-    if (!type || !mayActFor(ctx, hostOf(initiator))) return undefined;
+    if (!mayActFor(ctx, hostOf(initiator))) return undefined;
     const bound = await bindingFor(ctx, url);
-    if (!bound || (await ctx.store.blobs.has(bound.key)) || !(await isPopularEnough(ctx, bound.key))) return undefined;
+    const type = bound?.type;
+    if (!bound || !type || (await ctx.store.blobs.has(bound.key)) || !isAnswerable(ctx, bound)) return undefined;
     const outcome = await Promise.race([
       env.peers.fetch(bound.key, type, env.maxAssetBytes()),
       new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), LAN_WAIT_MS)),

@@ -10,15 +10,17 @@
 import { checkDataUrlServable } from '../../core/serving/asset-checks.ts';
 import { DATA_URL_MAX_BYTES } from '../../core/serving/data-url.ts';
 import { chooseHotSet, diffRuleSets, usageScore, type HotSetCandidate } from '../../core/serving/hot-set.ts';
+import type { ResponseAccess } from '../../core/serving/network-refusal.ts';
 import type { CacheContext } from '../cache/context.ts';
 import { hostOf } from '../cache/context.ts';
 import { mayActFor } from '../cache/site-policy.ts';
-import { bindingFor, isPopularEnough } from '../cache/resolver.ts';
+import { bindingFor } from '../cache/resolver.ts';
 import { onWake, wakeAt } from '../platform/alarms.ts';
 import { updateSessionRules } from '../platform/chromium/dnr.ts';
 import { onDataRedirect, onDocumentHeaders, onSubresourceResponse } from '../platform/chromium/web-request.ts';
 import { jsonState } from '../platform/local-state.ts';
 import { buildGateRules, buildRedirectRule, GATE_RULE_IDS } from '../serving/dnr/rules.ts';
+import { groupAnswerableUrls, type AssetUrl } from '../serving/dnr/url-groups.ts';
 import { splitUrlGroups } from '../serving/dnr/url-regex.ts';
 import type { DnrRule } from '../serving/dnr/types.ts';
 import { createRefetchQueue } from './refetch-queue.ts';
@@ -28,8 +30,8 @@ import type { EngineEnv, ServingEngine } from './engine-types.ts';
 /** What the session rules hold, kept in session storage: it lives exactly as long as they do. */
 interface RuleState {
   /**
-   * multihash key -> rule id, size, the URLs its rule covers, and `bound`: all URLs bound
-   * when the rule was built (some may not fit a rule), to notice when the binding set changes.
+   * rule key -> rule id, size, the URLs its rule covers, and `bound`: the type, response facts
+   * and all URLs it was built from (some may not fit a rule), to notice when any changes.
    */
   assets: Record<string, { id: number; size: number; urls: string[]; bound: string }>;
 }
@@ -43,7 +45,10 @@ export function registerEngine(env: EngineEnv): ServingEngine {
   const stored = jsonState<RuleState>('session', 'dnrRuleState');
   let state: RuleState | undefined;
   const urlSize = new Map<string, number>();
+  /** Whether an asset's bytes, served as a type, may become a `data:` URL, by `<key> <type>`. */
   const servableVerdict = new Map<string, boolean>();
+  /** What each candidate's rule is built from, to notice when it changes. */
+  const boundOf = new Map<string, string>();
   let planning: Promise<void> = Promise.resolve();
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** Resolves when the scheduled (debounced) plan has been applied. */
@@ -80,45 +85,53 @@ export function registerEngine(env: EngineEnv): ServingEngine {
   onWake(REPLAN_ALARM, () => engine.refresh());
   env.safety.onChange(() => engine.refresh());
 
-  /** Whether any origin may read an asset with CORS; a data: response bypasses CORS. */
-  const corsAny = new Map<string, boolean>();
+  /** Rule candidates, by key: their asset and what their URLs' own bindings say the origin sent. */
+  const candidateFacts = new Map<string, { mh: string; access: ResponseAccess }>();
 
   async function candidates(ctx: CacheContext): Promise<{ list: HotSetCandidate[]; nextExpiry: number }> {
     const list: HotSetCandidate[] = [];
     let nextExpiry = Infinity;
     const now = ctx.now();
+    candidateFacts.clear();
     for (const meta of await ctx.store.blobs.list()) {
       if (meta.size > DATA_URL_MAX_BYTES) continue;
-      const listed = ctx.hashList.urlsFor(meta.mh);
-      // This browser's own observations, and the group's while policy trusts it; a URL whose best
+      // Every URL bound to these bytes (listed, this browser's observations, the group's while
+      // policy trusts it), each judged by its own binding (url-groups.ts); a URL whose best
       // binding names other bytes (an observation beats a group claim) is not this asset's.
-      const observed = [];
-      for (const b of await ctx.store.bindings.forHash(meta.mh)) {
-        if (b.source !== 'list' && !b.mustRevalidate && b.freshUntil > now && (await bindingFor(ctx, b.url))?.key === meta.mh) observed.push(b);
+      const urls = new Set(ctx.hashList.urlsFor(meta.mh));
+      for (const b of await ctx.store.bindings.forHash(meta.mh)) if (b.source !== 'list') urls.add(b.url);
+      const bound: (AssetUrl & { freshUntil: number })[] = [];
+      for (const url of urls) {
+        const b = await bindingFor(ctx, url);
+        if (b?.key === meta.mh) bound.push({ url, ...b });
       }
-      if (listed.length === 0 && observed.length === 0) continue;
-      if (!(await isPopularEnough(ctx, meta.mh))) continue;
-      let verdict = servableVerdict.get(meta.mh);
-      if (verdict === undefined) {
-        const blob = await ctx.store.blobs.get(meta.mh, { touch: false });
-        verdict = !!blob && checkDataUrlServable(blob.bytes, blob.type).servable;
-        servableVerdict.set(meta.mh, verdict);
-      }
-      if (!verdict) continue;
-      for (const b of observed) nextExpiry = Math.min(nextExpiry, b.freshUntil);
-      const anyOrigin = listed.length > 0 || observed.every((b) => b.corsAnyOrigin === true);
-      // DNR cannot tell a crossorigin tag's request from a plain one: a data: response would
-      // let the first succeed where the origin's (without `Access-Control-Allow-Origin: *`)
-      // fails. So only assets any origin may read are served in Chromium.
-      if (!anyOrigin) continue;
-      corsAny.set(meta.mh, anyOrigin);
+      const groups = groupAnswerableUrls(bound, ctx.settings());
+      for (const b of bound) if (groups.some((g) => g.urls.includes(b.url))) nextExpiry = Math.min(nextExpiry, b.freshUntil);
+      if (groups.length === 0) continue;
       // +1: an asset just learned (no use yet) still deserves a place when there is room.
       const score = usageScore({ useCount: meta.useCount + 1, lastUsedAt: meta.lastUsedAt }, now);
-      // One regex holds only a few URLs (url-regex.ts): more URLs, more rules, each a hot-set
-      // candidate of its own (`<key>~2`…), slightly behind the first when the budget is tight.
-      splitUrlGroups([...listed, ...observed.map((b) => b.url)]).forEach((urls, i) => {
-        list.push({ key: i === 0 ? meta.mh : `${meta.mh}${GROUP_MARK}${i + 1}`, size: meta.size, type: meta.type, urls, score: score * (1 - i / 100) });
-      });
+      // One regex holds only a few URLs (url-regex.ts), and URLs served as different types need
+      // rules of their own: each group is a hot-set candidate (`<key>~2`…), slightly behind the
+      // first when the budget is tight.
+      let n = 0;
+      for (const group of groups) {
+        const verdictKey = `${meta.mh} ${group.type}`;
+        let verdict = servableVerdict.get(verdictKey);
+        if (verdict === undefined) {
+          const blob = await ctx.store.blobs.get(meta.mh, { touch: false });
+          verdict = !!blob && checkDataUrlServable(blob.bytes, group.type).servable;
+          servableVerdict.set(verdictKey, verdict);
+        }
+        if (!verdict) continue;
+        for (const urlGroup of splitUrlGroups(group.urls)) {
+          const key = n === 0 ? meta.mh : `${meta.mh}${GROUP_MARK}${n + 1}`;
+          candidateFacts.set(key, { mh: meta.mh, access: group.access });
+          list.push({ key, size: meta.size, type: group.type, urls: urlGroup, score: score * (1 - n / 100) });
+          // The facts are part of what a rule was built from: a change rewrites it.
+          boundOf.set(key, JSON.stringify([group.type, group.access, urlGroup]));
+          n++;
+        }
+      }
     }
     return { list, nextExpiry };
   }
@@ -129,8 +142,8 @@ export function registerEngine(env: EngineEnv): ServingEngine {
     const s = ctx.settings();
     const chosen = s.enabled && s.cacheEnabled ? await candidates(ctx) : { list: [], nextExpiry: Infinity };
     const hot = chooseHotSet(chosen.list).chosen;
-    // A rule is rewritten when its URL list changed (a new URL bound to the same bytes).
-    const changed = new Set(hot.filter((c) => current.assets[c.key] && current.assets[c.key]!.bound !== c.urls.join('\n')).map((c) => c.key));
+    // A rule is rewritten when what it was built from changed (a new URL bound to the same bytes).
+    const changed = new Set(hot.filter((c) => current.assets[c.key] && current.assets[c.key]!.bound !== boundOf.get(c.key)).map((c) => c.key));
     const diff = diffRuleSets(new Map(Object.entries(current.assets).map(([k, a]) => [k, a.id])), hot.map((c) => c.key), { changed });
     const byKey = new Map(hot.map((c) => [c.key, c]));
     const next: RuleState = { assets: {} };
@@ -138,16 +151,16 @@ export function registerEngine(env: EngineEnv): ServingEngine {
     const addRules: DnrRule[] = [];
     for (const { key, ruleId } of diff.add) {
       const c = byKey.get(key);
-      const mh = assetOf(key);
-      const blob = c && (await ctx.store.blobs.get(mh, { touch: false }));
-      if (!c || !blob) continue;
-      const built = buildRedirectRule(ruleId, { urls: c.urls, contentType: blob.type, body: blob.bytes, corsAnyOrigin: corsAny.get(mh) === true });
+      const facts = candidateFacts.get(key);
+      const blob = c && facts && (await ctx.store.blobs.get(facts.mh, { touch: false }));
+      if (!c || !facts || !blob) continue;
+      const built = buildRedirectRule(ruleId, { urls: c.urls, contentType: c.type, body: blob.bytes, ...facts.access });
       if (!built.ok) {
         env.log(`no rule for ${key}: ${built.reason}`);
         continue;
       }
       addRules.push(built.rule);
-      next.assets[key] = { id: ruleId, size: blob.size, urls: [...built.urls], bound: c.urls.join('\n') };
+      next.assets[key] = { id: ruleId, size: blob.size, urls: [...built.urls], bound: boundOf.get(key)! };
     }
     // Sites PeerCache must not act on (blocked, paused, not allowed) are never let through the
     // gate, even under a safe parent domain (DNR domains match subdomains).

@@ -1,45 +1,76 @@
-import { mayServeCrossSite } from '../../core/serving/privacy-gate.ts';
+import { contentTypeForPath } from '../../core/hash-list/index.ts';
+import type { ResponseAccess } from '../../core/serving/network-refusal.ts';
+import { bindingVerdict, type BindingPopularity } from '../../core/serving/privacy-gate.ts';
 import type { StoredBlob } from '../../store/index.ts';
 import { hostOf, type CacheContext } from './context.ts';
 import { mayActFor } from './site-policy.ts';
 
-/** An asset the cache may answer a request with, and what serving it must respect. */
-export interface Servable {
+/**
+ * What PeerCache trusts a URL to hold, and what its origin sent with it: everything a serving
+ * decision about this URL reads comes from here, from the URL's own binding, never from another
+ * URL that serves the same bytes (issue 9, item 3).
+ */
+export interface UrlBinding extends BindingPopularity, ResponseAccess {
   readonly key: string;
-  readonly blob: StoredBlob;
-  /** Any origin may read it with CORS (the CDN or the origin said `*`). */
-  readonly corsAnyOrigin: boolean;
+  /** The Content-Type this URL is served with; undefined when unknown (never served then). */
+  readonly type: string | undefined;
   /** The validator of the observed response, to check the origin still serves these bytes. */
   readonly etag?: string;
+  /** End of freshness; Infinity for listed URLs. */
+  readonly freshUntil: number;
+}
+
+/** An asset the cache may answer a request with, and what serving it must respect. */
+export interface Servable extends UrlBinding {
+  readonly type: string;
+  readonly blob: StoredBlob;
 }
 
 /** Which binding says what `url` should hash to, if PeerCache may trust one. */
-export async function bindingFor(ctx: CacheContext, url: string): Promise<{ key: string; corsAnyOrigin: boolean; etag?: string } | undefined> {
+export async function bindingFor(ctx: CacheContext, url: string): Promise<UrlBinding | undefined> {
   const listed = ctx.hashList.lookup(url);
-  // jsDelivr and unpkg answer every file with `Access-Control-Allow-Origin: *`.
-  if (listed) return { key: listed.key, corsAnyOrigin: true };
+  // jsDelivr and unpkg answer every file with `Access-Control-Allow-Origin: *`, and its type
+  // follows from its path (as the CDNs serve it).
+  if (listed) return { key: listed.key, urlListed: true, holders: 0, type: contentTypeForPath(url), corsAnyOrigin: true, freshUntil: Infinity };
   const s = ctx.settings();
-  const sources = s.trustGroupBindings && s.groupKey ? (['observed', 'group'] as const) : (['observed'] as const);
-  const hit = await ctx.store.bindings.lookup(url, ctx.now(), { sources: [...sources] });
+  const group = s.trustGroupBindings && s.groupKey !== '';
+  const hit = await ctx.store.bindings.lookup(url, ctx.now(), { sources: group ? ['observed', 'group'] : ['observed'] });
   // A stale or must-revalidate binding is not served: the network decides, as without us.
   if (!hit || hit.needsRevalidation) return undefined;
-  return { key: hit.binding.mh, corsAnyOrigin: hit.binding.corsAnyOrigin === true, ...(hit.binding.etag ? { etag: hit.binding.etag } : {}) };
+  const b = hit.binding;
+  // The group's count for this very URL and hash (an observation of ours counts among them).
+  let holders = b.source === 'group' ? (b.holders ?? 0) : 0;
+  if (b.source === 'observed' && group) {
+    const claim = (await ctx.store.bindings.lookupMany([url], 'group')).get(url);
+    if (claim?.mh === b.mh && !claim.mustRevalidate && claim.freshUntil > ctx.now()) holders = claim.holders ?? 0;
+  }
+  return {
+    key: b.mh,
+    urlListed: false,
+    holders,
+    type: b.type,
+    corsAnyOrigin: b.corsAnyOrigin === true,
+    freshUntil: b.freshUntil,
+    ...(b.corp ? { corp: b.corp } : {}),
+    ...(b.etag ? { etag: b.etag } : {}),
+  };
 }
 
-/** The privacy gate (core/serving/privacy-gate.ts) for one cached asset. */
-export async function isPopularEnough(ctx: CacheContext, key: string): Promise<boolean> {
+/**
+ * The privacy gate (core/serving/privacy-gate.ts) for a URL's binding: may it be answered to a
+ * site other than the one it was learned on? Only when that URL is listed or popular on the LAN
+ * (or `requirePopular` is off); that its bytes are listed under other URLs changes nothing.
+ */
+export function isAnswerable(ctx: CacheContext, bound: UrlBinding): boolean {
   const s = ctx.settings();
-  const onList = ctx.hashList.isListed(key);
-  // The LAN count is read only when it can matter.
-  const lanPeers = onList ? 0 : await ctx.store.popularity.peerCount(key);
-  return mayServeCrossSite({ onList, lanPeers, minLanPeers: s.minLanPeers, requirePopular: s.requirePopular });
+  return bindingVerdict(bound, s).allowed;
 }
 
 /** Resolves a request of a page to verified bytes, or undefined when the network must answer. */
 export async function resolveServable(ctx: CacheContext, url: string, initiator: string | undefined): Promise<Servable | undefined> {
   if (!mayActFor(ctx, hostOf(initiator))) return undefined;
   const bound = await bindingFor(ctx, url);
-  if (!bound || !(await isPopularEnough(ctx, bound.key))) return undefined;
+  if (!bound || bound.type === undefined || !isAnswerable(ctx, bound)) return undefined;
   const blob = await ctx.store.blobs.get(bound.key);
-  return blob && { key: bound.key, blob, corsAnyOrigin: bound.corsAnyOrigin, ...(bound.etag ? { etag: bound.etag } : {}) };
+  return blob && { ...bound, type: bound.type, blob };
 }

@@ -42,8 +42,8 @@ async function setup(over: Record<string, unknown> = {}, paused: string[] = []) 
   return { ctx, learner, learned, log, listKey, set: (o: Record<string, unknown>) => (settings = mergeSettings({ user: { ...over, ...o } }).values) };
 }
 
-async function learn(t: Awaited<ReturnType<typeof setup>>, url: string, bytes: Uint8Array) {
-  const r = seen(url);
+async function learn(t: Awaited<ReturnType<typeof setup>>, url: string, bytes: Uint8Array, headers = HEADERS) {
+  const r = { ...seen(url), responseHeaders: headers };
   const admitted = t.learner.admit(r);
   if (!admitted) throw new Error('not admitted');
   return t.learner.learn(r, admitted, bytes, bytes.length);
@@ -91,6 +91,59 @@ describe('learning and serving across sites', () => {
     const t = await setup();
     expect(t.learner.admit({ ...seen(OWN_URL), credentialed: true })).toBeUndefined();
     expect(t.learner.admit({ ...seen(OWN_URL), responseHeaders: [...HEADERS.slice(0, 1), { name: 'cache-control', value: 'private, max-age=86400' }] })).toBeUndefined();
+  });
+});
+
+describe('a site\'s own copy of a listed file (issue 9, item 3)', () => {
+  const BANK_URL = 'https://bank.example/js/lib.js';
+  /** What a site's own server sends: no CORS header. */
+  const OWN_HEADERS = HEADERS.filter((h) => h.name !== 'access-control-allow-origin');
+
+  it('is learned as the bank\'s own binding and answered to no other site; the list\'s URLs are', async () => {
+    const t = await setup();
+    expect(await learn(t, BANK_URL, LIB, OWN_HEADERS)).toBe('stored');
+    expect(t.learned).toEqual([t.listKey]);
+    expect((await t.ctx.store.bindings.lookup(BANK_URL, t.ctx.now()))?.binding).toMatchObject({ mh: t.listKey, site: 'site-a.example', corsAnyOrigin: false, type: 'text/javascript' });
+    expect(await resolveServable(t.ctx, BANK_URL, 'https://site-b.example/')).toBeUndefined();
+    // The same bytes at the URL the list binds: popular, answered.
+    expect((await resolveServable(t.ctx, LIST_URL, 'https://site-b.example/'))?.key).toBe(t.listKey);
+  });
+
+  it('once popular itself (requirePopular off here), keeps its own CORS facts and type', async () => {
+    const t = await setup({ requirePopular: false });
+    await learn(t, BANK_URL, LIB, [...OWN_HEADERS.filter((h) => h.name !== 'content-type'), { name: 'content-type', value: 'image/png' }]);
+    const bank = await resolveServable(t.ctx, BANK_URL, 'https://site-b.example/');
+    expect(bank).toMatchObject({ key: t.listKey, urlListed: false, corsAnyOrigin: false, type: 'image/png' });
+    // A site serving the listed bytes as image/png changes nothing for the list's URL.
+    expect(await resolveServable(t.ctx, LIST_URL, 'https://site-b.example/')).toMatchObject({ key: t.listKey, urlListed: true, corsAnyOrigin: true, type: 'text/javascript; charset=utf-8' });
+  });
+
+  it('records a restrictive Cross-Origin-Resource-Policy with the URL\'s binding', async () => {
+    const t = await setup({ requirePopular: false });
+    await learn(t, OWN_URL, enc('own()'), [...HEADERS, { name: 'cross-origin-resource-policy', value: 'same-site' }]);
+    expect(await resolveServable(t.ctx, OWN_URL, 'https://site-b.example/')).toMatchObject({ corp: 'same-site', corsAnyOrigin: true });
+  });
+});
+
+describe('group counts are of the binding', () => {
+  it('make an observed URL popular when enough members hold that very binding, and only while the group is trusted', async () => {
+    const group = { trustGroupBindings: true, groupKey: 'ab'.repeat(32), minLanPeers: 2 };
+    const t = await setup(group);
+    const own = enc('own()');
+    await learn(t, OWN_URL, own);
+    const key = await sha384Key(own);
+    expect(await resolveServable(t.ctx, OWN_URL, 'https://site-b.example/')).toBeUndefined();
+    const round = (holders: number, mh = key) =>
+      learnGroupBindings({ store: t.ctx.store, hashList: t.ctx.hashList, settings: t.ctx.settings(), nodeId: 'lan-node', log: () => {}, onChanged: () => {} }, [
+        { url: OWN_URL, mh, freshUntil: 1_700_000_000_000 + 86_400_000, holders, type: 'text/javascript', corsAnyOrigin: true },
+      ]);
+    // The group's count names other bytes for the URL: it says nothing of ours.
+    await round(5, t.listKey);
+    expect(await resolveServable(t.ctx, OWN_URL, 'https://site-b.example/')).toBeUndefined();
+    await round(2);
+    expect((await resolveServable(t.ctx, OWN_URL, 'https://site-b.example/'))?.holders).toBe(2);
+    t.set({ trustGroupBindings: false });
+    expect(await resolveServable(t.ctx, OWN_URL, 'https://site-b.example/')).toBeUndefined();
   });
 });
 

@@ -81,7 +81,7 @@ async function pollFor(check: () => Promise<boolean>): Promise<void> {
 }
 
 describe('bindings travelling in a group', () => {
-  it('a colleague who never visited site A is served its self-hosted jQuery from the first request', async () => {
+  it('a colleague who never visited site A gets its self-hosted jQuery binding and bytes, but is not answered that URL while one member holds it', async () => {
     const key = await sha384(JQUERY);
     expect(hashList.isListed(key)).toBe(true);
     expect(hashList.lookup(SELF_HOSTED)).toBeUndefined();
@@ -96,7 +96,11 @@ describe('bindings travelling in a group', () => {
     const bindingAt = async (url: string) => (await b.store.bindings.lookup(url, Date.now(), { sources: ['group'] }))?.binding.mh;
     await pollFor(async () => (await b.store.blobs.has(key)) && (await bindingAt(APP_URL)) !== undefined);
     expect(await bindingAt(SELF_HOSTED)).toBe(key);
-    expect(await b.serves(SELF_HOSTED)).toBe(key);
+    // The bytes are listed, site A's URL is not: one member holding that binding does not make
+    // it popular (issue 9: a bank's own copy answered to other sites tells them who visited the
+    // bank). The same bytes are answered at the URLs the list binds.
+    expect(await b.serves(SELF_HOSTED)).toBeUndefined();
+    expect(await b.serves('https://cdn.jsdelivr.net/npm/jquery@3.7.1/dist/jquery.min.js')).toBe(key);
     // The app file is known to the group but held by one member only: not popular, not served,
     // not even copied.
     expect(await b.store.popularity.peerCount(app)).toBe(1);
@@ -104,14 +108,28 @@ describe('bindings travelling in a group', () => {
     expect(await b.store.blobs.has(app)).toBe(false);
   });
 
-  it('a file off the public list is served once enough members hold it (minLanPeers)', async () => {
-    await member({}, [[APP_URL, APP]]);
+  it('a URL is served once enough members hold its binding (minLanPeers), off the list or a site\'s own copy of a listed file', async () => {
+    await member({}, [[APP_URL, APP], [SELF_HOSTED, JQUERY]]);
     const app = await sha384(APP);
     await waitFor(() => holdersAtNode(app) === 2, 10_000, 'a second member reporting the file');
     const c = await member({ minLanPeers: 2 });
-    await pollFor(async () => c.store.blobs.has(app));
+    await pollFor(async () => (await c.store.blobs.has(app)) && (await c.serves(SELF_HOSTED)) !== undefined);
     expect(await c.store.popularity.peerCount(app)).toBe(2);
     expect(await c.serves(APP_URL)).toBe(app);
+    expect(await c.serves(SELF_HOSTED)).toBe(await sha384(JQUERY));
+  });
+
+  it('counts the members holding a binding, not the bytes: a copy of the same file at another URL is not popular', async () => {
+    const copy = 'https://site-c.test/js/app-copy.js';
+    await member({}, [[copy, APP]]);
+    const app = await sha384(APP);
+    await waitFor(() => urlsAtNode(copy) === 1, 10_000, 'the copy reaching the book');
+    expect(node.groupBindings?.list().find((b) => b.url === copy)?.holders).toBe(1);
+    const d = await member({ minLanPeers: 2 });
+    await pollFor(async () => (await d.store.bindings.lookup(copy, Date.now(), { sources: ['group'] })) !== undefined && (await d.serves(APP_URL)) !== undefined);
+    // Three members hold the bytes, two of them at APP_URL: that URL is popular, the copy is not.
+    expect(await d.serves(APP_URL)).toBe(app);
+    expect(await d.serves(copy)).toBeUndefined();
   });
 
   it('without trustGroupBindings a browser neither tells nor takes bindings', async () => {

@@ -26,6 +26,7 @@
 import type { AssetType } from '../../../core/admission/asset-type.ts';
 import { classifyContentType } from '../../../core/admission/asset-type.ts';
 import type { CspDestination } from '../../../core/serving/csp.ts';
+import type { ResponseAccess } from '../../../core/serving/network-refusal.ts';
 import { buildDataUrl, dataUrlMediaType, fitsDataUrl } from '../../../core/serving/data-url.ts';
 import type { RuleSetDiff } from '../../../core/serving/hot-set.ts';
 import type { GateHosts } from '../../../core/serving/site-safety.ts';
@@ -72,43 +73,54 @@ export const GATE_RULE_IDS: readonly number[] = Object.freeze([...Object.values(
 const GATED_TYPES = Object.keys(GATE_ALLOW_RULE_IDS) as GatedResourceType[];
 
 /**
- * The resource types a redirect rule for this kind of asset covers. A `data:` response
- * passes CORS checks that the origin's response might fail, so CORS-mode requests are only
- * covered where the origin lets any origin read the asset (`Access-Control-Allow-Origin: *`):
- * fetch()/XHR (and service-worker-forwarded loads) come as `xmlhttprequest`, fonts are
- * always fetched in CORS mode (CSS Fonts 4 §4.8.2), and wasm is only ever fetched.
- * A residual difference remains: DNR cannot tell a `crossorigin` script/style/image tag from
- * a plain one, so without ACAO `*` such a tag, which would fail CORS on the network, loads
- * from `data:`. It can only turn a failing load into a working one.
+ * The resource types a redirect rule covers for URLs whose origin sent `access`, or none when
+ * some request DNR would answer is one the network refuses (network-refusal.ts). A `data:`
+ * response passes the CORS and CORP checks the origin's response is put to, and a DNR condition
+ * sees neither a request's mode nor its credentials, so:
+ * - without `Access-Control-Allow-Origin: *`: nothing. DNR cannot tell a `crossorigin`
+ *   script/style/image tag (which fails CORS on the network) from a plain one;
+ * - with a restrictive `Cross-Origin-Resource-Policy`: nothing (every no-cors load from
+ *   another origin is refused on the network);
+ * - otherwise the kind's own type and `xmlhttprequest` (fetch()/XHR, and service-worker-forwarded
+ *   loads); fonts are always fetched in CORS mode (CSS Fonts 4 §4.8.2), wasm only ever fetched.
+ *
+ * What remains, and no DNR condition can tell: a credentialed CORS request fails against a
+ * wildcard on the network but is answered by the rule. Measured (Chromium 156, a listed file
+ * served by a rule, site B): `fetch(url, { credentials: 'include' })` is refused without
+ * PeerCache and reads the file with it; so does `<script crossorigin="use-credentials">`. It
+ * only turns a failing load of a popular file into a working one (no history: the file is
+ * popular), but it does tell a page that PeerCache holds the file.
  */
-export function redirectResourceTypes(kind: AssetType, corsAnyOrigin: boolean): DnrResourceType[] {
-  const cors: DnrResourceType[] = corsAnyOrigin ? ['xmlhttprequest'] : [];
+export function redirectResourceTypes(kind: AssetType, access: ResponseAccess): DnrResourceType[] {
+  if (!access.corsAnyOrigin || access.corp) return [];
   switch (kind) {
     case 'script':
-      return ['script', ...cors];
+      return ['script', 'xmlhttprequest'];
     case 'style':
-      return ['stylesheet', ...cors];
+      return ['stylesheet', 'xmlhttprequest'];
     case 'image':
-      return ['image', ...cors];
+      return ['image', 'xmlhttprequest'];
     case 'font':
-      return corsAnyOrigin ? ['font', 'xmlhttprequest'] : [];
+      return ['font', 'xmlhttprequest'];
     case 'wasm':
-      return cors;
+      return ['xmlhttprequest'];
   }
 }
 
-/** What a redirect rule is built from. The bytes must already have passed `checkDataUrlServable`. */
-export interface RedirectRuleSource {
+/**
+ * What a redirect rule is built from: URLs whose own bindings agree on the content type and on
+ * what the origin sent (`access`). The bytes must already have passed `checkDataUrlServable`.
+ */
+export interface RedirectRuleSource extends ResponseAccess {
   /** URLs bound to the asset, most important first. */
   urls: readonly string[];
+  /** The content type these URLs are served with (their bindings', not the blob's). */
   contentType: string;
   body: Uint8Array;
-  /** The origin sent `Access-Control-Allow-Origin: *` (list entries: the CDN does). */
-  corsAnyOrigin: boolean;
 }
 
 /** Why no redirect rule could be built. */
-export type RedirectRefusal = 'unsupported-type' | 'too-large' | 'needs-cors' | 'no-usable-url' | 'missing-source';
+export type RedirectRefusal = 'unsupported-type' | 'too-large' | 'not-exact' | 'no-usable-url' | 'missing-source';
 
 /** A rule (with the URLs it covers) or a refusal; `dropped` lists URLs left out either way. */
 export type RedirectRuleResult =
@@ -121,8 +133,8 @@ export function buildRedirectRule(id: number, source: RedirectRuleSource, limits
   const mediaType = dataUrlMediaType(source.contentType);
   if (kind === null || mediaType === null) return { ok: false, reason: 'unsupported-type', dropped: [] };
   if (!fitsDataUrl(source.body.length, mediaType)) return { ok: false, reason: 'too-large', dropped: [] };
-  const resourceTypes = redirectResourceTypes(kind, source.corsAnyOrigin);
-  if (resourceTypes.length === 0) return { ok: false, reason: 'needs-cors', dropped: [] };
+  const resourceTypes = redirectResourceTypes(kind, source);
+  if (resourceTypes.length === 0) return { ok: false, reason: 'not-exact', dropped: [] };
   const built = buildUrlRegex(source.urls, limits);
   let { kept, dropped } = built;
   let match: { regexFilter: string } | { urlFilter: string };

@@ -23,24 +23,27 @@ const source = (extra: Partial<RedirectRuleSource> = {}): RedirectRuleSource => 
   urls: [JQ],
   contentType: 'text/javascript; charset=utf-8',
   body: bytes('var a;'),
-  corsAnyOrigin: false,
+  corsAnyOrigin: true,
   ...extra,
 });
 
 describe('redirectResourceTypes', () => {
-  it.each<[Parameters<typeof redirectResourceTypes>[0], boolean, string[]]>([
-    ['script', false, ['script']],
-    ['script', true, ['script', 'xmlhttprequest']],
-    ['style', false, ['stylesheet']],
-    ['style', true, ['stylesheet', 'xmlhttprequest']],
-    ['image', false, ['image']],
-    ['image', true, ['image', 'xmlhttprequest']],
-    ['font', false, []], // fonts are always CORS-mode
-    ['font', true, ['font', 'xmlhttprequest']],
-    ['wasm', false, []],
-    ['wasm', true, ['xmlhttprequest']],
-  ])('%s, corsAnyOrigin %s -> %j', (kind, cors, expected) => {
-    expect(redirectResourceTypes(kind, cors)).toEqual(expected);
+  it.each<[Parameters<typeof redirectResourceTypes>[0], string[]]>([
+    ['script', ['script', 'xmlhttprequest']],
+    ['style', ['stylesheet', 'xmlhttprequest']],
+    ['image', ['image', 'xmlhttprequest']],
+    ['font', ['font', 'xmlhttprequest']],
+    ['wasm', ['xmlhttprequest']],
+  ])('%s readable by any origin -> %j', (kind, expected) => {
+    expect(redirectResourceTypes(kind, { corsAnyOrigin: true })).toEqual(expected);
+  });
+
+  // DNR cannot tell a crossorigin tag or a fetch() from a plain load: a data: answer would pass
+  // the CORS check the origin's response fails, or the CORP check it is put to.
+  it.each(['script', 'style', 'image', 'font', 'wasm'] as const)('answers no %s the origin keeps from other origins', (kind) => {
+    expect(redirectResourceTypes(kind, { corsAnyOrigin: false })).toEqual([]);
+    expect(redirectResourceTypes(kind, { corsAnyOrigin: true, corp: 'same-site' })).toEqual([]);
+    expect(redirectResourceTypes(kind, { corsAnyOrigin: true, corp: 'same-origin' })).toEqual([]);
   });
 });
 
@@ -56,7 +59,7 @@ describe('buildRedirectRule', () => {
         condition: {
           regexFilter: '^https://(?:cdn\\.jsdelivr\\.net/np|unpkg\\.co)m/jquery@3\\.7\\.1/dist/jquery\\.min\\.js$',
           isUrlFilterCaseSensitive: true,
-          resourceTypes: ['script'],
+          resourceTypes: ['script', 'xmlhttprequest'],
           requestMethods: ['get'],
         },
       },
@@ -74,13 +77,14 @@ describe('buildRedirectRule', () => {
     const long = `https://static.example/assets/${'0123456789abcdef'.repeat(6)}/app.js`;
     const result = buildRedirectRule(100, source({ urls: [long] }));
     expect(result).toMatchObject({ ok: true, urls: [long], dropped: [] });
-    expect(result.ok && result.rule.condition).toEqual({ urlFilter: `|${long}|`, isUrlFilterCaseSensitive: true, resourceTypes: ['script'], requestMethods: ['get'] });
+    expect(result.ok && result.rule.condition).toEqual({ urlFilter: `|${long}|`, isUrlFilterCaseSensitive: true, resourceTypes: ['script', 'xmlhttprequest'], requestMethods: ['get'] });
   });
 
   it.each<[string, Partial<RedirectRuleSource>, string]>([
     ['a long URL with a character urlFilter gives a meaning', { urls: [`https://static.example/${'a'.repeat(120)}*.js`] }, 'no-usable-url'],
     ['an unsupported type', { contentType: 'text/html' }, 'unsupported-type'],
-    ['a font without CORS for any origin', { contentType: 'font/woff2' }, 'needs-cors'],
+    ['URLs whose origin sent no `Access-Control-Allow-Origin: *`', { corsAnyOrigin: false }, 'not-exact'],
+    ['URLs whose origin keeps them to its own site (CORP)', { corp: 'same-site' }, 'not-exact'],
     ['too many bytes', { contentType: 'image/png', body: new Uint8Array(1_500_001) }, 'too-large'],
     ['no usable URL', { urls: ['http://x.example/a.js'] }, 'no-usable-url'],
   ])('refuses %s', (_label, extra, reason) => {
@@ -154,7 +158,7 @@ describe('buildHotSetUpdate', () => {
   const sources = new Map<string, RedirectRuleSource>([
     ['a', source({ urls: ['https://x.example/a.js'] })],
     ['b', source({ urls: ['https://x.example/b.js'] })],
-    ['font', source({ urls: ['https://x.example/f.woff2'], contentType: 'font/woff2' })],
+    ['font', source({ urls: ['https://x.example/f.woff2'], contentType: 'font/woff2', corsAnyOrigin: false })],
   ]);
 
   it('batches removals and additions of a diff into one update', () => {
@@ -170,7 +174,7 @@ describe('buildHotSetUpdate', () => {
   it('leaves refused and unknown assets out of the installed map', () => {
     const diff = diffRuleSets(new Map(), ['font', 'ghost', 'a']);
     const out = buildHotSetUpdate({ diff, sources });
-    expect(out.refused).toEqual([{ key: 'font', reason: 'needs-cors' }, { key: 'ghost', reason: 'missing-source' }]);
+    expect(out.refused).toEqual([{ key: 'font', reason: 'not-exact' }, { key: 'ghost', reason: 'missing-source' }]);
     expect(out.update.addRules.map((r) => r.id)).toEqual([102]);
     expect(out.installed).toEqual(new Map([['a', 102]]));
   });
