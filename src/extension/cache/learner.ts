@@ -37,6 +37,20 @@ export interface Learner {
 const header = (r: SeenResponse, name: string): string | undefined =>
   r.responseHeaders.find((h) => h.name.toLowerCase() === name)?.value;
 
+/**
+ * Whether `bytes` can be the whole body the origin sent: never empty, and the declared length
+ * when the body was not content-coded (then Content-Length counts the coded bytes). Firefox hands
+ * the body tee an empty body when the page's CORS read of the response was refused (measured,
+ * Firefox ESR 153); learning it would bind the URL to nothing.
+ */
+function isWholeBody(r: SeenResponse, bytes: Uint8Array): boolean {
+  if (bytes.byteLength === 0) return false;
+  const coding = header(r, 'content-encoding')?.trim().toLowerCase();
+  const length = header(r, 'content-length');
+  if ((coding && coding !== 'identity') || length === undefined || !/^\d+$/.test(length.trim())) return true;
+  return Number(length.trim()) === bytes.byteLength;
+}
+
 export function createLearner(ctx: CacheContext, onLearned: (key: string) => void): Learner {
   return {
     admit(r) {
@@ -58,7 +72,7 @@ export function createLearner(ctx: CacheContext, onLearned: (key: string) => voi
 
     async learn(r, admitted, bytes, extraBytes) {
       const site = hostOf(r.initiator) as string;
-      if (bytes.byteLength > ctx.settings().maxAssetMB * 1024 * 1024) return 'refused';
+      if (bytes.byteLength > ctx.settings().maxAssetMB * 1024 * 1024 || !isWholeBody(r, bytes)) return 'refused';
       const listed = ctx.hashList.lookup(r.url);
       let key: string;
       if (listed) {

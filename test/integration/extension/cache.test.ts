@@ -123,6 +123,15 @@ describe('a site\'s own copy of a listed file (issue 9, item 3)', () => {
     await learn(t, OWN_URL, enc('own()'), [...HEADERS, { name: 'cross-origin-resource-policy', value: 'same-site' }]);
     expect(await resolveServable(t.ctx, OWN_URL, 'https://site-b.example/')).toMatchObject({ corp: 'same-site', corsAnyOrigin: true });
   });
+
+  it('is not learned from a body that is not the whole response (Firefox tees an empty body when a CORS read was refused)', async () => {
+    const t = await setup();
+    expect(await learn(t, BANK_URL, new Uint8Array(0), [...OWN_HEADERS, { name: 'content-length', value: String(LIB.length) }])).toBe('refused');
+    expect(await learn(t, BANK_URL, LIB.slice(1), [...OWN_HEADERS, { name: 'content-length', value: String(LIB.length) }])).toBe('refused');
+    expect(await t.ctx.store.bindings.lookup(BANK_URL, t.ctx.now())).toBeUndefined();
+    // A content-coded body is longer or shorter than its Content-Length, and that is fine.
+    expect(await learn(t, BANK_URL, LIB, [...OWN_HEADERS, { name: 'content-length', value: '3' }, { name: 'content-encoding', value: 'br' }])).toBe('stored');
+  });
 });
 
 describe('group counts are of the binding', () => {
