@@ -28,6 +28,7 @@ import { readEvidence, type EvidenceBinding } from './evidence.ts';
 import { collectEvidence, type EvidenceResult } from './evidence-collect.ts';
 import { DEFAULT_PACKAGED_BUDGET_BYTES, choosePackagedSet, type PackagedSet } from './packaged-set.ts';
 import { readTgz } from './tar-reader.ts';
+import { coverageReport } from './coverage.ts';
 
 // Written into the list instead of a timestamp. Bump it whenever a change to these
 // scripts (filters, format) changes the output for the same packages.json.
@@ -36,6 +37,7 @@ const GENERATOR = 'peercache-hash-list/2';
 const CONFIG_PATH = join(import.meta.dirname, 'packages.json');
 const OUTPUT_PATH = join(ROOT, 'extension', 'hash-list.bin');
 const PACKAGED_DIR = join(ROOT, 'extension', 'pkg');
+const COVERAGE_PATH = join(ROOT, 'docs', 'COVERAGE.md');
 
 type SkipCounts = Partial<Record<SkipReason, number>>;
 
@@ -116,6 +118,7 @@ async function main(): Promise<void> {
   const parseMs = performance.now() - t0;
   writeFileSync(OUTPUT_PATH, bytes);
   writePackaged(packagedSet);
+  writeFileSync(COVERAGE_PATH, coverageReport(rows, evidence, (ref) => tarballs.read(ref), budget));
   printReport(bytes, reports, performance.now() - started, parseMs);
   printEvidenceReport(evidence, packagedSet, budget);
 }
@@ -196,6 +199,7 @@ function printEvidenceReport(evidence: EvidenceResult, set: PackagedSet, budget:
   const hosts = new Map<string, number>();
   for (const b of evidence.bindings) hosts.set(new URL(b.url).host, (hosts.get(new URL(b.url).host) ?? 0) + 1);
   console.log(`  aliases by host: ${[...hosts].sort((a, b) => b[1] - a[1]).map(([h, n]) => `${h} ${n}`).join(', ')}`);
+  console.log(`coverage report: ${relative(ROOT, COVERAGE_PATH)}`);
   console.log(`packaged set: ${set.files.length} files, ${kib(set.bytes)} of ${kib(budget)} budget, in ${relative(ROOT, PACKAGED_DIR)}/`);
   if (set.skipped.length > 0) console.log(`  passed over: ${set.skipped.slice(0, 12).map((s) => `${s.ref} (${s.why})`).join('; ')}${set.skipped.length > 12 ? ` … ${set.skipped.length - 12} more` : ''}`);
 }

@@ -7,6 +7,7 @@ import { TEST_HOSTS } from '../support/tls-cert.ts';
 import { openBrowser, type BrowserName, type ExtensionBrowser } from './support/extension-browser.ts';
 import { FILES, routeFirstVisitWeb } from './support/first-visit-web.ts';
 import { shipsFile } from '../../scripts/build/packaged.ts';
+import { pollUntil } from './support/poll.ts';
 
 let origin: OriginServer;
 beforeAll(async () => {
@@ -65,6 +66,29 @@ describe.each<BrowserName>(['chromium', 'firefox'])('first visits in %s', (name)
     const shipped = shipsFile(name === 'chromium' ? 'chrome' : 'firefox', `pkg/${FILES.jquery1.packaged}`);
     expect(shipped).toBe(name === 'chromium');
     expect(cdnHits(before)).toEqual(shipped ? {} : { [FILES.jquery1.url]: 1 });
+    since = Date.now();
+  });
+
+  it('obeys the settings: a blocked site, and the cache switched off, go to the network', async () => {
+    const ui = await browser.page('options.html');
+    const set = (name: string, value: unknown) => ui.send<{ ok: boolean }>({ type: 'ui-bg-set-setting', name, value });
+    const hitsOf = async (url: string): Promise<number> => {
+      const before = Date.now();
+      await titleOf(url);
+      return Object.values(cdnHits(before)).reduce((a, b) => a + b, 0);
+    };
+    expect((await set('blockedSites', ['shop.test'])).ok).toBe(true);
+    // Font Awesome's stylesheet, its font and jQuery: from the CDNs, as without PeerCache.
+    expect(await pollUntil(() => hitsOf('https://shop.test/'), (n) => n > 0)).toBe(3);
+    expect(await hitsOf('https://blog.test/')).toBe(0);
+    expect((await set('blockedSites', [])).ok).toBe(true);
+    expect((await set('cacheEnabled', false)).ok).toBe(true);
+    expect(await pollUntil(() => hitsOf('https://blog.test/'), (n) => n > 0)).toBe(3);
+    expect((await set('cacheEnabled', true)).ok).toBe(true);
+    // One view, after the background had time to turn the ruleset on (it takes milliseconds):
+    // news.test never downloaded these files, so 0 means they were answered again.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(await hitsOf('https://news.test/')).toBe(0);
     since = Date.now();
   });
 

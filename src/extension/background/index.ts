@@ -23,6 +23,8 @@ import { createPeerLink } from './peer-link.ts';
 import { createSettingsService } from './settings-service.ts';
 import { createSiteSafetyStore } from './site-safety-store.ts';
 import { statusOf } from './status.ts';
+import { applyPackagedRules } from '../platform/packaged-ruleset.ts';
+import { packagedSiteRules } from '../serving/dnr/site-exclusion.ts';
 
 const startedAt = Date.now();
 const log = (line: string): void => console.warn(`PeerCache: ${line}`);
@@ -56,6 +58,17 @@ const applyPeers = (values: Settings): void =>
   void peers.apply(values, networkState(connectionHints(), values).sharingPaused).catch((e: unknown) => log(`LAN sharing: ${String(e)}`));
 settings.subscribe((m) => applyPeers(m.values));
 onConnectionChange(() => void settings.current().then((m) => applyPeers(m.values)));
+
+// The packaged set's static rules answer before any of this code runs; the settings and paused
+// sites reach them through dynamic rules (site-exclusion.ts), applied one update at a time.
+let packagedApplied: Promise<void> = Promise.resolve();
+const applyPackaged = (): void => {
+  packagedApplied = packagedApplied
+    .then(async () => applyPackagedRules(packagedSiteRules((await settings.current()).values, (await cache()).paused.list())))
+    .catch((e: unknown) => log(`packaged rules: ${String(e)}`));
+};
+settings.subscribe(() => applyPackaged());
+applyPackaged();
 
 const engine = registerEngine({
   cache: async () => (await cache()).ctx,
@@ -95,6 +108,7 @@ const handlers: MessageHandlers = {
     if (host) {
       await (await cache()).paused.set(host, paused);
       engine.refresh();
+      applyPackaged();
     }
     return siteView(url);
   },
