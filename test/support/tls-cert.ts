@@ -8,7 +8,7 @@ import { join } from 'node:path';
  * browser's own cache is partitioned between them), sites with CSPs, and the two public CDNs.
  */
 export const TEST_HOSTS = [
-  'site-a.test', 'site-b.test', 'site-c.test', 'static.test',
+  'site-a.test', 'site-b.test', 'site-c.test', 'static.test', 'bank.test',
   'csp-strict.test', 'csp-data.test', 'csp-first.test', 'cdn.jsdelivr.net', 'unpkg.com',
   // The other CDNs real pages load libraries from (first-visit.test.ts).
   'cdnjs.cloudflare.com', 'ajax.googleapis.com', 'code.jquery.com', 'maxcdn.bootstrapcdn.com', 'ajax.aspnetcdn.com',

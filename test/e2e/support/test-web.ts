@@ -20,6 +20,14 @@ export const urlOf = (a: { host: string; path: string }): string => `https://${a
 /** jQuery as a site hosts it itself: bytes the list knows, at a URL no list knows. */
 export const SELF_HOSTED_JQUERY = { host: 'site-a.test', path: '/vendor/jquery-3.7.1.min.js' };
 
+/**
+ * A bank that hosts jQuery itself (issue 9, item 3): the bytes of a listed file at a URL no list
+ * knows, with what a site's own server sends (no CORS header). Learned while visiting the bank,
+ * it is the bank's private file: answering it to another site would tell that site where the
+ * browser has been.
+ */
+export const BANK_JQUERY = { host: 'bank.test', path: '/js/jquery.min.js' };
+
 /** A script no list knows: cacheable and shared by nobody but the sites of this test. */
 export const WIDGET = {
   host: 'static.test',
@@ -40,6 +48,9 @@ export const CDN_HEADERS = {
   'cache-control': 'public, max-age=31536000, immutable',
   'access-control-allow-origin': '*',
 };
+
+/** What a site's own server typically sends for a fingerprinted file: public, long, no CORS header. */
+const SELF_HOSTED_HEADERS = { 'content-type': 'text/javascript', 'cache-control': 'public, max-age=604800' };
 
 const html = (body: string, headers: Record<string, string> = {}) => ({
   headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers },
@@ -63,8 +74,7 @@ export function routeSharedAssets(origin: OriginServer): void {
     `<script src="${urlOf(JQUERY.unpkg)}"></script><script>window.first = window.jQuery && jQuery.fn.jquery; window.jQuery = undefined</script>` +
     `<script src="${urlOf(JQUERY.jsdelivr)}"></script><script>document.title = window.first && window.jQuery ? 'both ' + jQuery.fn.jquery : 'missing'</script>`,
   ));
-  // What a site's own server typically sends for a fingerprinted file: public, long, no CORS header.
-  origin.route(SELF_HOSTED_JQUERY.host, SELF_HOSTED_JQUERY.path, { headers: { 'content-type': 'text/javascript', 'cache-control': 'public, max-age=604800' }, body: JQUERY.bytes });
+  origin.route(SELF_HOSTED_JQUERY.host, SELF_HOSTED_JQUERY.path, { headers: SELF_HOSTED_HEADERS, body: JQUERY.bytes });
   origin.route('site-a.test', '/self-hosted.html', html(`<script src="${SELF_HOSTED_JQUERY.path}"></script><script>document.title = window.jQuery ? 'jquery ' + jQuery.fn.jquery : 'no jquery'</script>`));
   origin.route('site-a.test', '/widget.html', html(`<script src="https://${WIDGET.host}${WIDGET.path}"></script><script>document.title = 'widget ' + window.widgetLoaded</script>`));
   origin.route('site-b.test', '/widget.html', html(`<script src="https://${WIDGET.host}${WIDGET.path}"></script><script>document.title = 'widget ' + window.widgetLoaded</script>`));
@@ -75,5 +85,23 @@ export function routeSharedAssets(origin: OriginServer): void {
     fetch('https://${WIDGET.host}${WIDGET.path}', { cache: 'reload', mode: 'no-cors' })
       .then(() => { document.title = 'probed ' + Math.round(performance.now() - t0) })
       .catch((e) => { document.title = 'probe failed ' + e });
+  </script>`));
+}
+
+/**
+ * Routes of the history-sniffing scenario: the bank's home page loads its own jQuery; site B
+ * probes for that file, by a plain script load and by reading it with a CORS fetch (as
+ * `cache: 'no-store'`, so neither probe can be answered by the browser's own HTTP cache: what
+ * answers is the network or PeerCache).
+ */
+export function routeBank(origin: OriginServer): void {
+  origin.route(BANK_JQUERY.host, BANK_JQUERY.path, { headers: SELF_HOSTED_HEADERS, body: JQUERY.bytes });
+  // The version alone (a slim build appends the modules it leaves out).
+  const version = `(window.jQuery ? jQuery.fn.jquery.split(' ')[0] : 'none')`;
+  origin.route(BANK_JQUERY.host, '/', html(`<script src="${BANK_JQUERY.path}"></script><script>document.title = 'bank ' + ${version}</script>`));
+  origin.route('site-b.test', '/script-bank.html', html(`<script src="${urlOf(BANK_JQUERY)}"></script><script>document.title = 'jquery ' + ${version}</script>`));
+  origin.route('site-b.test', '/read-bank.html', html(`<script>
+    fetch('${urlOf(BANK_JQUERY)}', { cache: 'no-store' }).then((r) => r.text())
+      .then((t) => { document.title = 'read ' + t.length }, (e) => { document.title = 'refused ' + e.name + ': ' + e.message });
   </script>`));
 }
