@@ -37,6 +37,8 @@ export async function makeStoreAssets(out: string): Promise<string[]> {
     const web = await ctx.newPage();
     await web.setViewportSize({ width: 1280, height: 800 });
     await web.goto('https://site-a.test/jquery.html');
+    // A second site loads it too: Chromium learns a listed file once two sites use it.
+    await web.goto('https://site-c.test/jquery.html');
     await until((v) => v.servable > 0);
     await web.goto('https://site-b.test/');
     await until((v) => v.safeHosts.script?.includes('site-b.test') ?? false);

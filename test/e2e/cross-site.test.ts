@@ -32,6 +32,8 @@ describe.each<BrowserName>(['chromium', 'firefox'])('cross-site cache in %s', (n
 
   it('serves site B the list file site A downloaded, from both CDN URLs, without asking the origin', async () => {
     expect(await titleOf(browser, 'https://site-a.test/jquery.html')).toBe('jquery 3.7.1');
+    // A second site loads it: now worth a second download in Chromium (learning-cost.ts).
+    expect(await titleOf(browser, 'https://site-c.test/jquery.html')).toBe('jquery 3.7.1');
     const learned = await servingUntil(ui, (v) => v.servable >= 1);
     expect(learned.servable).toBeGreaterThanOrEqual(1);
 
@@ -82,8 +84,9 @@ describe.each<BrowserName>(['chromium', 'firefox'])('cross-site cache in %s', (n
     const before = await ui.send<ServingView>({ type: 'ui-bg-get-serving' });
     const set = await ui.send<{ ok: boolean }>({ type: 'ui-bg-set-setting', name: 'requirePopular', value: false });
     expect(set.ok).toBe(true);
-    // Now worth learning in Chromium too: site A's next visit teaches it.
+    // Now worth learning in Chromium too: site A's next visit, and a second site's, teach it.
     expect(await titleOf(browser, 'https://site-a.test/widget.html')).toBe('widget 1');
+    expect(await titleOf(browser, 'https://site-c.test/widget.html')).toBe('widget 1');
     await servingUntil(ui, (v) => v.servable > before.servable || name === 'firefox');
 
     const since = Date.now();
@@ -95,6 +98,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('cross-site cache in %s', (n
     const before = await ui.send<ServingView>({ type: 'ui-bg-get-serving' });
     expect(`https://${LONG_WIDGET.host}${LONG_WIDGET.path}`.length).toBeGreaterThan(100);
     expect(await titleOf(browser, 'https://site-a.test/long.html')).toBe('long 1');
+    expect(await titleOf(browser, 'https://site-c.test/long.html')).toBe('long 1');
     await servingUntil(ui, (v) => v.servable > before.servable || name === 'firefox');
     const since = Date.now();
     expect(await titleOf(browser, 'https://site-b.test/long.html')).toBe('long 1');

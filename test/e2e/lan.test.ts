@@ -141,7 +141,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('a file a colleague download
     expect(stats.total.lanBytesIn).toBe(JQUERY.bytes.length);
     const popup = await b.page('popup.html');
     await popup.waitUntil(() => !(document.getElementById('lan-stats') as HTMLElement).hidden, undefined);
-    expect(await popup.evaluate(() => document.getElementById('lan-stats')?.textContent)).toBe('Over the LAN: 87.5 kB received, 0 B sent. Uploaded this month: 0 B of 5.1 GB.');
+    expect(await popup.evaluate(() => document.getElementById('lan-stats')?.textContent)).toBe('Over the LAN: 70.3 kB received, 0 B sent. Uploaded this month: 0 B of 5.1 GB.');
     expect(await popup.evaluate(() => document.getElementById('network')?.textContent)).toMatch(/Connected to 1 LAN node/);
     await popup.screenshot(`popup-lan`, 'body');
   });

@@ -43,6 +43,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('never break a page in %s', 
     // The worst case: every cacheable file is a candidate, not only popular ones.
     await ui.send({ type: 'ui-bg-set-setting', name: 'requirePopular', value: false });
     expect((await outcome(withExt, 'https://site-a.test/warm.html')).title).toBe('warm');
+    expect((await outcome(withExt, 'https://site-c.test/warm.html')).title).toBe('warm');
     await servingUntil(ui, (v) => v.cached >= 5);
     // Every corpus site has been seen once (its CSP known), except the first-visit one.
     for (const host of ['site-b.test', 'csp-strict.test', 'csp-data.test']) await outcome(withExt, `https://${host}/`).catch(() => undefined);

@@ -1,34 +1,41 @@
 import type { SeenResponse } from '../cache/learner.ts';
 import { bindingFor } from '../cache/resolver.ts';
 import type { EngineEnv } from './engine-types.ts';
+import { createSightings, learningVerdict, type Sightings } from '../../core/serving/learning-cost.ts';
+import { hostOf } from '../cache/context.ts';
+import { jsonState } from '../platform/local-state.ts';
 
 const CONCURRENCY = 2;
 const MAX_QUEUED = 200;
+/** URLs whose sites are remembered for the learning decision (learning-cost.ts). */
+const MAX_SIGHTINGS = 2_000;
 
 /**
  * Chromium learning: the extension cannot read a page's response body, so it fetches the URL
  * again, without credentials (what it stores is what anyone would get), and only when the
- * response was admissible and is not known yet. The extra bytes are counted in the stats.
+ * response was admissible and is not known yet: from a LAN peer when one holds it, from the
+ * origin only where that pays back (core/serving/learning-cost.ts: never a packaged file;
+ * without a LAN, once a second site loaded the URL). The extra bytes are counted in the stats.
  * Bounded: at most two fetches at a time and 200 waiting; duplicates are dropped.
  */
 export function createRefetchQueue(init: { env: EngineEnv; onStored: () => void }): { consider(r: SeenResponse): void } {
   const { env } = init;
   const queued = new Map<string, SeenResponse>();
   let running = 0;
-
-  /**
-   * Downloading again costs the user bytes: only for what can ever be served or shared. A
-   * file off the public list is only servable once popular on the LAN (or with
-   * requirePopular off), which needs a LAN to share with.
-   */
-  async function worthFetching(url: string): Promise<boolean> {
-    const ctx = await env.cache();
-    const s = ctx.settings();
-    return !!ctx.hashList.lookup(url) || !s.requirePopular || (s.sharingMode === 'lan' && s.lanNodes.length > 0);
-  }
+  // Which sites loaded which URL, kept for the browser session: the service worker restarts often.
+  const sightingsState = jsonState<unknown>('session', 'learningSightings');
+  let sightings: Promise<Sightings> | undefined;
 
   async function fetchAndLearn(r: SeenResponse): Promise<void> {
-    if (!(await worthFetching(r.url))) return;
+    const ctx = await env.cache();
+    const s = ctx.settings();
+    const listed = ctx.hashList.lookup(r.url);
+    // Downloading again costs the user bytes (learning-cost.ts): never for a packaged file, and
+    // only for what can ever be served or shared. A file off the public list is only servable
+    // once popular on the LAN (or with requirePopular off), which needs a LAN to share with.
+    const lanSharing = s.sharingMode === 'lan' && s.lanNodes.length > 0;
+    const facts = { packaged: !!listed && !!ctx.hashList.packagedFile(listed.key), servable: !!listed || !s.requirePopular || lanSharing, lanSharing };
+    if (facts.packaged || !facts.servable) return;
     const learner = await env.learner();
     const admitted = learner.admit(r);
     if (!admitted || (await learner.alreadyKnown(r.url))) return;
@@ -36,7 +43,6 @@ export function createRefetchQueue(init: { env: EngineEnv; onStored: () => void 
     // A URL whose hash is known (the public list, or the group's binding when trusted): a LAN
     // peer can provide it verified instead of the origin ("a peer is asked first"); the bytes
     // come in over the LAN, not the WAN link.
-    const ctx = await env.cache();
     const bound = await bindingFor(ctx, r.url);
     // Held already (the group's binding named bytes this browser has): nothing to download.
     if (bound && (await ctx.store.blobs.has(bound.key))) return;
@@ -44,6 +50,12 @@ export function createRefetchQueue(init: { env: EngineEnv; onStored: () => void 
       init.onStored();
       return;
     }
+    // From the origin: one more download, only where it can pay back.
+    sightings ??= sightingsState.read().then((saved) => createSightings(MAX_SIGHTINGS, saved));
+    const seen = await sightings;
+    const sites = seen.record(r.url, hostOf(r.initiator) ?? '');
+    void sightingsState.write(seen.toJSON());
+    if (!learningVerdict({ ...facts, sites }).download) return;
     const res = await fetch(r.url, { credentials: 'omit', cache: 'no-store', redirect: 'error' });
     if (res.status !== 200 || Number(res.headers.get('content-length') ?? 0) > max) return;
     // The same version as the page got, when the origin names versions.

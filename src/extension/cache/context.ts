@@ -6,6 +6,8 @@ export interface HashListIndex {
   lookup(url: string): { key: string } | undefined;
   urlsFor(key: string): string[];
   isListed(key: string): boolean;
+  /** The packaged file with these bytes (it ships in the extension and answers by static rule). */
+  packagedFile(key: string): { extensionPath: string } | undefined;
 }
 
 /** Everything the cache logic needs, passed in (style.md, principle 2). */

@@ -24,7 +24,7 @@ export async function openCache(deps: {
     deps.loadHashList().catch((e: unknown) => {
       // A broken list must not stop the cache: it only loses the list's bindings.
       deps.log(`hash list unavailable: ${String(e)}`);
-      return { lookup: () => undefined, urlsFor: () => [], isListed: () => false } satisfies HashListIndex;
+      return { lookup: () => undefined, urlsFor: () => [], isListed: () => false, packagedFile: () => undefined } satisfies HashListIndex;
     }),
   ]);
   return { store, hashList, settings: deps.settings, pausedSites: deps.pausedSites, now: Date.now, log: deps.log };

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OriginServer } from '../../support/origin-server.ts';
 import { CDN_HEADERS, JQUERY, urlOf } from './test-web.ts';
+import { FILES, routeFirstVisitWeb } from './first-visit-web.ts';
 
 /**
  * The "never break a page" corpus: each page exercises one way a served response could differ
@@ -31,7 +32,7 @@ const asset = (type: string, body: string | Uint8Array, extra: Record<string, st
 });
 const JQ = urlOf(JQUERY.jsdelivr);
 const JQ_UNPKG = urlOf(JQUERY.unpkg);
-const showJquery = `<script>document.title = window.jQuery ? 'ok ' + jQuery.fn.jquery : 'no jquery'</script>`;
+const showJquery = `<script>document.title = window.jQuery ? 'ok ' + jQuery.fn.jquery.split(' ')[0] : 'no jquery'</script>`;
 const strictCsp = `default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://static.test; style-src 'self' https://static.test`;
 
 let mutableVersion = 0;
@@ -48,10 +49,17 @@ export const CORPUS: readonly CorpusPage[] = [
   { name: 'asset over 2 MiB', url: 'https://site-b.test/big.html', assets: [`${STATIC}/big.js`], servedLocally: { chromium: false, firefox: false } },
   { name: 'page with its own service worker', url: 'https://site-b.test/sw.html', assets: [JQ], servedLocally: { chromium: true, firefox: false } },
   { name: 'first visit to a strict-CSP site', url: 'https://csp-first.test/page.html', assets: [JQ], servedLocally: { chromium: false, firefox: false } },
+  // First visits answered by the packaged set (first-visit-web.ts): real files at real CDN URLs.
+  { name: 'first visit: jQuery and Bootstrap 3 with its icon font', url: 'https://news.test/', assets: [FILES.jqueryCode.url, FILES.bootstrapCss.url, FILES.bootstrapJs.url], servedLocally: { chromium: true, firefox: true } },
+  { name: 'first visit: header CSP, SRI, Font Awesome 4.7 and its font', url: 'https://shop.test/', assets: [FILES.jqueryGoogle.url, FILES.fontAwesome.url], servedLocally: { chromium: true, firefox: true } },
+  { name: 'first visit: <meta> CSP, three CDNs', url: 'https://blog.test/', assets: [FILES.jqueryMicrosoft.url, FILES.jqueryCdnjs.url, FILES.jqueryJsdelivr.url], servedLocally: { chromium: true, firefox: true } },
+  { name: 'first visit: wrong SRI on a packaged file', url: 'https://news.test/wrong-sri.html', assets: [FILES.jqueryCdnjs351.url], servedLocally: { chromium: true, firefox: true } },
+  { name: 'first visit: CSP that does not name the CDN', url: 'https://blog.test/csp-blocks.html', assets: [], servedLocally: { chromium: true, firefox: true } },
 ];
 
-/** Routes every corpus page and asset, and a warm-up page on site A that loads all assets. */
+/** Routes every corpus page and asset, and a warm-up page on sites A and C that loads all assets. */
 export function routeCorpus(origin: OriginServer): void {
+  routeFirstVisitWeb(origin);
   origin.route('site-b.test', '/sri.html', html(`<script src="${JQ}" integrity="${JQUERY.sri}" crossorigin="anonymous"></script>${showJquery}`));
   origin.route('site-b.test', '/wrong-sri.html', html(
     // Another URL of the same file than sri.html uses, so the browser's own HTTP cache of site B
@@ -81,7 +89,7 @@ export function routeCorpus(origin: OriginServer): void {
       navigator.serviceWorker.register('/sw.js').then(() => navigator.serviceWorker.ready).then(() => location.reload());
     } else {
       const s = document.createElement('script'); s.src = '${JQ}';
-      s.onload = () => { document.title = 'sw ' + jQuery.fn.jquery }; s.onerror = () => { document.title = 'sw failed' };
+      s.onload = () => { document.title = 'sw ' + jQuery.fn.jquery.split(' ')[0] }; s.onerror = () => { document.title = 'sw failed' };
       document.body.append(s);
     }</script>`));
   // A mutable URL: revalidated every time, new bytes at every request.
@@ -91,9 +99,12 @@ export function routeCorpus(origin: OriginServer): void {
   });
   origin.route('site-b.test', '/mutable.html', html(`<script src="${STATIC}/mutable.js"></script><script>document.title = 'mutable ' + window.mutable</script>`));
   origin.route('site-a.test', '/mutable.html', html(`<script src="${STATIC}/mutable.js"></script><script>document.title = 'mutable ' + window.mutable</script>`));
-  const all = [...new Set(CORPUS.flatMap((p) => p.assets))];
-  origin.route('site-a.test', '/warm.html', html(
+  // The packaged files need no warm-up: they are answered on a first visit.
+  const all = [...new Set(CORPUS.filter((p) => !p.name.startsWith('first visit:')).flatMap((p) => p.assets))];
+  const warm = html(
     all.map((u) => (u.endsWith('.css') ? `<link rel="stylesheet" href="${u}">` : u.includes('/esm/') ? `<script type="module" src="${u}"></script>` : `<script src="${u}"></script>`)).join('') +
       `<script>addEventListener('load', () => { document.title = 'warm' })</script>`,
-  ));
+  );
+  // Two sites: Chromium downloads a file again to learn it once a second site loaded it.
+  for (const site of ['site-a.test', 'site-c.test']) origin.route(site, '/warm.html', warm);
 }

@@ -62,21 +62,27 @@ export function routeSharedAssets(origin: OriginServer): void {
   origin.route(JQUERY.jsdelivr.host, JQUERY.jsdelivr.path, { headers: CDN_HEADERS, body: JQUERY.bytes });
   origin.route(JQUERY.unpkg.host, JQUERY.unpkg.path, { headers: CDN_HEADERS, body: JQUERY.bytes });
   origin.route(LONG_WIDGET.host, LONG_WIDGET.path, { headers: { ...CDN_HEADERS, 'cache-control': 'public, max-age=86400' }, body: LONG_WIDGET.body });
-  for (const site of ['site-a.test', 'site-b.test']) {
+  for (const site of ['site-a.test', 'site-b.test', 'site-c.test']) {
     origin.route(site, '/long.html', html(`<script src="https://${LONG_WIDGET.host}${LONG_WIDGET.path}"></script><script>document.title = 'long ' + window.longWidget</script>`));
   }
   origin.route(WIDGET.host, WIDGET.path, { headers: { ...CDN_HEADERS, 'cache-control': 'public, max-age=86400' }, body: WIDGET.body });
   for (const site of ['site-a.test', 'site-b.test', 'site-c.test']) {
     origin.route(site, '/', html(`<h1>${site}</h1><script>document.title = 'ready'</script>`));
   }
-  origin.route('site-a.test', '/jquery.html', html(`<script src="${urlOf(JQUERY.jsdelivr)}"></script><script>document.title = window.jQuery ? 'jquery ' + jQuery.fn.jquery : 'no jquery'</script>`));
+  // Site A, and site C: Chromium downloads a listed file again to learn it only once a second
+  // site loaded it (core/serving/learning-cost.ts), so a test that wants it learned visits both.
+  for (const site of ['site-a.test', 'site-c.test']) {
+    origin.route(site, '/jquery.html', html(`<script src="${urlOf(JQUERY.jsdelivr)}"></script><script>document.title = window.jQuery ? 'jquery ' + jQuery.fn.jquery.split(' ')[0] : 'no jquery'</script>`));
+  }
   origin.route('site-b.test', '/jquery.html', html(
-    `<script src="${urlOf(JQUERY.unpkg)}"></script><script>window.first = window.jQuery && jQuery.fn.jquery; window.jQuery = undefined</script>` +
-    `<script src="${urlOf(JQUERY.jsdelivr)}"></script><script>document.title = window.first && window.jQuery ? 'both ' + jQuery.fn.jquery : 'missing'</script>`,
+    `<script src="${urlOf(JQUERY.unpkg)}"></script><script>window.first = window.jQuery && jQuery.fn.jquery.split(' ')[0]; window.jQuery = undefined</script>` +
+    `<script src="${urlOf(JQUERY.jsdelivr)}"></script><script>document.title = window.first && window.jQuery ? 'both ' + jQuery.fn.jquery.split(' ')[0] : 'missing'</script>`,
   ));
   origin.route(SELF_HOSTED_JQUERY.host, SELF_HOSTED_JQUERY.path, { headers: SELF_HOSTED_HEADERS, body: JQUERY.bytes });
-  origin.route('site-a.test', '/self-hosted.html', html(`<script src="${SELF_HOSTED_JQUERY.path}"></script><script>document.title = window.jQuery ? 'jquery ' + jQuery.fn.jquery : 'no jquery'</script>`));
-  origin.route('site-a.test', '/widget.html', html(`<script src="https://${WIDGET.host}${WIDGET.path}"></script><script>document.title = 'widget ' + window.widgetLoaded</script>`));
+  origin.route('site-a.test', '/self-hosted.html', html(`<script src="${SELF_HOSTED_JQUERY.path}"></script><script>document.title = window.jQuery ? 'jquery ' + jQuery.fn.jquery.split(' ')[0] : 'no jquery'</script>`));
+  for (const site of ['site-a.test', 'site-c.test']) {
+    origin.route(site, '/widget.html', html(`<script src="https://${WIDGET.host}${WIDGET.path}"></script><script>document.title = 'widget ' + window.widgetLoaded</script>`));
+  }
   origin.route('site-b.test', '/widget.html', html(`<script src="https://${WIDGET.host}${WIDGET.path}"></script><script>document.title = 'widget ' + window.widgetLoaded</script>`));
   // A page that tries to learn whether this browser visited a site using the widget: it times
   // a reload of the file. PeerCache must not answer it from the shared cache.

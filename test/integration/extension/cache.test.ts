@@ -33,6 +33,7 @@ async function setup(over: Record<string, unknown> = {}, paused: string[] = []) 
     lookup: (u) => (u === LIST_URL ? { key: listKey } : undefined),
     urlsFor: (k) => (k === listKey ? [LIST_URL] : []),
     isListed: (k) => k === listKey,
+    packagedFile: () => undefined,
   };
   let settings: Settings = mergeSettings({ user: over }).values;
   const log: string[] = [];
