@@ -196,11 +196,6 @@ export function buildGateRules(hostsFor: (destinations: readonly CspDestination[
   return rules;
 }
 
-/** Replaces every gate rule in one update. */
-export function gateUpdate(gateRules: readonly DnrRule[]): DnrRuleUpdate {
-  return { addRules: [...gateRules], removeRuleIds: [...GATE_RULE_IDS] };
-}
-
 /** One batched update for a hot-set change, and what it leaves installed. */
 export interface HotSetUpdate {
   update: DnrRuleUpdate;
@@ -214,8 +209,9 @@ export interface HotSetUpdate {
 
 /**
  * Turns a hot-set diff into ONE `updateSessionRules` argument (each update costs more as
- * the payload grows: batch, platform-notes.md). `sources` must hold every key of
- * `diff.add`. With `gateRules`, the gate is replaced in the same batch.
+ * the payload grows: batch, platform-notes.md). A key of `diff.add` without a source (its
+ * bytes are gone) is refused as `missing-source`. With `gateRules`, the gate is replaced in the
+ * same batch (the Chromium plan always does, chromium-plan.ts).
  */
 export function buildHotSetUpdate(input: {
   diff: RuleSetDiff;

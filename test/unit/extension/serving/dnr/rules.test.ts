@@ -11,7 +11,6 @@ import {
   buildGateRules,
   buildHotSetUpdate,
   buildRedirectRule,
-  gateUpdate,
   redirectResourceTypes,
   type RedirectRuleSource,
 } from '../../../../../src/extension/serving/dnr/rules.ts';
@@ -146,11 +145,6 @@ describe('buildGateRules', () => {
   it('uses ids of the fixed range only', () => {
     expect(GATE_RULE_IDS.every((id) => id >= 1 && id <= 99)).toBe(true);
     expect(new Set(GATE_RULE_IDS).size).toBe(GATE_RULE_IDS.length);
-  });
-
-  it('replaces the whole gate in one update', () => {
-    const rules = buildGateRules(() => hosts(['a.example']));
-    expect(gateUpdate(rules)).toEqual({ addRules: rules, removeRuleIds: [...GATE_RULE_IDS] });
   });
 });
 

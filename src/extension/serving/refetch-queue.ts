@@ -1,9 +1,8 @@
 import type { SeenResponse } from '../cache/learner.ts';
 import { bindingFor } from '../cache/resolver.ts';
-import type { EngineEnv } from './engine-types.ts';
+import type { EngineEnv, JsonState } from './engine-types.ts';
 import { createSightings, learningVerdict, type Sightings } from '../../core/serving/learning-cost.ts';
 import { hostOf } from '../cache/context.ts';
-import { jsonState } from '../platform/local-state.ts';
 
 const CONCURRENCY = 2;
 const MAX_QUEUED = 200;
@@ -18,12 +17,19 @@ const MAX_SIGHTINGS = 2_000;
  * without a LAN, once a second site loaded the URL). The extra bytes are counted in the stats.
  * Bounded: at most two fetches at a time and 200 waiting; duplicates are dropped.
  */
-export function createRefetchQueue(init: { env: EngineEnv; onStored: () => void }): { consider(r: SeenResponse): void } {
-  const { env } = init;
+export function createRefetchQueue(init: {
+  env: EngineEnv;
+  /** The extension's own download. */
+  fetch: typeof fetch;
+  /** Which sites loaded which URL, kept for the browser session: the service worker restarts often. */
+  sightings: JsonState<unknown>;
+  onStored: () => void;
+}): { consider(r: SeenResponse): void } {
+  // Called unbound: a browser's fetch refuses any `this` but the global scope ("Illegal invocation").
+  const { env, fetch: download } = init;
   const queued = new Map<string, SeenResponse>();
   let running = 0;
-  // Which sites loaded which URL, kept for the browser session: the service worker restarts often.
-  const sightingsState = jsonState<unknown>('session', 'learningSightings');
+  const sightingsState = init.sightings;
   let sightings: Promise<Sightings> | undefined;
 
   async function fetchAndLearn(r: SeenResponse): Promise<void> {
@@ -56,7 +62,7 @@ export function createRefetchQueue(init: { env: EngineEnv; onStored: () => void 
     const sites = seen.record(r.url, hostOf(r.initiator) ?? '');
     void sightingsState.write(seen.toJSON());
     if (!learningVerdict({ ...facts, sites }).download) return;
-    const res = await fetch(r.url, { credentials: 'omit', cache: 'no-store', redirect: 'error' });
+    const res = await download(r.url, { credentials: 'omit', cache: 'no-store', redirect: 'error' });
     if (res.status !== 200 || Number(res.headers.get('content-length') ?? 0) > max) return;
     // The same version as the page got, when the origin names versions.
     const seenEtag = r.responseHeaders.find((h) => h.name.toLowerCase() === 'etag')?.value;
