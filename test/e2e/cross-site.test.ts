@@ -2,17 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServingView, StatsView } from '../../src/extension/messages.ts';
 import { startOriginServer, type OriginServer } from '../support/origin-server.ts';
 import { TEST_HOSTS } from '../support/tls-cert.ts';
-import { openBrowser, type BrowserName, type ExtensionBrowser, type UiPage } from './support/extension-browser.ts';
+import { openBrowser, titleOf, type BrowserName, type ExtensionBrowser, type UiPage } from './support/extension-browser.ts';
 import { servingUntil, viewUntilSafe } from './support/poll.ts';
 import { JQUERY, LONG_WIDGET, routeSharedAssets, WIDGET } from './support/test-web.ts';
-
-async function titleOf(browser: ExtensionBrowser, url: string): Promise<string> {
-  const page = await browser.visit(url);
-  await page.waitUntil(() => document.title !== 'loading', undefined);
-  const title = await page.evaluate(() => document.title);
-  await page.close();
-  return title;
-}
 
 let origin: OriginServer;
 beforeAll(async () => {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOriginServer, type OriginServer } from '../support/origin-server.ts';
 import { TEST_HOSTS } from '../support/tls-cert.ts';
-import { openBrowser, type BrowserName, type ExtensionBrowser } from './support/extension-browser.ts';
+import { openBrowser, visitOutcome, type BrowserName, type ExtensionBrowser } from './support/extension-browser.ts';
 import { FILES, routeFirstVisitWeb } from './support/first-visit-web.ts';
 import { shipsFile } from '../../scripts/build/packaged.ts';
 import { pollUntil } from './support/poll.ts';
@@ -29,14 +29,10 @@ describe.each<BrowserName>(['chromium', 'firefox'])('first visits in %s', (name)
   });
   afterAll(() => browser?.close());
 
-  async function titleOf(url: string): Promise<{ title: string; errors: string[] }> {
-    const page = await browser.visit(url);
-    await page.waitUntil(() => document.title !== 'loading', undefined);
-    const title = await page.evaluate(() => document.title);
-    const errors = [...page.consoleErrors];
-    await page.close();
-    return { title, errors };
-  }
+  const titleOf = async (url: string): Promise<{ title: string; errors: string[] }> => {
+    const { title, consoleErrors } = await visitOutcome(browser, url);
+    return { title, errors: consoleErrors };
+  };
 
   it('a news site: jQuery from code.jquery.com, Bootstrap 3.3.7 and its icon font from BootstrapCDN', async () => {
     const { title, errors } = await titleOf('https://news.test/');

@@ -14,17 +14,9 @@ import type { StatsView } from '../../src/extension/messages.ts';
 import { startLanNode, type LanNode } from '../../src/node/lan-node.ts';
 import { startOriginServer, type OriginServer } from '../support/origin-server.ts';
 import { TEST_HOSTS } from '../support/tls-cert.ts';
-import { openBrowser, type BrowserName, type ExtensionBrowser, type UiPage } from './support/extension-browser.ts';
+import { openBrowser, titleOf, type BrowserName, type ExtensionBrowser, type UiPage } from './support/extension-browser.ts';
 import { servingUntil, statusUntil, viewUntilSafe } from './support/poll.ts';
 import { BANK_JQUERY, JQUERY, routeBank, routeSharedAssets } from './support/test-web.ts';
-
-async function titleOf(browser: ExtensionBrowser, url: string): Promise<string> {
-  const page = await browser.visit(url);
-  await page.waitUntil(() => document.title !== 'loading', undefined);
-  const title = await page.evaluate(() => document.title);
-  await page.close();
-  return title;
-}
 
 const servedTo = async (ui: UiPage, site: string): Promise<number> =>
   (await ui.send<StatsView>({ type: 'ui-bg-get-stats' })).perSite[site]?.servedRequests ?? 0;

@@ -2,25 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOriginServer, type OriginServer } from '../support/origin-server.ts';
 import { TEST_HOSTS } from '../support/tls-cert.ts';
 import { CORPUS, currentMutableVersion, routeCorpus } from './support/corpus.ts';
-import { openBrowser, type BrowserName, type ExtensionBrowser, type UiPage } from './support/extension-browser.ts';
+import { openBrowser, visitOutcome, type BrowserName, type ExtensionBrowser, type UiPage } from './support/extension-browser.ts';
 import { servingUntil } from './support/poll.ts';
 import { routeSharedAssets } from './support/test-web.ts';
 
-interface Outcome {
-  title: string;
-  consoleErrors: string[];
-}
-
-async function outcome(browser: ExtensionBrowser, url: string): Promise<Outcome> {
-  const page = await browser.visit(url);
-  await page.waitUntil(() => document.title !== 'loading' && document.title !== '', undefined, 15_000);
-  // A moment for late console errors (a failed subresource reports after load).
-  await new Promise((r) => setTimeout(r, 300));
-  const title = await page.evaluate(() => document.title);
-  const consoleErrors = [...page.consoleErrors];
-  await page.close();
-  return { title, consoleErrors };
-}
+// Late console errors (a failed subresource reports after load) get 300 ms.
+const outcome = (browser: ExtensionBrowser, url: string) => visitOutcome(browser, url, 300, 15_000);
 
 let origin: OriginServer;
 beforeAll(async () => {

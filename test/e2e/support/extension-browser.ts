@@ -171,3 +171,27 @@ export async function openBrowser(name: BrowserName, opts: OpenOptions = {}): Pr
     close: () => session.close(),
   };
 }
+
+/** What a page showed: the title it ended with and its console errors. */
+export interface PageOutcome {
+  readonly title: string;
+  readonly consoleErrors: string[];
+}
+
+/**
+ * Opens `url` in a new tab, waits (bounded) until the page replaced its `loading` title, waits
+ * `settleMs` more for late console errors (a failed subresource reports after load), and
+ * closes the tab.
+ */
+export async function visitOutcome(browser: ExtensionBrowser, url: string, settleMs = 0, timeoutMs?: number): Promise<PageOutcome> {
+  const page = await browser.visit(url);
+  await page.waitUntil(() => document.title !== 'loading' && document.title !== '', undefined, timeoutMs);
+  if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
+  const title = await page.evaluate(() => document.title);
+  const consoleErrors = [...page.consoleErrors];
+  await page.close();
+  return { title, consoleErrors };
+}
+
+/** The title `url` ends with (see {@link visitOutcome}). */
+export const titleOf = async (browser: ExtensionBrowser, url: string): Promise<string> => (await visitOutcome(browser, url)).title;
