@@ -1,0 +1,152 @@
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { computeDigest, sriEntryToKey, verifyMultihashKey } from '../../../src/core/integrity/index.ts';
+import { mergeSettings } from '../../../src/core/settings/index.ts';
+import type { CacheContext, HashListIndex } from '../../../src/extension/cache/context.ts';
+import { createLearner } from '../../../src/extension/cache/learner.ts';
+import type { ObservedResponse } from '../../../src/extension/platform/chromium/web-request.ts';
+import type { OutgoingRequest, SubresourceHooks } from '../../../src/extension/platform/firefox/web-request.ts';
+import { createChromiumEngine } from '../../../src/extension/serving/chromium-engine.ts';
+import type { DnrRuleUpdate } from '../../../src/extension/serving/dnr/types.ts';
+import type { EngineEnv, JsonState, SiteSafetyView } from '../../../src/extension/serving/engine-types.ts';
+import { createFirefoxEngine } from '../../../src/extension/serving/firefox-engine.ts';
+import { openStore, type Store } from '../../../src/store/index.ts';
+
+// Both engines run here in Node on a real cache (Dexie on fake-indexeddb), with the browser
+// given as plain functions: what they would ask of Chromium or Firefox is recorded.
+
+const NOW = 1_700_000_000_000;
+const LIB = new TextEncoder().encode('window.lib = 1;');
+const LIST_URL = 'https://cdn.jsdelivr.net/npm/lib@1.0.0/lib.js';
+/** LIB as the list's URL serves it (its type follows from its path). */
+const DATA_URL = `data:text/javascript;charset=utf-8;base64,${Buffer.from(LIB).toString('base64')}`;
+const HEADERS = [
+  { name: 'content-type', value: 'text/javascript' },
+  { name: 'cache-control', value: 'public, max-age=86400' },
+  { name: 'access-control-allow-origin', value: '*' },
+];
+
+let store: Store | undefined;
+afterEach(() => store?.close());
+
+async function setup() {
+  store = await openStore({ indexedDB: new IDBFactory(), IDBKeyRange, verify: (b, k) => verifyMultihashKey(b, k), now: () => NOW, maxCacheBytes: () => 1e6, onCorrupt: () => {} });
+  const listKey = sriEntryToKey({ algorithm: 'sha384', digest: await computeDigest('sha384', LIB) });
+  const hashList: HashListIndex = {
+    lookup: (u) => (u === LIST_URL ? { key: listKey } : undefined),
+    urlsFor: (k) => (k === listKey ? [LIST_URL] : []),
+    isListed: (k) => k === listKey,
+    packagedFile: () => undefined,
+  };
+  const settings = mergeSettings({}).values;
+  const log: string[] = [];
+  const ctx: CacheContext = { store, hashList, settings: () => settings, pausedSites: () => [], now: () => NOW, log: (l) => log.push(l) };
+  const learner = createLearner(ctx, () => undefined);
+  // news.example's CSP admits data: for everything.
+  const safety: SiteSafetyView = {
+    documentHeaders: () => undefined,
+    isSafe: (host) => host === 'news.example',
+    frameAllows: () => true,
+    gateHosts: () => ({ safe: ['news.example'], unsafeSubdomains: [] }),
+    view: () => ({}),
+    onChange: () => undefined,
+  };
+  const env: EngineEnv = { cache: async () => ctx, learner: async () => learner, peers: { fetch: async () => 'unavailable' }, safety, maxAssetBytes: () => 1e6, log: (l) => log.push(l) };
+  const learn = async (url: string, initiator: string): Promise<void> => {
+    const seen = { url, method: 'GET', status: 200, responseHeaders: HEADERS, initiator };
+    expect(await learner.learn(seen, learner.admit(seen)!, LIB, 0)).toBe('stored');
+  };
+  return { ctx, env, log, learn };
+}
+
+function memoryState<T>(): JsonState<T> {
+  let value: T | undefined;
+  return { read: async () => value, write: async (v) => void (value = v) };
+}
+
+describe('the Chromium engine, with the browser as plain functions', () => {
+  function chromium(env: EngineEnv, fetched: string[] = []) {
+    const updates: DnrRuleUpdate[] = [];
+    const responses: ((r: ObservedResponse) => void)[] = [];
+    const engine = createChromiumEngine(env, {
+      updateSessionRules: async (u) => void updates.push(u),
+      onDocumentHeaders: () => undefined,
+      onSubresourceResponse: (l) => void responses.push(l),
+      onDataRedirect: () => undefined,
+      wakeAt: () => undefined,
+      onWake: () => undefined,
+      sessionState: () => memoryState(),
+      fetch: async (input) => {
+        fetched.push(String(input));
+        return new Response(LIB, { status: 200, headers: HEADERS.map((h): [string, string] => [h.name, h.value]) });
+      },
+      clock: () => performance.now(),
+    });
+    return { engine, updates, respond: (r: ObservedResponse) => responses.forEach((l) => l(r)) };
+  }
+
+  it('installs a data: redirect for a cached listed file, and lets sites not known to admit data: pass', async () => {
+    const t = await setup();
+    await t.learn(LIST_URL, 'https://site-a.example');
+    const c = chromium(t.env);
+    const view = await c.engine.view();
+    expect(view).toMatchObject({ engine: 'declarativeNetRequest', cached: 1, servable: 1, safeHosts: { script: ['news.example'] } });
+    const added = c.updates.flatMap((u) => u.addRules);
+    const redirect = added.find((r) => r.action.type === 'redirect');
+    expect(redirect?.action).toEqual({ type: 'redirect', redirect: { url: DATA_URL } });
+    expect(new RegExp(redirect!.condition.regexFilter!).test(LIST_URL)).toBe(true);
+    expect(added.find((r) => r.action.type === 'allow' && r.condition.resourceTypes?.includes('script'))?.condition.excludedInitiatorDomains).toEqual(['news.example']);
+  });
+
+  it('learns a listed file the second site loads, with its own anonymous fetch, and then serves it', async () => {
+    const t = await setup();
+    const fetched: string[] = [];
+    const c = chromium(t.env, fetched);
+    const load = (site: string): void =>
+      c.respond({ url: LIST_URL, method: 'GET', statusCode: 200, type: 'script', initiator: site, tabId: 1, fromCache: false, responseHeaders: HEADERS });
+    load('https://site-a.example');
+    load('https://site-b.example');
+    await expect.poll(async () => (await c.engine.view()).servable, { timeout: 5_000 }).toBe(1);
+    expect(fetched).toEqual([LIST_URL]);
+  });
+});
+
+describe('the Firefox engine, with the browser as plain functions', () => {
+  function firefox(env: EngineEnv) {
+    let hooks: SubresourceHooks | undefined;
+    const engine = createFirefoxEngine(env, { onDocumentHeaders: () => undefined, interceptSubresources: (h) => void (hooks = h) });
+    const request = (over: Partial<OutgoingRequest> = {}): OutgoingRequest => ({
+      requestId: '1',
+      url: LIST_URL,
+      method: 'GET',
+      type: 'script',
+      tabId: 1,
+      frameId: 0,
+      documentUrl: 'https://news.example/',
+      requestHeaders: [{ name: 'Sec-Fetch-Mode', value: 'no-cors' }],
+      ...over,
+    });
+    return { engine, hooks: () => hooks!, request };
+  }
+
+  it('answers a cached listed script with data: on a page that admits it, and replaces the body elsewhere', async () => {
+    const t = await setup();
+    await t.learn(LIST_URL, 'https://site-a.example');
+    const f = firefox(t.env);
+    expect(await f.hooks().beforeSend(f.request())).toBe(DATA_URL);
+    const strict = f.request({ requestId: '2', documentUrl: 'https://strict.example/' });
+    expect(await f.hooks().beforeSend(strict)).toBeUndefined();
+    expect(f.hooks().headers({ ...strict, statusCode: 200, responseHeaders: HEADERS })).toEqual({ replaceBody: LIB });
+    expect((await t.ctx.store.stats.summary()).perSite['news.example']?.servedRequests).toBe(1);
+  });
+
+  it('lets a request for a file it does not hold go out, and copies its body as it streams', async () => {
+    const t = await setup();
+    const f = firefox(t.env);
+    await t.env.learner(); // the engine takes its learner as soon as it is ready
+    const r = f.request();
+    expect(await f.hooks().beforeSend(r)).toBeUndefined();
+    const action = f.hooks().headers({ ...r, statusCode: 200, responseHeaders: HEADERS });
+    expect(action && 'tee' in action).toBe(true);
+  });
+});
