@@ -47,7 +47,7 @@ export const CORPUS: readonly CorpusPage[] = [
   { name: 'strict CSP without data:', url: 'https://csp-strict.test/page.html', assets: [JQ], servedLocally: { chromium: false, firefox: false } },
   { name: 'CSP allowing data:', url: 'https://csp-data.test/page.html', assets: [JQ], servedLocally: { chromium: true, firefox: true } },
   { name: 'asset over 2 MiB', url: 'https://site-b.test/big.html', assets: [`${STATIC}/big.js`], servedLocally: { chromium: false, firefox: false } },
-  { name: 'page with its own service worker', url: 'https://site-b.test/sw.html', assets: [JQ], servedLocally: { chromium: true, firefox: false } },
+  { name: 'page with its own service worker', url: 'https://site-b.test/sw.html', assets: [JQ], servedLocally: { chromium: false, firefox: false } },
   { name: 'first visit to a strict-CSP site', url: 'https://csp-first.test/page.html', assets: [JQ], servedLocally: { chromium: false, firefox: false } },
   // First visits answered by the packaged set (first-visit-web.ts): real files at real CDN URLs.
   { name: 'first visit: jQuery and Bootstrap 3 with its icon font', url: 'https://news.test/', assets: [FILES.jqueryCode.url, FILES.bootstrapCss.url, FILES.bootstrapJs.url], servedLocally: { chromium: true, firefox: true } },
@@ -82,7 +82,8 @@ export function routeCorpus(origin: OriginServer): void {
   origin.route('csp-data.test', '/page.html', html(`<script src="${JQ}"></script>${showJquery}`, { 'content-security-policy': dataCsp }));
   origin.route('static.test', '/big.js', asset('text/javascript', `window.big = ${JSON.stringify('b'.repeat(2.5 * 1024 * 1024))}.length;`));
   origin.route('site-b.test', '/big.html', html(`<script src="${STATIC}/big.js"></script><script>document.title = 'big ' + window.big</script>`));
-  // A page whose own service worker forwards every request (arrives as xmlhttprequest, tab -1).
+  // A page whose own service worker forwards every request (arrives as xmlhttprequest, tab -1,
+  // which no rule answers: serving/dnr/rules.ts redirectResourceTypes).
   origin.route('site-b.test', '/sw.js', { headers: { 'content-type': 'text/javascript', 'cache-control': 'no-store' }, body: `self.addEventListener('install', () => self.skipWaiting()); self.addEventListener('activate', (e) => e.waitUntil(clients.claim())); self.addEventListener('fetch', (e) => e.respondWith(fetch(e.request)));` });
   origin.route('site-b.test', '/sw.html', html(`<script>
     if (!navigator.serviceWorker.controller) {

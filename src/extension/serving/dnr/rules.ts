@@ -81,29 +81,32 @@ const GATED_TYPES = Object.keys(GATE_ALLOW_RULE_IDS) as GatedResourceType[];
  *   script/style/image tag (which fails CORS on the network) from a plain one;
  * - with a restrictive `Cross-Origin-Resource-Policy`: nothing (every no-cors load from
  *   another origin is refused on the network);
- * - otherwise the kind's own type and `xmlhttprequest` (fetch()/XHR, and service-worker-forwarded
- *   loads); fonts are always fetched in CORS mode (CSS Fonts 4 §4.8.2), wasm only ever fetched.
+ * - otherwise the kind's own type only; fonts are always fetched in CORS mode without
+ *   credentials (CSS Fonts 4 §4.8.2), which a wildcard admits.
+ * Never `xmlhttprequest` (fetch()/XHR, and the loads a page's service worker forwards): a
+ * credentialed CORS request fails against a wildcard on the network, yet a rule answers it, and
+ * no DNR condition sees credentials. Measured (Chromium 156, a listed file served by a rule,
+ * site B): `fetch(url, { credentials: 'include' })` was refused without PeerCache and read the
+ * file with it. So wasm, only ever fetched, is not served by rule either.
  *
- * What remains, and no DNR condition can tell: a credentialed CORS request fails against a
- * wildcard on the network but is answered by the rule. Measured (Chromium 156, a listed file
- * served by a rule, site B): `fetch(url, { credentials: 'include' })` is refused without
- * PeerCache and reads the file with it; so does `<script crossorigin="use-credentials">`. It
- * only turns a failing load of a popular file into a working one (no history: the file is
- * popular), but it does tell a page that PeerCache holds the file.
+ * What remains: `<script crossorigin="use-credentials">` (or a style or image tag so marked) is
+ * a `script` request like any other and is answered, where the network refuses it. It only turns
+ * a failing load of a popular file into a working one (no history: the file is popular), but it
+ * tells the page that PeerCache holds the file; no page loads a public library that way.
  */
 export function redirectResourceTypes(kind: AssetType, access: ResponseAccess): DnrResourceType[] {
   if (!access.corsAnyOrigin || access.corp) return [];
   switch (kind) {
     case 'script':
-      return ['script', 'xmlhttprequest'];
+      return ['script'];
     case 'style':
-      return ['stylesheet', 'xmlhttprequest'];
+      return ['stylesheet'];
     case 'image':
-      return ['image', 'xmlhttprequest'];
+      return ['image'];
     case 'font':
-      return ['font', 'xmlhttprequest'];
+      return ['font'];
     case 'wasm':
-      return ['xmlhttprequest'];
+      return [];
   }
 }
 
