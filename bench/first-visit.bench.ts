@@ -82,7 +82,7 @@ function siteLibraries(pool: readonly Lib[], next: () => number): Lib[][] {
   });
 }
 
-function routeWeb(origin: OriginServer, pool: readonly Lib[], sites: Lib[][], own: boolean): string[] {
+function routeWeb(origin: OriginServer, pool: readonly Lib[], sites: Lib[][], own: boolean, variant = ''): string[] {
   const cdn = { 'cache-control': 'public, max-age=31536000, immutable', 'access-control-allow-origin': '*' };
   for (const lib of pool) {
     const u = new URL(lib.url);
@@ -91,7 +91,7 @@ function routeWeb(origin: OriginServer, pool: readonly Lib[], sites: Lib[][], ow
   }
   return sites.map((libs, i) => {
     const host = SITE_HOSTS[i % SITE_HOSTS.length]!;
-    const prefix = `/fv${own ? '' : '-libs'}${i}`;
+    const prefix = `/fv${own ? '' : '-libs'}${variant}${i}`;
     const ownBytes = createHash('sha512').update(`site ${i}`).digest('hex').repeat(1500); // ~190 kB, unique
     origin.route(host, `${prefix}/bundle.js`, { headers: { 'content-type': 'application/javascript', 'cache-control': 'public, max-age=86400' }, body: `window.own=1;/*${ownBytes}*/` });
     origin.route(host, `${prefix}/site.css`, { headers: { 'content-type': 'text/css', 'cache-control': 'public, max-age=86400' }, body: `/*${ownBytes.slice(0, 60_000)}*/` });
@@ -158,13 +158,19 @@ export async function run(): Promise<string[]> {
     for (const own of [true, false]) {
       const urls = routeWeb(origin, pool, sites, own);
       lines.push(own ? ' pages with their own bundle (192 kB) and stylesheet (60 kB):' : ' pages of shared libraries only (what PeerCache can answer):');
+      // The floor: the same pages with no library at all, without PeerCache (what answering every
+      // library instantly would leave), so a ratio can be read against what is reachable.
+      const floorUrls = own ? routeWeb(origin, pool, sites.map(() => []), own, '-floor') : [];
       for (const browser of ['chromium', 'firefox'] as const) {
         const without = await session(browser, false, origin, urls);
         const withPc = await session(browser, true, origin, urls);
         const kb = (n: number) => `${(n / 1000).toFixed(0)} kB`;
+        const cold = median(without.loads);
+        const floor = own ? median((await session(browser, false, origin, floorUrls)).loads) : 0;
         lines.push(
           `  ${browser.padEnd(8)} origin bytes ${kb(withPc.bytes)} with PeerCache vs ${kb(without.bytes)} without: ${(withPc.bytes / without.bytes).toFixed(2)}x` +
-            `; median page load ${median(withPc.loads).toFixed(0)} ms vs ${median(without.loads).toFixed(0)} ms cold: ${(median(withPc.loads) / median(without.loads)).toFixed(2)}x`,
+            `; median page load ${median(withPc.loads).toFixed(0)} ms vs ${cold.toFixed(0)} ms cold: ${(median(withPc.loads) / cold).toFixed(2)}x` +
+            (own ? ` (no libraries at all: ${floor.toFixed(0)} ms, ${(floor / cold).toFixed(2)}x)` : ''),
         );
       }
     }
