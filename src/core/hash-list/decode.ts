@@ -159,14 +159,9 @@ function readFileRef(input: Reader, packages: readonly DecodedPackage[], what: s
 function readAliases(input: Reader, packages: readonly DecodedPackage[]): DecodedAlias[] {
   const count = input.count('alias', 5);
   const aliases: DecodedAlias[] = [];
-  let previous = new Uint8Array(0);
+  let previous: Uint8Array = new Uint8Array(0);
   for (let i = 0; i < count; i++) {
-    const shared = input.varint('alias shared prefix length');
-    if (shared > previous.length) throw input.error(`alias shares ${shared} bytes with a ${previous.length}-byte URL`);
-    const suffix = input.bytes(input.varint('alias suffix length'), 'alias suffix');
-    const bytes = new Uint8Array(shared + suffix.length);
-    bytes.set(previous.subarray(0, shared));
-    bytes.set(suffix, shared);
+    const bytes = readFrontCoded(input, previous, 'alias');
     const url = input.utf8(bytes, 'alias');
     if (!isAliasUrl(url)) throw input.error(`not an alias URL: ${JSON.stringify(url)}`);
     const before = aliases[i - 1];
@@ -246,14 +241,9 @@ function readPackage(input: Reader, digestCount: number, digestUsed: Uint8Array)
 function readPaths(input: Reader, name: string): string[] {
   const count = input.count(`${name} path`, 2);
   const paths: string[] = [];
-  let previous = new Uint8Array(0);
+  let previous: Uint8Array = new Uint8Array(0);
   for (let i = 0; i < count; i++) {
-    const shared = input.varint('shared prefix length');
-    if (shared > previous.length) throw input.error(`${name}: path shares ${shared} bytes with a ${previous.length}-byte path`);
-    const suffix = input.bytes(input.varint('path suffix length'), 'path suffix');
-    const bytes = new Uint8Array(shared + suffix.length);
-    bytes.set(previous.subarray(0, shared));
-    bytes.set(suffix, shared);
+    const bytes = readFrontCoded(input, previous, `${name} path`);
     const path = input.utf8(bytes, 'path');
     if (!isFilePath(path)) throw input.error(`${name}: not a package file path: ${JSON.stringify(path)}`);
     const before = paths[i - 1];
@@ -264,6 +254,17 @@ function readPaths(input: Reader, name: string): string[] {
     previous = bytes;
   }
   return paths;
+}
+
+/** One front-coded string: how many leading bytes it shares with `previous`, then the rest. */
+function readFrontCoded(input: Reader, previous: Uint8Array, what: string): Uint8Array {
+  const shared = input.varint(`${what} shared prefix length`);
+  if (shared > previous.length) throw input.error(`${what} shares ${shared} bytes with a ${previous.length}-byte predecessor`);
+  const suffix = input.bytes(input.varint(`${what} suffix length`), `${what} suffix`);
+  const bytes = new Uint8Array(shared + suffix.length);
+  bytes.set(previous.subarray(0, shared));
+  bytes.set(suffix, shared);
+  return bytes;
 }
 
 /** A bounds-checked cursor whose every failure is a {@link CorruptHashListError}. */

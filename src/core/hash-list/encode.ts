@@ -100,17 +100,12 @@ export function encodeHashList(source: HashListSource): Uint8Array {
     const pathIndex = new Map(paths.map((path, index) => [path, index]));
     out.string(pkg.name);
     out.varint(paths.length);
-    let previous = new Uint8Array(0);
+    let previous: Uint8Array = new Uint8Array(0);
     for (const path of paths) {
       if (!isFilePath(path)) throw new InvalidHashListSourceError(`${pkg.name}: not a package file path: ${JSON.stringify(path)}`);
       // Front coding: sorted paths share long prefixes (`dist/js/…`), so each stores only
       // how many leading bytes it shares with the previous one and the rest.
-      const bytes = utf8.encode(path);
-      const shared = commonPrefixLength(previous, bytes);
-      out.varint(shared);
-      out.varint(bytes.length - shared);
-      out.bytes(bytes.subarray(shared));
-      previous = bytes;
+      previous = out.frontCoded(previous, utf8.encode(path));
     }
     const versions = [...pkg.versions].sort((a, b) => compareStrings(a.version, b.version));
     assertUnique(versions.map((v) => v.version), `${pkg.name} version`);
@@ -143,16 +138,11 @@ export function encodeHashList(source: HashListSource): Uint8Array {
   const aliases = [...(source.aliases ?? [])].sort((a, b) => compareStrings(a.url, b.url));
   assertUnique(aliases.map((a) => a.url), 'alias URL');
   out.varint(aliases.length);
-  let previous = new Uint8Array(0);
+  let previous: Uint8Array = new Uint8Array(0);
   for (const alias of aliases) {
     if (!isAliasUrl(alias.url)) throw new InvalidHashListSourceError(`Not an alias URL: ${JSON.stringify(alias.url)}`);
-    const bytes = utf8.encode(alias.url);
-    const shared = commonPrefixLength(previous, bytes);
-    out.varint(shared);
-    out.varint(bytes.length - shared);
-    out.bytes(bytes.subarray(shared));
+    previous = out.frontCoded(previous, utf8.encode(alias.url));
     for (const n of indexOf(alias, alias.url)) out.varint(n);
-    previous = bytes;
   }
   const packaged = [...(source.packaged ?? [])].map((ref) => indexOf(ref, 'packaged')).sort(compareTriples);
   assertUnique(packaged.map((t) => t.join('/')), 'packaged file');
@@ -223,6 +213,15 @@ class ByteWriter {
     const bytes = utf8.encode(value);
     this.varint(bytes.length);
     this.bytes(bytes);
+  }
+
+  /** `bytes` front-coded against `previous` (see decode.ts); returns `bytes`, the next `previous`. */
+  frontCoded(previous: Uint8Array, bytes: Uint8Array): Uint8Array {
+    const shared = commonPrefixLength(previous, bytes);
+    this.varint(shared);
+    this.varint(bytes.length - shared);
+    this.bytes(bytes.subarray(shared));
+    return bytes;
   }
 
   finish(): Uint8Array {
