@@ -32,6 +32,9 @@ const settings = createSettingsService({ storage: settingsStorage, log });
 const pausedState = jsonState<string[]>('local', 'pausedSites');
 const safety = createSiteSafetyStore({ state: jsonState('local', 'siteSafety'), frameState: jsonState('session', 'documentsAwaitingReport'), now: Date.now, log });
 
+// The user's paused sites: read once, without opening the cache (the packaged rules need them at start).
+const pausedSites: Promise<PausedSites> = pausedState.read().then((saved) => createPausedSites(saved, (list) => pausedState.write(list)));
+
 // The cache opens once, on first need, after the settings it obeys are known.
 let cacheOpening: Promise<{ ctx: CacheContext; learner: Learner; paused: PausedSites }> | undefined;
 function cache(): Promise<{ ctx: CacheContext; learner: Learner; paused: PausedSites }> {
@@ -41,7 +44,7 @@ function cache(): Promise<{ ctx: CacheContext; learner: Learner; paused: PausedS
       current = m.values;
       engine.refresh();
     });
-    const paused = createPausedSites(await pausedState.read(), (list) => pausedState.write(list));
+    const paused = await pausedSites;
     const ctx = await openCache({ settings: () => current, pausedSites: () => paused.list(), loadHashList, log });
     return { ctx, learner: createLearner(ctx, () => engine.refresh()), paused };
   })();
@@ -64,7 +67,7 @@ onConnectionChange(() => void settings.current().then((m) => applyPeers(m.values
 let packagedApplied: Promise<void> = Promise.resolve();
 const applyPackaged = (): void => {
   packagedApplied = packagedApplied
-    .then(async () => applyPackagedRules(packagedSiteRules((await settings.current()).values, (await cache()).paused.list())))
+    .then(async () => applyPackagedRules(packagedSiteRules((await settings.current()).values, (await pausedSites).list())))
     .catch((e: unknown) => log(`packaged rules: ${String(e)}`));
 };
 settings.subscribe(() => applyPackaged());
