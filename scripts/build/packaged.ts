@@ -15,7 +15,7 @@ export const NOT_SHIPPED: Readonly<Record<Target, ReadonlyArray<{ pattern: RegEx
 
 /** The packaged files `target` ships. */
 export function packagedFor(target: Target, files: readonly PackagedFile[]): PackagedFile[] {
-  return files.filter((f) => !NOT_SHIPPED[target].some((n) => n.pattern.test(f.extensionPath)));
+  return files.filter((f) => shipsFile(target, f.extensionPath));
 }
 
 /** True if the extension file at `path` (relative to extension/) ships in `target`'s build. */

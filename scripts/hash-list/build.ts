@@ -28,7 +28,7 @@ import { readEvidence, type EvidenceBinding } from './evidence.ts';
 import { collectEvidence, type EvidenceResult } from './evidence-collect.ts';
 import { DEFAULT_PACKAGED_BUDGET_BYTES, choosePackagedSet, type PackagedSet } from './packaged-set.ts';
 import { readTgz } from './tar-reader.ts';
-import { coverageReport } from './coverage.ts';
+import { coverageReport, tallyBySource } from './coverage.ts';
 
 // Written into the list instead of a timestamp. Bump it whenever a change to these
 // scripts (filters, format) changes the output for the same packages.json.
@@ -180,19 +180,8 @@ function writePackaged(set: PackagedSet): void {
 }
 
 function printEvidenceReport(evidence: EvidenceResult, set: PackagedSet, budget: number): void {
-  const bySource = new Map<string, { bound: number; reasons: Map<string, number> }>();
-  const entry = (source: string) => {
-    let e = bySource.get(source);
-    if (e === undefined) bySource.set(source, (e = { bound: 0, reasons: new Map() }));
-    return e;
-  };
-  for (const b of evidence.bindings) entry(b.source).bound++;
-  for (const { row, reason } of evidence.unmatched) {
-    const e = entry(row.source);
-    e.reasons.set(reason, (e.reasons.get(reason) ?? 0) + 1);
-  }
   console.log(`\nevidence (${evidence.versionsRead} npm versions read): URLs bound / not bound, by source`);
-  for (const [source, e] of [...bySource].sort()) {
+  for (const [source, e] of tallyBySource(evidence)) {
     const not = [...e.reasons].map(([r, n]) => `${r} ${n}`).join(', ');
     console.log(`  ${source.padEnd(36)} ${String(e.bound).padStart(5)} bound${not === '' ? '' : `; not: ${not}`}`);
   }

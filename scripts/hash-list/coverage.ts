@@ -8,12 +8,17 @@ import { choosePackagedSet, type FileReader } from './packaged-set.ts';
 const REQUEST_ORDERED = 'cdnjs-hashes.csv';
 const BUDGETS_MB = [1, 2, 4, 8, 12, 17];
 
-/** Markdown for docs/COVERAGE.md. */
-export function coverageReport(rows: readonly EvidenceRow[], evidence: EvidenceResult, read: FileReader, budgetBytes: number): string {
+/** Per evidence file, in name order: how many URLs it bound, and how many it did not, by reason. */
+export function tallyBySource(evidence: EvidenceResult): Array<[string, { bound: number; reasons: Map<string, number> }]> {
   const sources = new Map<string, { bound: number; reasons: Map<string, number> }>();
   const of = (source: string) => sources.get(source) ?? sources.set(source, { bound: 0, reasons: new Map() }).get(source)!;
   for (const b of evidence.bindings) of(b.source).bound++;
   for (const { row, reason } of evidence.unmatched) of(row.source).reasons.set(reason, (of(row.source).reasons.get(reason) ?? 0) + 1);
+  return [...sources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Markdown for docs/COVERAGE.md. */
+export function coverageReport(rows: readonly EvidenceRow[], evidence: EvidenceResult, read: FileReader, budgetBytes: number): string {
   const lines = [
     '# Coverage of the public hash list',
     '',
@@ -24,7 +29,7 @@ export function coverageReport(rows: readonly EvidenceRow[], evidence: EvidenceR
     '| evidence | URLs bound | not bound: no npm version | digest matches no file of it | no package guessed | evidence disagrees |',
     '|---|---|---|---|---|---|',
   ];
-  for (const [source, s] of [...sources].sort()) {
+  for (const [source, s] of tallyBySource(evidence)) {
     const n = (r: string) => s.reasons.get(r) ?? 0;
     lines.push(`| \`${source}\` | ${s.bound} | ${n('no-such-version')} | ${n('no-matching-file')} | ${n('no-candidate') + n('not-an-alias-url')} | ${n('conflicting-evidence')} |`);
   }
