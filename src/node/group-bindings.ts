@@ -37,6 +37,8 @@ export interface GroupBindingsBook {
   report(member: string, bindings: readonly GroupBinding[]): void;
   /** The best binding per URL, most recently reported first, with group-wide holder counts. */
   list(): GroupBinding[];
+  /** The best binding of `url`, if the book has one (what {@link list} says of it). */
+  best(url: string): GroupBinding | undefined;
   /** Entries held (for the status page). */
   size(): number;
   /** Writes the book if it changed since the last save. */
@@ -89,6 +91,18 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
     }
   }
 
+  /**
+   * Members disagreeing about a URL (the file changed, or one member lies): the hash most members
+   * reported wins, then the latest report. Holders are of this very binding: members who hold the
+   * same bytes under other URLs do not make this URL popular (a site's own copy of a popular file
+   * is still that site's file).
+   */
+  function bestOf(url: string, byHash: Map<string, Entry>): GroupBinding & { reportedAt: number; by: string } {
+    const [mh, e] = [...byHash].sort(([, a], [, b]) => b.reporters.size - a.reporters.size || b.reportedAt - a.reportedAt)[0]!;
+    const by = e.reporters.size === 1 ? [...e.reporters][0]! : '';
+    return { url, mh, freshUntil: e.freshUntil, holders: Math.min(MAX_HOLDERS, e.reporters.size), type: e.type, corsAnyOrigin: e.corsAnyOrigin, reportedAt: e.reportedAt, by };
+  }
+
   function prune(): void {
     const t = now();
     for (const [url, byHash] of book) {
@@ -121,15 +135,7 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
       prune();
       type Ranked = GroupBinding & { reportedAt: number; by: string };
       const best: Ranked[] = [];
-      for (const [url, byHash] of book) {
-        // Members disagreeing about a URL (the file changed, or one member lies): the hash most
-        // members reported wins, then the latest report.
-        const [mh, e] = [...byHash].sort(([, a], [, b]) => b.reporters.size - a.reporters.size || b.reportedAt - a.reportedAt)[0]!;
-        const by = e.reporters.size === 1 ? [...e.reporters][0]! : '';
-        // Holders of this very binding: members who hold the same bytes under other URLs do not
-        // make this URL popular (a site's own copy of a popular file is still that site's file).
-        best.push({ url, mh, freshUntil: e.freshUntil, holders: Math.min(MAX_HOLDERS, e.reporters.size), type: e.type, corsAnyOrigin: e.corsAnyOrigin, reportedAt: e.reportedAt, by });
-      }
+      for (const [url, byHash] of book) best.push(bestOf(url, byHash));
       // An answer holds at most MAX_BINDINGS: first what several members reported (newest
       // first), then one member's claims at a time in turn, so no member crowds out the rest.
       const recent = (a: Ranked, b: Ranked): number => b.reportedAt - a.reportedAt;
@@ -145,6 +151,13 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
         for (const q of queues) if (i < q.length && answer.length < MAX_BINDINGS) answer.push(q[i]!);
       }
       return answer.slice(0, MAX_BINDINGS).map(({ reportedAt: _, by: __, ...b }) => b);
+    },
+
+    best(url) {
+      const byHash = book.get(url);
+      if (!byHash) return undefined;
+      const { reportedAt: _, by: __, ...b } = bestOf(url, byHash);
+      return b.freshUntil > now() ? b : undefined;
     },
 
     size: () => entries,

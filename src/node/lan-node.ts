@@ -17,6 +17,7 @@
 import { createPeersServer } from '../p2p/discovery.ts';
 import { openGroupBindings, type GroupBindingsBook } from './group-bindings.ts';
 import { loadNodeHashList, startReplication } from './replication.ts';
+import type { Lookups } from './lookups.ts';
 import { groupKeyPsk } from '../p2p/group-key.ts';
 import { noise } from '@chainsafe/libp2p-noise';
 import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2';
@@ -71,6 +72,8 @@ export interface LanNode {
   readonly counters: NodeCounters;
   /** The group's bindings book (only with a group key). */
   readonly groupBindings?: GroupBindingsBook;
+  /** Lookups of URLs by members (`/peercache/lookup/1.0.0`), and how many one download answered. */
+  readonly lookups: Lookups;
   /** The bound HTTP status port (differs from the config's when that was 0). */
   readonly httpPort: number;
   /** Listening addresses with `/p2p/<peer id>`, as libp2p reports them. */
@@ -218,13 +221,14 @@ export async function startLanNode(config: NodeConfig, options: LanNodeOptions):
       cache,
       counters,
       ...(groupBindings ? { groupBindings } : {}),
+      lookups: replication.lookups,
       httpPort: http.port,
       addresses: () => node.getMultiaddrs().map((ma) => ma.toString()),
       snapshot,
       stop() {
         stopping = true;
-        replication.stop();
-        stopped ??= Promise.allSettled([node.stop(), httpServer.stop()]).then(async (results) => {
+        // The book's last batched write lands before the process may exit.
+        stopped ??= replication.stop().then(() => Promise.allSettled([node.stop(), httpServer.stop()])).then(async (results) => {
           for (const r of results) if (r.status === 'rejected') log(`error while stopping: ${(r.reason as Error).message}`);
           await cache.close();
         });

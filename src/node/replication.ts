@@ -6,6 +6,11 @@
  * observed (`/peercache/bindings/1.0.0`, group-bindings.ts) and hosts their blocks, so a
  * colleague's first visit to a site can be served locally. Bounded per connection; one round
  * at a time per peer.
+ *
+ * Seconds, not minutes (`/peercache/update/1.0.0`): a member tells the node what it learned
+ * the moment it learns it; the node fetches the block, verified, and then tells every member
+ * what it now hosts and how the book changed, so a colleague's browser can serve the file a few
+ * seconds after the first member's page loaded it. The periodic pulls stay as the catch-up.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,8 +19,12 @@ import { parseHashList, type HashList } from '../core/hash-list/index.ts';
 import { fetchBlock, isPeerFault } from '../p2p/block/index.ts';
 import { BINDINGS_PROTOCOL, createBindingsServer, fetchBindings } from '../p2p/bindings/index.ts';
 import { createHaveServer, fetchHave } from '../p2p/have/index.ts';
+import { createLookupServer, MAX_LOOKUP_WAIT_MS } from '../p2p/lookup/index.ts';
+import { createUpdateServer, sendUpdate, UPDATE_PROTOCOL, type Update } from '../p2p/update/index.ts';
+import type { GroupBinding } from '../p2p/bindings/index.ts';
 import type { GroupBindingsBook } from './group-bindings.ts';
 import type { HostedCache } from './hosted-cache.ts';
+import { createLookups, type Lookups } from './lookups.ts';
 
 /** Most blocks fetched from one peer per connection. */
 const MAX_PER_ROUND = 200;
@@ -37,7 +46,9 @@ export async function startReplication(init: {
   now?: () => number;
   /** Ask every connected browser again this often (what they learned since). Default 60 s. */
   pullEveryMs?: number;
-}): Promise<{ stop(): void }> {
+  /** How long a lookup may wait for another member's download (default 10 s). */
+  lookupWaitMs?: number;
+}): Promise<{ stop(): Promise<void>; lookups: Lookups }> {
   const { node, cache, hashList, log, groupBindings } = init;
   const now = init.now ?? Date.now;
   const have = createHaveServer(async () => (await cache.keys()).filter((k) => hashList.isListed(k)));
@@ -46,56 +57,174 @@ export async function startReplication(init: {
     const book = createBindingsServer(async () => groupBindings.list());
     await node.handle(book.protocol, book.handler);
   }
-  const busy = new Set<string>();
+  const lookups = createLookups({
+    held: (url) => {
+      const listed = hashList.lookup(url);
+      if (listed) return cache.has(listed.key) ? { mh: listed.key } : undefined;
+      const b = groupBindings?.best(url);
+      return b && cache.has(b.mh) ? { mh: b.mh, binding: b } : undefined;
+    },
+    // A member's download reaches the node when the URL is listed (its have update) or, in a
+    // group, as its observed binding; otherwise nobody would ever tell, and waiting is useless.
+    coalesces: (url) => groupBindings !== undefined || hashList.lookup(url) !== undefined,
+    now,
+    maxWaitMs: init.lookupWaitMs ?? MAX_LOOKUP_WAIT_MS - 1_000,
+  });
+  const lookup = createLookupServer((peer, url) => lookups.answer(peer, url));
+  await node.handle(lookup.protocol, lookup.handler);
 
-  async function pullFrom(peer: PeerId, protocols: readonly string[]): Promise<void> {
+  // Which of our protocols each connected peer speaks (from identify).
+  const speaks = new Map<string, string[]>();
+  const announce = createAnnouncer({ node, groupBindings, log, members: () => [...speaks].filter(([, p]) => p.includes(UPDATE_PROTOCOL)).map(([id]) => id) });
+  const saveBook = createBatchedSave(groupBindings, log);
+
+  /**
+   * Takes in what `peer` holds or observed: reports its bindings to the book, fetches the blocks
+   * the node lacks (verified), then announces what changed. Runs one at a time per peer.
+   */
+  async function take(peer: PeerId, reported: Update): Promise<void> {
     const id = peer.toString();
-    if (busy.has(id)) return;
-    busy.add(id);
-    try {
-      const wanted = new Set<string>();
-      if (protocols.includes(have.protocol)) {
-        for (const key of await fetchHave(node, peer)) if (hashList.isListed(key) && !cache.has(key)) wanted.add(key);
-      }
-      if (groupBindings && protocols.includes(BINDINGS_PROTOCOL)) {
-        const reported = await fetchBindings(node, peer, now());
-        groupBindings.report(id, reported);
-        await groupBindings.save().catch((e: Error) => log(`group bindings not saved: ${e.message}`));
-        for (const b of reported) if (!cache.has(b.mh)) wanted.add(b.mh);
-      }
-      let got = 0;
-      for (const key of [...wanted].slice(0, MAX_PER_ROUND)) {
-        const r = await fetchBlock(node, peer, key, { maxBytes: MAX_BLOCK_BYTES, timeoutMs: 10_000 });
-        if (r.status !== 'found') continue;
-        await cache.put(key, r.bytes);
-        init.onBytesIn(r.bytes.byteLength);
-        got++;
-      }
-      if (got > 0) log(`hosted ${got} block(s) from ${id}`);
-    } catch (e) {
-      if (isPeerFault(e)) await node.hangUp(peer).catch(() => undefined);
-      // Peers that do not speak the protocol (other tools) are simply not asked again.
-      log(`replication from ${id}: ${(e as Error).message}`);
-    } finally {
-      busy.delete(id);
+    const wanted = new Set<string>();
+    for (const key of reported.have) if (hashList.isListed(key) && !cache.has(key)) wanted.add(key);
+    if (groupBindings && reported.bindings.length > 0) {
+      groupBindings.report(id, reported.bindings);
+      saveBook();
+      for (const b of reported.bindings) if (!cache.has(b.mh)) wanted.add(b.mh);
     }
+    const hosted: string[] = [];
+    for (const key of [...wanted].slice(0, MAX_PER_ROUND)) {
+      const r = await fetchBlock(node, peer, key, { maxBytes: MAX_BLOCK_BYTES, timeoutMs: 10_000 });
+      if (r.status !== 'found') continue;
+      await cache.put(key, r.bytes);
+      init.onBytesIn(r.bytes.byteLength);
+      hosted.push(key);
+      // Waiting askers get the block as soon as it is here, not after the whole round.
+      lookups.changed();
+    }
+    if (hosted.length > 0) log(`hosted ${hosted.length} block(s) from ${id}`);
+    announce.add(hosted.filter((k) => hashList.isListed(k)), reported.bindings.map((b) => b.url));
   }
 
-  const ours = groupBindings ? [have.protocol, BINDINGS_PROTOCOL] : [have.protocol];
-  const speaks = new Map<string, string[]>();
+  const rounds = new Map<string, Promise<void>>();
+  const queued = new Map<string, number>();
+  /** Runs `job` for `peer` after its earlier ones; at most two wait (later ones are dropped: the pulls catch up). */
+  function serially(peer: PeerId, job: () => Promise<Update>): void {
+    const id = peer.toString();
+    if ((queued.get(id) ?? 0) >= 2) return;
+    queued.set(id, (queued.get(id) ?? 0) + 1);
+    const run = (rounds.get(id) ?? Promise.resolve())
+      .then(async () => take(peer, await job()))
+      .catch(async (e: unknown) => {
+        if (isPeerFault(e)) await node.hangUp(peer).catch(() => undefined);
+        // Peers that do not speak the protocol (other tools) are simply not asked again.
+        log(`replication from ${id}: ${(e as Error).message}`);
+      })
+      .finally(() => {
+        const n = (queued.get(id) ?? 1) - 1;
+        if (n === 0) {
+          queued.delete(id);
+          rounds.delete(id);
+        } else queued.set(id, n);
+      });
+    rounds.set(id, run);
+  }
+
+  async function pull(peer: PeerId, protocols: readonly string[]): Promise<Update> {
+    const listed = protocols.includes(have.protocol) ? await fetchHave(node, peer) : [];
+    const bindings = groupBindings && protocols.includes(BINDINGS_PROTOCOL) ? await fetchBindings(node, peer, now()) : [];
+    return { have: listed, bindings };
+  }
+
+  const updates = createUpdateServer({
+    // Anyone past the gater (and the group key) may say what it holds: every block is verified,
+    // bindings count only inside a group, and each peer's updates run one at a time.
+    accept: () => true,
+    onUpdate: (peer, u) => serially(peer, async () => ({ have: u.have, bindings: groupBindings ? u.bindings : [] })),
+    onFault: (peer, e) => {
+      log(`update from ${peer.toString()}: ${e.message}`);
+      void node.hangUp(peer).catch(() => undefined);
+    },
+    now,
+  });
+  await node.handle(updates.protocol, updates.handler);
+
+  const ours = groupBindings ? [have.protocol, BINDINGS_PROTOCOL, UPDATE_PROTOCOL] : [have.protocol, UPDATE_PROTOCOL];
   node.addEventListener('peer:identify', (event) => {
     const protocols = ours.filter((p) => event.detail.protocols.includes(p));
     if (protocols.length === 0) return;
     speaks.set(event.detail.peerId.toString(), protocols);
-    void pullFrom(event.detail.peerId, protocols);
+    serially(event.detail.peerId, () => pull(event.detail.peerId, protocols));
   });
-  // Browsers learn files after they connect: ask again now and then (bounded: one round per
-  // peer at a time, connected peers only).
+  node.addEventListener('peer:disconnect', (event) => void speaks.delete(event.detail.toString()));
+  // Browsers that could not tell us (an update lost, an older version): ask again now and then
+  // (bounded: one round per peer at a time, connected peers only).
   const timer = setInterval(() => {
     for (const conn of node.getConnections()) {
       const protocols = speaks.get(conn.remotePeer.toString());
-      if (protocols) void pullFrom(conn.remotePeer, protocols);
+      if (protocols) serially(conn.remotePeer, () => pull(conn.remotePeer, protocols));
     }
   }, init.pullEveryMs ?? 60_000);
-  return { stop: () => clearInterval(timer) };
+  return {
+    lookups,
+    async stop() {
+      clearInterval(timer);
+      announce.stop();
+      await saveBook.flush();
+    },
+  };
+}
+
+/** Fan-out of what changed to every member, gathered for {@link ANNOUNCE_MS} so a page's files travel in one update. */
+const ANNOUNCE_MS = 100;
+
+function createAnnouncer(init: { node: Libp2p; groupBindings: GroupBindingsBook | undefined; log: (line: string) => void; members: () => string[] }): {
+  add(keys: readonly string[], urls: readonly string[]): void;
+  stop(): void;
+} {
+  const keys = new Set<string>();
+  const urls = new Set<string>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  function flush(): void {
+    timer = undefined;
+    const bindings = init.groupBindings ? [...urls].map((u) => init.groupBindings!.best(u)).filter((b): b is GroupBinding => b !== undefined) : [];
+    const update = { have: [...keys], bindings };
+    keys.clear();
+    urls.clear();
+    if (update.have.length === 0 && bindings.length === 0) return;
+    for (const id of init.members()) {
+      const peer = init.node.getConnections().find((c) => c.remotePeer.toString() === id)?.remotePeer;
+      if (peer) void sendUpdate(init.node, peer, update).catch((e: Error) => init.log(`update to ${id}: ${e.message}`));
+    }
+  }
+  return {
+    add(k, u) {
+      if (stopped) return;
+      for (const x of k) keys.add(x);
+      for (const x of u) urls.add(x);
+      if (keys.size + urls.size > 0) timer ??= setTimeout(flush, ANNOUNCE_MS);
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Book writes at most every 2 s: members now report on every file they learn. */
+function createBatchedSave(book: GroupBindingsBook | undefined, log: (line: string) => void): (() => void) & { flush(): Promise<void> } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const write = async (): Promise<void> => {
+    timer = undefined;
+    await book?.save().catch((e: Error) => log(`group bindings not saved: ${e.message}`));
+  };
+  const schedule = (): void => {
+    timer ??= setTimeout(() => void write(), 2_000);
+  };
+  return Object.assign(schedule, {
+    flush: async () => {
+      clearTimeout(timer);
+      await write();
+    },
+  });
 }

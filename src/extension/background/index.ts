@@ -46,7 +46,15 @@ function cache(): Promise<{ ctx: CacheContext; learner: Learner; paused: PausedS
     });
     const paused = await pausedSites;
     const ctx = await openCache({ settings: () => current, pausedSites: () => paused.list(), loadHashList, log });
-    return { ctx, learner: createLearner(ctx, () => engine.refresh()), paused };
+    return {
+      ctx,
+      learner: createLearner(ctx, () => {
+        engine.refresh();
+        // Colleagues' browsers hear of it within seconds (the LAN node fetches and announces it).
+        peers.learned();
+      }),
+      paused,
+    };
   })();
   return cacheOpening;
 }

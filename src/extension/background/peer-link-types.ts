@@ -1,18 +1,23 @@
 import type { Settings } from '../../core/settings/index.ts';
-import type { FetchOutcome, PeerStatus } from '../peers/peer-service.ts';
+import type { FetchOutcome, LookupOutcome, PeerStatus } from '../peers/peer-service.ts';
 
 /** The background's handle on LAN sharing, wherever the libp2p node runs. */
 export interface PeerLink {
   apply(settings: Settings, paused: boolean): Promise<void>;
   status(): Promise<PeerStatus>;
   fetch(key: string, type: string, maxBytes: number): Promise<FetchOutcome>;
+  lookup(url: string, type: string, maxBytes: number): Promise<LookupOutcome>;
+  /** This browser stored something it learned: the LAN nodes are told at once. */
+  learned(): void;
 }
 
 /** Requests from the background to the offscreen document (Chromium). */
 export type OffscreenRequest =
   | { readonly type: 'bg-os-apply'; readonly settings: Settings; readonly paused: boolean }
   | { readonly type: 'bg-os-status' }
-  | { readonly type: 'bg-os-fetch'; readonly key: string; readonly contentType: string; readonly maxBytes: number };
+  | { readonly type: 'bg-os-fetch'; readonly key: string; readonly contentType: string; readonly maxBytes: number }
+  | { readonly type: 'bg-os-lookup'; readonly url: string; readonly contentType: string; readonly maxBytes: number }
+  | { readonly type: 'bg-os-learned' };
 
 /**
  * Runs `apply` calls one at a time, in call order. Settings and network events arrive in bursts

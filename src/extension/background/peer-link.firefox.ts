@@ -17,5 +17,7 @@ export function createPeerLink(init: { log: (line: string) => void; cache?: () =
     apply: oneAtATime(async (settings, paused) => (await get()).apply(settings, paused)),
     status: async () => (await get()).status(),
     fetch: async (key, type, maxBytes) => (await get()).fetch(key, type, maxBytes),
+    lookup: async (url, type, maxBytes) => (await get()).lookup(url, type, maxBytes),
+    learned: () => void get().then((p) => p.learned()),
   };
 }

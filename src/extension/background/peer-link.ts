@@ -4,7 +4,7 @@
  * creation, so the first request is retried briefly (platform-notes.md).
  */
 import type { Settings } from '../../core/settings/index.ts';
-import type { FetchOutcome, PeerStatus } from '../peers/peer-service.ts';
+import type { FetchOutcome, LookupOutcome, PeerStatus } from '../peers/peer-service.ts';
 import { closeOffscreenDocument, ensureOffscreenDocument, sendToOffscreen } from '../platform/chromium/offscreen.ts';
 import { idleState, wantsPeers } from '../peers/sharing-state.ts';
 import { oneAtATime, type OffscreenRequest, type PeerLink } from './peer-link-types.ts';
@@ -41,6 +41,12 @@ export function createPeerLink(_init: { log: (line: string) => void; cache?: unk
     },
     async fetch(key, contentType, maxBytes) {
       return active ? ask<FetchOutcome>({ type: 'bg-os-fetch', key, contentType, maxBytes }) : 'unavailable';
+    },
+    async lookup(url, contentType, maxBytes) {
+      return active ? ask<LookupOutcome>({ type: 'bg-os-lookup', url, contentType, maxBytes }) : 'unavailable';
+    },
+    learned() {
+      if (active) void ask<boolean>({ type: 'bg-os-learned' }).catch(() => undefined);
     },
   };
 }

@@ -30,6 +30,10 @@ serveBackgroundRequests((m) => {
       return ready.then((p) => p.status());
     case 'bg-os-fetch':
       return ready.then((p) => p.fetch(request.key, request.contentType, request.maxBytes));
+    case 'bg-os-lookup':
+      return ready.then((p) => p.lookup(request.url, request.contentType, request.maxBytes));
+    case 'bg-os-learned':
+      return ready.then((p) => p.learned()).then(() => true);
     default:
       return undefined;
   }

@@ -15,6 +15,9 @@ import { connectToLanPeers, dropUnresponsivePeers } from '../../p2p/discovery.ts
 import { remoteCandidates } from '../../p2p/lan-rtc.ts';
 import { createHaveServer, fetchHave } from '../../p2p/have/index.ts';
 import { createBindingsServer, fetchBindings } from '../../p2p/bindings/index.ts';
+import { lookupUrl } from '../../p2p/lookup/index.ts';
+import { createUpdateServer, sendUpdate, type Update } from '../../p2p/update/index.ts';
+import type { PeerId } from '@libp2p/interface';
 import { learnGroupBindings, observedBindings, sharesGroupBindings } from './group-bindings.ts';
 import { idleState, wantsPeers } from './sharing-state.ts';
 import type { Store } from '../../store/index.ts';
@@ -37,6 +40,8 @@ export interface PeerStatus {
 }
 
 export type FetchOutcome = 'stored' | 'not-found' | 'unavailable';
+/** `unknown`: no LAN node holds the URL's file; the asker is the one to download it. */
+export type LookupOutcome = 'stored' | 'unknown' | 'unavailable';
 
 export interface PeerService {
   /** Starts, restarts or stops the node to match the settings; `paused`: metered network. */
@@ -44,6 +49,14 @@ export interface PeerService {
   status(): PeerStatus;
   /** Asks connected peers (LAN nodes first) for a block; stores it verified. */
   fetch(key: string, type: string, maxBytes: number): Promise<FetchOutcome>;
+  /**
+   * Asks the LAN nodes whether they hold what `url` serves (a listed URL, or the group's binding
+   * when trusted); stores it verified. A node whose member is downloading the URL right now
+   * waits for that download, up to 10 s.
+   */
+  lookup(url: string, type: string, maxBytes: number): Promise<LookupOutcome>;
+  /** This browser learned something: tell the LAN nodes now (listed blocks, and in a group its bindings). */
+  learned(): void;
 }
 
 const REDIAL_MS = 30_000;
@@ -54,6 +67,8 @@ export const LAN_SITE = '(lan)';
 /** Most blocks one replication round fetches, and how often a round runs. */
 const REPLICATE_MAX = 100;
 const REPLICATE_EVERY_MS = 10 * 60_000;
+/** What is learned within this time travels in one update. */
+const TELL_AFTER_MS = 150;
 
 export function createPeerService(init: {
   store: Store;
@@ -74,6 +89,9 @@ export function createPeerService(init: {
   let monthly = new MonthlyCap({ capBytes: 0 });
   /** The last round of meeting other browsers, for diagnostics in the status. */
   let lastMeeting: { found: number; connected: number; errors: string[] } | undefined;
+  /** What the LAN nodes were told since this node started (`key` or `url mh`). */
+  let told = new Set<string>();
+  let telling: ReturnType<typeof setTimeout> | undefined;
 
   async function stop(): Promise<void> {
     clearInterval(redial);
@@ -81,6 +99,9 @@ export function createPeerService(init: {
     node = undefined;
     lanNodeIds = new Set();
     lastMeeting = undefined;
+    told = new Set();
+    clearTimeout(telling);
+    telling = undefined;
     await Promise.resolve(old?.stop()).catch(() => undefined);
   }
 
@@ -136,6 +157,13 @@ export function createPeerService(init: {
       const book = createBindingsServer(async (peer) => (lanNodeIds.has(peer) ? observedBindings(store, hashList) : []));
       await node.handle(book.protocol, book.handler);
     }
+    // What the LAN nodes tell the moment it changes: blocks they now host, the group's new bindings.
+    const updates = createUpdateServer({
+      accept: (peer) => lanNodeIds.has(peer),
+      onUpdate: (peer, u) => void takeUpdate(peer, u).catch((e: unknown) => log(`update from ${peer.toString()}: ${String(e)}`)),
+      onFault: (peer) => penalty.penalise(peer.toString()),
+    });
+    await node.handle(updates.protocol, updates.handler);
     await dialLanNodes(s.lanNodes);
     void meetPeers();
     void replicate();
@@ -171,32 +199,68 @@ export function createPeerService(init: {
   async function replicate(): Promise<void> {
     const s = settings;
     if (!node || !s) return;
-    let stored = 0;
     for (const id of lanNodeIds) {
       const peer = node.getConnections().find((c) => c.remotePeer.toString() === id)?.remotePeer;
       if (!peer) continue;
       try {
-        const wanted = sharesGroupBindings(s) ? await learnGroupBindings({ store, hashList, log, settings: s, nodeId: id, onChanged: () => init.onStored?.() }, await fetchBindings(node, peer, Date.now())) : [];
-        if (!s.replicatePopular) continue;
-        for (const key of (await fetchHave(node, peer)).filter((k) => hashList.isListed(k)).slice(0, 10 * REPLICATE_MAX)) {
-          const type = contentTypeForPath(hashList.urlsFor(key)[0] ?? '');
-          if (type) wanted.push({ key, type });
-        }
-        for (const { key, type } of wanted) {
-          if (stored >= REPLICATE_MAX) break;
-          if (await store.blobs.has(key)) continue;
-          const r = await fetchBlock(node, peer, key, { maxBytes: megabytesToBytes(s.maxAssetMB), timeoutMs: 10_000 });
-          if (r.status !== 'found') continue;
-          await store.blobs.put(key, r.bytes, type);
-          await store.stats.add(LAN_SITE, { lanBytesIn: r.bytes.byteLength });
-          stored++;
-        }
+        const bindings = sharesGroupBindings(s) ? await fetchBindings(node, peer, Date.now()) : [];
+        await takeUpdate(peer, { bindings, have: s.replicatePopular ? await fetchHave(node, peer) : [] });
       } catch (e) {
         if (isPeerFault(e)) penalty.penalise(id);
         log(`replication from ${id}: ${String(e)}`);
       }
     }
+  }
+
+  /** What a LAN node holds or the group observed: learned, and with replicatePopular the blocks copied. */
+  async function takeUpdate(peer: PeerId, u: Update): Promise<void> {
+    const s = settings;
+    if (!node || !s) return;
+    const id = peer.toString();
+    const wanted = sharesGroupBindings(s) && u.bindings.length > 0 ? await learnGroupBindings({ store, hashList, log, settings: s, nodeId: id, onChanged: () => init.onStored?.() }, u.bindings) : [];
+    if (!s.replicatePopular) return;
+    for (const key of u.have.filter((k) => hashList.isListed(k)).slice(0, 10 * REPLICATE_MAX)) {
+      const type = contentTypeForPath(hashList.urlsFor(key)[0] ?? '');
+      if (type) wanted.push({ key, type });
+    }
+    let stored = 0;
+    for (const { key, type } of wanted) {
+      if (stored >= REPLICATE_MAX) break;
+      if (await store.blobs.has(key)) continue;
+      const r = await fetchBlock(node, peer, key, { maxBytes: megabytesToBytes(s.maxAssetMB), timeoutMs: 10_000 });
+      if (r.status !== 'found') continue;
+      await store.blobs.put(key, r.bytes, type);
+      await store.stats.add(LAN_SITE, { lanBytesIn: r.bytes.byteLength });
+      stored++;
+    }
     if (stored > 0) init.onStored?.();
+  }
+
+  /** Tells the LAN nodes what they were not told yet: listed blocks held, and in a group the bindings observed. */
+  async function tell(): Promise<void> {
+    telling = undefined;
+    const s = settings;
+    if (!node || !s || state !== 'running') return;
+    const have = (await store.blobs.list()).map((m) => m.mh).filter((k) => hashList.isListed(k) && !told.has(k));
+    const bindings = sharesGroupBindings(s) ? (await observedBindings(store, hashList)).filter((b) => !told.has(`${b.url} ${b.mh}`)) : [];
+    if (have.length === 0 && bindings.length === 0) return;
+    for (const k of have) told.add(k);
+    for (const b of bindings) told.add(`${b.url} ${b.mh}`);
+    for (const id of lanNodeIds) {
+      const peer = node.getConnections().find((c) => c.remotePeer.toString() === id)?.remotePeer;
+      if (peer) await sendUpdate(node, peer, { have, bindings }).catch((e: unknown) => log(`update to ${id}: ${String(e)}`));
+    }
+  }
+
+  /** Gets `key` from `peer`, verified, into the store. */
+  async function fetchInto(peer: PeerId, key: string, type: string, maxBytes: number, timeoutMs: number): Promise<boolean> {
+    if (!node) return false;
+    const r = await fetchBlock(node, peer, key, { maxBytes, timeoutMs, stallMs: 2_000 });
+    if (r.status !== 'found') return false;
+    await store.blobs.put(key, r.bytes, type);
+    await store.stats.add(LAN_SITE, { lanBytesIn: r.bytes.byteLength });
+    init.onStored?.();
+    return true;
   }
 
   return {
@@ -242,12 +306,7 @@ export function createPeerService(init: {
         .sort((a, b) => Number(lanNodeIds.has(b.toString())) - Number(lanNodeIds.has(a.toString())));
       for (const peer of peers.slice(0, 8)) {
         try {
-          const r = await fetchBlock(node, peer, key, { maxBytes, timeoutMs: 5_000, stallMs: 2_000 });
-          if (r.status !== 'found') continue;
-          await store.blobs.put(key, r.bytes, type);
-          await store.stats.add(LAN_SITE, { lanBytesIn: r.bytes.byteLength });
-          init.onStored?.();
-          return 'stored';
+          if (await fetchInto(peer, key, type, maxBytes, 5_000)) return 'stored';
         } catch (e) {
           if (isPeerFault(e)) {
             // Bad bytes or garbage: hang up and refuse this peer for a while.
@@ -258,6 +317,36 @@ export function createPeerService(init: {
         }
       }
       return 'not-found';
+    },
+
+    async lookup(url, type, maxBytes) {
+      const s = settings;
+      if (!node || !s || state !== 'running') return 'unavailable';
+      const listed = hashList.lookup(url);
+      // Off the list, only the group's book could say what the URL holds.
+      if (!listed && !sharesGroupBindings(s)) return 'unavailable';
+      for (const id of lanNodeIds) {
+        const peer = node.getConnections().find((c) => c.remotePeer.toString() === id && c.limits === undefined)?.remotePeer;
+        if (!peer || penalty.isPenalised(id)) continue;
+        try {
+          const a = await lookupUrl(node, peer, url);
+          if (!a.mh) continue;
+          // The list is authoritative for its URLs; off it, the answer is the group's claim,
+          // learned like any (this browser's own observation still beats it).
+          if (listed ? a.mh !== listed.key : !a.binding) continue;
+          if (a.binding) await learnGroupBindings({ store, hashList, log, settings: s, nodeId: id, onChanged: () => init.onStored?.() }, [a.binding]);
+          if ((await store.blobs.has(a.mh)) || (await fetchInto(peer, a.mh, type, maxBytes, 10_000))) return 'stored';
+        } catch (e) {
+          if (isPeerFault(e)) penalty.penalise(id);
+          log(`lookup of ${url} at ${id}: ${String(e)}`);
+        }
+      }
+      return 'unknown';
+    },
+
+    learned() {
+      if (!node || state !== 'running') return;
+      telling ??= setTimeout(() => void tell().catch((e: unknown) => log(`telling the LAN nodes: ${String(e)}`)), TELL_AFTER_MS);
     },
   };
 }

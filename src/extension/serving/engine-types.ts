@@ -3,7 +3,7 @@ import type { GateHosts } from '../../core/serving/site-safety.ts';
 import type { CacheContext } from '../cache/context.ts';
 import type { Learner } from '../cache/learner.ts';
 import type { ServingView } from '../messages.ts';
-import type { FetchOutcome } from '../peers/peer-service.ts';
+import type { FetchOutcome, LookupOutcome } from '../peers/peer-service.ts';
 
 /** What a page's document sent, for its Content-Security-Policy. */
 export interface DocumentHeaders {
@@ -38,7 +38,7 @@ export interface EngineEnv {
   cache(): Promise<CacheContext>;
   learner(): Promise<Learner>;
   /** LAN sharing: asked first for a listed file before downloading it again. */
-  peers: { fetch(key: string, type: string, maxBytes: number): Promise<FetchOutcome> };
+  peers: { fetch(key: string, type: string, maxBytes: number): Promise<FetchOutcome>; lookup(url: string, type: string, maxBytes: number): Promise<LookupOutcome> };
   safety: SiteSafetyView;
   /** `maxAssetMB` in bytes: nothing larger is copied or stored. */
   maxAssetBytes(): number;

@@ -56,6 +56,13 @@ export function createRefetchQueue(init: {
       init.onStored();
       return;
     }
+    // Any URL the LAN knows is never downloaded twice: a LAN node may hold its file (the group's
+    // binding has not reached us yet), or a colleague is downloading it right now and the node
+    // makes us wait for that one download (p2p/lookup, node/lookups.ts).
+    if (lanSharing && (await env.peers.lookup(r.url, admitted.contentType, max)) === 'stored') {
+      init.onStored();
+      return;
+    }
     // From the origin: one more download, only where it can pay back.
     sightings ??= sightingsState.read().then((saved) => createSightings(MAX_SIGHTINGS, saved));
     const seen = await sightings;

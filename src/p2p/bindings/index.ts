@@ -68,6 +68,11 @@ export function invalidBinding(b: unknown): string | undefined {
 
 /** Encodes an answer; bindings that cannot travel, and those beyond the bounds, are left out. */
 export function encodeBindings(bindings: readonly GroupBinding[]): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({ bindings: travelling(bindings) }));
+}
+
+/** The records of `bindings` that can travel, within {@link MAX_BINDINGS} and {@link MAX_BINDINGS_BYTES}. */
+export function travelling(bindings: readonly GroupBinding[]): GroupBinding[] {
   const out: GroupBinding[] = [];
   let size = 20;
   for (const b of bindings) {
@@ -78,7 +83,7 @@ export function encodeBindings(bindings: readonly GroupBinding[]): Uint8Array {
     if (size > MAX_BINDINGS_BYTES) break;
     out.push(one);
   }
-  return new TextEncoder().encode(JSON.stringify({ bindings: out }));
+  return out;
 }
 
 /**
@@ -88,13 +93,21 @@ export function encodeBindings(bindings: readonly GroupBinding[]): Uint8Array {
  */
 export function decodeBindings(bytes: Uint8Array, now: number): GroupBinding[] {
   if (bytes.byteLength > MAX_BINDINGS_BYTES) throw new BlockProtocolError('bindings: answer too large');
-  let parsed: unknown;
+  return bindingRecords(parseJson(bytes, 'bindings') as { bindings?: unknown } | null, now);
+}
+
+/** Parses UTF-8 JSON, or throws {@link BlockProtocolError} naming `what`. */
+export function parseJson(bytes: Uint8Array, what: string): unknown {
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
-    throw new BlockProtocolError('bindings: answer is not UTF-8 JSON');
+    throw new BlockProtocolError(`${what}: answer is not UTF-8 JSON`);
   }
-  const list = (parsed as { bindings?: unknown } | null)?.bindings;
+}
+
+/** The `bindings` array of a parsed message, checked record by record (see {@link decodeBindings}). */
+export function bindingRecords(parsed: { bindings?: unknown } | null, now: number): GroupBinding[] {
+  const list = parsed?.bindings;
   if (!Array.isArray(list)) throw new BlockProtocolError('bindings: answer has no bindings array');
   if (list.length > MAX_BINDINGS) throw new BlockProtocolError(`bindings: ${list.length} bindings, at most ${MAX_BINDINGS}`);
   const out: GroupBinding[] = [];

@@ -84,16 +84,20 @@ export function createAnswerServer(protocol: string, answer: (peer: string) => P
     protocol,
     async handler(stream, connection) {
       try {
-        const bytes = await answer(connection.remotePeer.toString());
-        for (let off = 0; off < bytes.length; off += 64 * 1024) {
-          if (!stream.send(bytes.subarray(off, off + 64 * 1024))) await stream.onDrain({ signal: AbortSignal.timeout(10_000) });
-        }
+        await writeWhole(stream, await answer(connection.remotePeer.toString()));
         await stream.close();
       } catch (e) {
         stream.abort(e instanceof Error ? e : new Error(String(e)));
       }
     },
   };
+}
+
+/** Writes `bytes` in chunks of at most 64 KiB, waiting (up to 10 s) whenever the stream is full. */
+export async function writeWhole(stream: Stream, bytes: Uint8Array): Promise<void> {
+  for (let off = 0; off < bytes.length; off += 64 * 1024) {
+    if (!stream.send(bytes.subarray(off, off + 64 * 1024))) await stream.onDrain({ signal: AbortSignal.timeout(10_000) });
+  }
 }
 
 /** Asks `peer` which popular blocks it holds. */
@@ -113,18 +117,29 @@ export async function fetchList(node: Pick<Libp2p, 'dialProtocol'>, peer: PeerId
 export async function fetchAnswer(node: Pick<Libp2p, 'dialProtocol'>, peer: PeerId, protocol: string, opts: { timeoutMs?: number; maxBytes: number }): Promise<Uint8Array> {
   const signal = AbortSignal.timeout(opts.timeoutMs ?? 10_000);
   const stream = await node.dialProtocol(peer, protocol, { signal });
-  const reader = new StreamReader(stream, { maxBufferedBytes: opts.maxBytes });
+  // Our side closes once the reader listens: the answer may arrive while we close.
+  return readWhole(stream, protocol, opts.maxBytes, signal, () => stream.close({ signal }).catch(() => undefined));
+}
+
+/**
+ * Reads what the remote writes on `stream` until it closes its side: at most `maxBytes` (more
+ * is a {@link BlockProtocolError}), 5 s between chunks, until `signal` aborts. `listening`
+ * runs once the reader listens (bytes that arrive before that would be missed).
+ */
+export async function readWhole(stream: Stream, protocol: string, maxBytes: number, signal: AbortSignal, listening?: () => Promise<void>): Promise<Uint8Array> {
+  const reader = new StreamReader(stream, { maxBufferedBytes: maxBytes });
   try {
-    await stream.close({ signal }).catch(() => undefined);
+    await listening?.();
     const chunks: Uint8Array[] = [];
     let total = 0;
     for (;;) {
       const chunk = await reader.read(5_000, 'answer', signal);
       if (chunk === null) break;
       total += chunk.byteLength;
-      if (total > opts.maxBytes) throw new BlockProtocolError(`${protocol}: answer over ${opts.maxBytes} bytes`);
+      if (total > maxBytes) throw new BlockProtocolError(`${protocol}: answer over ${maxBytes} bytes`);
       chunks.push(chunk);
     }
+    // One allocation: joining piece by piece would copy the answer again for every chunk.
     const all = new Uint8Array(total);
     let off = 0;
     for (const c of chunks) {

@@ -51,7 +51,7 @@ async function setup() {
     view: () => ({}),
     onChange: () => undefined,
   };
-  const env: EngineEnv = { cache: async () => ctx, learner: async () => learner, peers: { fetch: async () => 'unavailable' }, safety, maxAssetBytes: () => 1e6, log: (l) => log.push(l) };
+  const env: EngineEnv = { cache: async () => ctx, learner: async () => learner, peers: { fetch: async () => 'unavailable', lookup: async () => 'unavailable' }, safety, maxAssetBytes: () => 1e6, log: (l) => log.push(l) };
   const learn = async (url: string, initiator: string): Promise<void> => {
     const seen = { url, method: 'GET', status: 200, responseHeaders: HEADERS, initiator };
     expect(await learner.learn(seen, learner.admit(seen)!, LIB, 0)).toBe('stored');
