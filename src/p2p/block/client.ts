@@ -4,14 +4,13 @@
  * checked against the announced length as it arrives (an overrun aborts at once), silence
  * longer than `stallMs` aborts, and the whole is hashed against the requested multihash.
  *
- * WebCrypto's digest is not incremental, so the bytes are hashed once complete: memory is
- * bounded by `maxBytes`, and SHA-256 through WebCrypto costs ~1.5 ms per MiB here
- * (platform-notes.md, "Hashing speed").
+ * The body is written once into a block of the announced length (bounded by `maxBytes`) and
+ * hashed as it arrives where the runtime allows (body-digest.ts: Node), else once complete
+ * (WebCrypto in browsers).
  */
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface';
 import type { Multiaddr } from '@multiformats/multiaddr';
-import { Uint8ArrayList } from 'uint8arraylist';
-import { computeDigest, digestsEqual, keyToMultihash, type Multihash } from '../../core/integrity/index.ts';
+import { digestsEqual, keyToMultihash, type Multihash } from '../../core/integrity/index.ts';
 import { BLOCK_PROTOCOL, MAX_RESPONSE_HEADER_BYTES, decodeResponseHeader, encodeRequest, type ResponseHeader } from './codec.ts';
 import {
   BlockIntegrityError,
@@ -21,6 +20,7 @@ import {
   BlockTimeoutError,
   BlockTooLargeError,
 } from './errors.ts';
+import { createBodyDigest } from './body-digest.ts';
 import { concatBytes } from './bytes.ts';
 import { StreamReader } from './stream-reader.ts';
 
@@ -119,23 +119,26 @@ async function exchange(
     }
     if (header.length > maxBytes) throw new BlockTooLargeError(header.length, maxBytes);
 
-    const body = new Uint8ArrayList();
+    // One copy: each part goes straight to its place in the block (the length is known and
+    // within maxBytes) and into the hash as it arrives, so no join is left for the end.
+    const bytes = new Uint8Array(header.length);
+    const hash = createBodyDigest(multihash.algorithm);
+    let filled = 0;
     const add = (chunk: Uint8Array): void => {
-      if (body.byteLength + chunk.length > header.length) {
-        throw new BlockProtocolError(`Overrun: more than the ${header.length} bytes announced`);
-      }
-      body.append(chunk);
+      if (chunk.length > header.length - filled) throw new BlockProtocolError(`Overrun: more than the ${header.length} bytes announced`);
+      bytes.set(chunk, filled);
+      filled += chunk.length;
+      hash.update(chunk);
     };
     add(pending);
-    while (body.byteLength < header.length) {
+    while (filled < header.length) {
       const chunk = await read('the block body');
-      if (chunk === null) throw new BlockProtocolError(`Truncated: ${body.byteLength} of ${header.length} bytes, then the stream ended`);
+      if (chunk === null) throw new BlockProtocolError(`Truncated: ${filled} of ${header.length} bytes, then the stream ended`);
       add(chunk);
     }
     await expectEnd(reader, stallMs, signal);
 
-    const bytes = body.subarray();
-    const digest = await computeDigest(multihash.algorithm, bytes);
+    const digest = await hash.digest(bytes);
     if (!digestsEqual(digest, multihash.digest)) throw new BlockIntegrityError(`Bytes do not hash to the requested ${multihash.algorithm}`);
     return { status: 'found', bytes };
   } finally {

@@ -95,17 +95,21 @@ export class StreamReader {
   }
 
   readonly #onMessage = (event: StreamMessageEvent): void => {
-    const bytes = event.data instanceof Uint8Array ? event.data : event.data.subarray();
-    if (bytes.length === 0) return;
-    this.#received += bytes.length;
-    this.#buffered += bytes.length;
+    const { data } = event;
+    if (data.byteLength === 0) return;
+    this.#received += data.byteLength;
+    this.#buffered += data.byteLength;
     if (this.#buffered > this.#maxBuffered) {
       this.#chunks.length = 0;
       this.#buffered = 0;
       this.#error = new BlockProtocolError(`Peer sent more than the ${this.#maxBuffered} bytes it may`);
       this.#stream.abort(this.#error);
+    } else if (data instanceof Uint8Array) {
+      this.#chunks.push(data);
     } else {
-      this.#chunks.push(bytes);
+      // A Uint8ArrayList's parts, not its subarray(): that would copy every multi-part message
+      // (yamux hands over the decrypted noise parts as they are), and the client copies once.
+      for (const part of data) if (part.length > 0) this.#chunks.push(part);
     }
     this.#notify();
   };

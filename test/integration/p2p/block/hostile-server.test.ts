@@ -112,6 +112,17 @@ describe('fetchBlock against a hostile server', () => {
     expect(isPeerFault(error)).toBe(true);
   });
 
+  it('overrun in the write that carries the header: protocol error, a peer fault', async () => {
+    behaviour = async (stream) => {
+      await sendAll(stream, new Uint8Array([...found(1000), ...bytesOf(1000, 1), 0]));
+      await stream.close();
+    };
+    const { error } = await failure();
+    expect(error).toBeInstanceOf(BlockProtocolError);
+    expect(error.message).toMatch(/Overrun/);
+    expect(isPeerFault(error)).toBe(true);
+  });
+
   it('overrun after the right bytes, in a later write: protocol error, not accepted', async () => {
     const right = bytesOf(1000, 1);
     behaviour = async (stream) => {
@@ -213,6 +224,16 @@ describe('fetchBlock against a hostile server', () => {
     const { error, ms } = await failure({ signal: controller.signal });
     expect(error.message).toBe('navigated away');
     expect(ms).toBeLessThan(1000);
+  });
+
+  it('an honest answer in odd pieces (header with the first bytes, then 1 to 97 bytes a write): accepted intact', async () => {
+    const bytes = bytesOf(1000, 1);
+    behaviour = async (stream) => {
+      await sendAll(stream, new Uint8Array([...found(bytes.length), ...bytes.subarray(0, 3)]));
+      for (let at = 3, n = 1; at < bytes.length; at += n, n = (n * 7) % 97 || 1) await sendAll(stream, bytes.subarray(at, at + n));
+      await stream.close();
+    };
+    expect(await fetchBlock(client, hostile.peerId, await KEY, { maxBytes: 1000 })).toEqual({ status: 'found', bytes });
   });
 
   it('the client still works against an honest answer afterwards', async () => {
