@@ -81,6 +81,14 @@ export interface BlockServer {
 const INBOUND_HEADROOM = 4;
 
 /**
+ * Body bytes per write, within MAX_CHUNK_BYTES. A noise transport message carries at most
+ * 65 519 plaintext bytes (65 535 with its 16-byte tag), and yamux puts a 12-byte header before
+ * each write, so 65 507 bytes make one frame that fills one message exactly. A 64 KiB write
+ * spilled 29 bytes into a second message: its own cipher call, tag and two socket writes.
+ */
+export const BODY_WRITE_BYTES = 65_535 - 16 - 12;
+
+/**
  * Create the block protocol server.
  *
  * @example
@@ -102,7 +110,7 @@ export function createBlockServer(init: BlockServerInit): BlockServer {
   const rate = new PeerRateLimiter({ perMinute, burst: limits.requestBurstPerPeer, now: init.now });
   const bucket = limits.uploadBucket;
   // Chunks no bigger than the bucket can ever hold, or a take would never succeed.
-  const chunkBytes = Math.max(1, Math.min(MAX_CHUNK_BYTES, Math.floor(bucket?.capacity ?? MAX_CHUNK_BYTES)));
+  const chunkBytes = Math.max(1, Math.min(BODY_WRITE_BYTES, MAX_CHUNK_BYTES, Math.floor(bucket?.capacity ?? MAX_CHUNK_BYTES)));
 
   async function answer(stream: Stream, peer: string, request: BlockRequest, closed: AbortSignal): Promise<void> {
     if (request.kind === 'unsupported') return reply(stream, { status: 'refused' }, request.reason);

@@ -2,6 +2,7 @@ import type { Libp2p } from '@libp2p/interface';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SriAlgorithm } from '../../../../src/core/integrity/index.ts';
 import { createBlockServer, fetchBlock, type BlockLookup } from '../../../../src/p2p/block/index.ts';
+import { BODY_WRITE_BYTES } from '../../../../src/p2p/block/server.ts';
 import { addressOf, bytesOf, keyOf, startNode } from './nodes.ts';
 
 const MiB = 1024 * 1024;
@@ -40,6 +41,8 @@ describe('block protocol between honest peers over TCP on loopback', () => {
     ['1 B', 1],
     ['64 KiB (one full chunk)', 64 * 1024],
     ['64 KiB + 1 (a second chunk of one byte)', 64 * 1024 + 1],
+    ['one write that fills a noise message (BODY_WRITE_BYTES)', BODY_WRITE_BYTES],
+    ['BODY_WRITE_BYTES + 1 (a second write of one byte)', BODY_WRITE_BYTES + 1],
     ['1 MiB', MiB],
   ])('transfers %s intact', async (_name, size) => {
     const bytes = bytesOf(size, size + 7);
