@@ -19,7 +19,6 @@ import { openGroupBindings, type GroupBindingsBook } from './group-bindings.ts';
 import { loadNodeHashList, startReplication } from './replication.ts';
 import type { Lookups } from './lookups.ts';
 import { groupKeyPsk } from '../p2p/group-key.ts';
-import { noise } from '@chainsafe/libp2p-noise';
 import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2';
 import { identify, type Identify } from '@libp2p/identify';
 import type { Libp2p } from '@libp2p/interface';
@@ -39,6 +38,7 @@ import type { NodeConfig } from './config.ts';
 import { createHttpStatus, type HttpStatus, type StatusSnapshot } from './http-status.ts';
 import { isBlockKey, openHostedCache, type HostedCache } from './hosted-cache.ts';
 import { loadOrCreateIdentity } from './identity.ts';
+import { lanNodeNoise } from './noise-crypto.ts';
 import { createNodeCounters, type NodeCounters } from './node-counters.ts';
 
 /** Services of the node's libp2p host. */
@@ -137,7 +137,7 @@ export async function startLanNode(config: NodeConfig, options: LanNodeOptions):
         announceFilter: (addrs) => addrs.filter((ma) => isLanMultiaddr(ma) || void notAnnounced.add(ma.toString())),
       },
       transports: [tcp(), webSockets()],
-      connectionEncrypters: [noise()],
+      connectionEncrypters: [lanNodeNoise()],
       streamMuxers: [yamux()],
       connectionGater: createLanGater(),
       ...(config.groupKey ? { connectionProtector: preSharedKey({ psk: groupKeyToPsk(config.groupKey) }) } : {}),

@@ -1,21 +1,22 @@
 /**
- * Real libp2p nodes for the block protocol tests: TCP on 127.0.0.1, noise, yamux and the
- * LAN-only gater, all in this process.
+ * Real libp2p nodes for the block protocol tests: TCP on 127.0.0.1, noise as the LAN node
+ * sets it up (TCP is how LAN nodes reach each other), yamux and the LAN-only gater, all in
+ * this process.
  */
-import { noise } from '@chainsafe/libp2p-noise';
 import type { Libp2p, Stream } from '@libp2p/interface';
 import { tcp } from '@libp2p/tcp';
 import { yamux } from '@libp2p/yamux';
 import { createLibp2p } from 'libp2p';
 import { encodeMultihash, encodeBase64, computeDigest, type SriAlgorithm } from '../../../../src/core/integrity/index.ts';
 import { createLanGater } from '../../../../src/p2p/lan-gate.ts';
+import { lanNodeNoise } from '../../../../src/node/noise-crypto.ts';
 
 /** Start a node listening on a free loopback port. */
 export async function startNode(): Promise<Libp2p> {
   return createLibp2p({
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
     transports: [tcp()],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [lanNodeNoise()],
     streamMuxers: [yamux()],
     connectionGater: createLanGater(),
   });
