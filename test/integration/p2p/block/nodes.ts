@@ -11,12 +11,12 @@ import { encodeMultihash, encodeBase64, computeDigest, type SriAlgorithm } from 
 import { createLanGater } from '../../../../src/p2p/lan-gate.ts';
 import { lanNodeNoise } from '../../../../src/node/noise-crypto.ts';
 
-/** Start a node listening on a free loopback port. */
-export async function startNode(): Promise<Libp2p> {
+/** Start a node listening on a free loopback port; `encrypter` defaults to the LAN node's noise. */
+export async function startNode(encrypter = lanNodeNoise()): Promise<Libp2p> {
   return createLibp2p({
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
     transports: [tcp()],
-    connectionEncrypters: [lanNodeNoise()],
+    connectionEncrypters: [encrypter],
     streamMuxers: [yamux()],
     connectionGater: createLanGater(),
   });
