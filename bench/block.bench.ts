@@ -217,7 +217,7 @@ function cryptoFloor(big: Uint8Array, runs: number): { seal: number; open: numbe
 export async function run(): Promise<string[]> {
   const big = bytesOf(10 * 1024 * 1024, 7);
   const small = bytesOf(100_000, 3);
-  const one = await inProcess(big, small, 11, 21);
+  const one = await inProcess(big, small, 21, 21);
   const apart = await nodeToNode(big, 7, 15);
   const floor = cryptoFloor(big, 7);
   const mbps = (ms: number): string => ((big.length * 8) / 1e6 / (ms / 1000)).toFixed(0);
