@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeDigest, sriEntryToKey } from '../../src/core/integrity/index.ts';
-import type { StatsView } from '../../src/extension/messages.ts';
+import type { ServingView, StatsView } from '../../src/extension/messages.ts';
 import { startLanNode, type LanNode } from '../../src/node/lan-node.ts';
 import { startOriginServer, type OriginServer } from '../support/origin-server.ts';
 import { TEST_HOSTS } from '../support/tls-cert.ts';
@@ -222,5 +222,80 @@ describe.each<BrowserName>(['chromium', 'firefox'])('what a colleague observed i
       expect(after.total.lanBytesIn - before.total.lanBytesIn).toBe(WIDGET.body.length);
       expect(after.total.learnBytes).toBe(0);
     }
+  });
+});
+
+describe.each<BrowserName>(['chromium', 'firefox'])('both running in one office: what A (Chromium) loads, B (%s) gets within seconds (issue 12)', (second) => {
+  const GROUP = '9a'.repeat(32);
+  let office: LanNode;
+  let a: ExtensionBrowser;
+  let b: ExtensionBrowser;
+  let uiB: UiPage;
+  beforeAll(async () => {
+    // The node's own rounds stay at their default minute: only what members tell it at once,
+    // and what it tells them, can be seen within 10 s.
+    office = await startLanNode(
+      { host: '127.0.0.1', tcpPort: 0, wsPort: 0, httpPort: 0, dataDir: mkdtempSync(join(tmpdir(), 'peercache-running-')), cacheMB: 64, groupKey: GROUP },
+      { log: () => {}, mdns: false },
+    );
+    a = await openBrowser('chromium', { loopbackHosts: TEST_HOSTS });
+    b = await openBrowser(second, { loopbackHosts: TEST_HOSTS });
+    await joinOffice(a, office, { groupKey: GROUP, trustGroupBindings: true });
+    // This office serves what one member observed (requirePopular off: the admin's choice; with
+    // it on, a file off the list is served from minLanPeers members on, office-updates.test.ts).
+    uiB = await joinOffice(b, office, { groupKey: GROUP, trustGroupBindings: true, requirePopular: false });
+    // B has seen site B before (its CSP is known to admit data:), never its files.
+    expect(await viewUntilSafe(b, uiB, 'site-b.test')).toBe(true);
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await office?.stop();
+  });
+
+  it('A loads a listed file and one off the list; within 10 s B\'s pages using them reach the origin zero times, and Chromium A downloaded each at most once more to learn it', async () => {
+    const loadedBy = async (browser: ExtensionBrowser, url: string): Promise<string> => {
+      const page = await browser.visit(url);
+      await page.waitUntil(() => document.title !== 'loading', undefined);
+      const title = await page.evaluate(() => document.title);
+      await page.close();
+      return title;
+    };
+    const sinceA = Date.now();
+    expect(await loadedBy(a, 'https://site-a.test/jquery.html')).toBe('jquery 3.7.1');
+    expect(await loadedBy(a, 'https://site-a.test/widget.html')).toBe('widget 1');
+    const loaded = Date.now();
+    // B is told, not asked for later: both files become servable in B while A's pages are fresh.
+    const ready = await pollUntil(() => uiB.send<ServingView>({ type: 'ui-bg-get-serving' }), (v) => v.servable >= 2, 10_000);
+    const readyMs = Date.now() - loaded;
+    console.log(`B (${second}) could serve both files ${readyMs} ms after A's pages loaded`);
+    expect(ready.servable).toBeGreaterThanOrEqual(2);
+    expect(readyMs).toBeLessThanOrEqual(10_000);
+
+    const sinceB = Date.now();
+    expect(await loadedBy(b, 'https://site-b.test/jquery.html')).toBe('both 3.7.1');
+    expect(await loadedBy(b, 'https://site-b.test/widget.html')).toBe('widget 1');
+    expect(origin.hits(JQUERY.jsdelivr.host, JQUERY.jsdelivr.path, sinceB)).toBe(0);
+    expect(origin.hits(JQUERY.unpkg.host, JQUERY.unpkg.path, sinceB)).toBe(0);
+    expect(origin.hits(WIDGET.host, WIDGET.path, sinceB)).toBe(0);
+    // The office paid for each file at most twice: A's page, and Chromium's one download to learn it.
+    expect(origin.hits(JQUERY.jsdelivr.host, JQUERY.jsdelivr.path, sinceA)).toBeLessThanOrEqual(2);
+    expect(origin.hits(WIDGET.host, WIDGET.path, sinceA)).toBeLessThanOrEqual(2);
+    const stats = await uiB.send<StatsView>({ type: 'ui-bg-get-stats' });
+    expect(stats.total.lanBytesIn).toBe(JQUERY.bytes.length + WIDGET.body.length);
+  });
+
+  it('a metered B takes no part: nothing is told to it or fetched by it', async () => {
+    await uiB.send({ type: 'ui-bg-set-setting', name: 'treatAsMetered', value: true });
+    await statusUntil(uiB, (s) => s.peers.state === 'paused');
+    const before = await uiB.send<StatsView>({ type: 'ui-bg-get-stats' });
+    const out = office.snapshot().counters.bytesOut;
+    const page = await a.visit('https://site-a.test/long.html');
+    await page.waitUntil(() => document.title !== 'loading', undefined);
+    await pollUntil(async () => office.cache.stats().blocks, (n) => n >= 3, 10_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const after = await uiB.send<StatsView>({ type: 'ui-bg-get-stats' });
+    expect(after.total.lanBytesIn).toBe(before.total.lanBytesIn);
+    expect(office.snapshot().counters.bytesOut).toBe(out);
   });
 });

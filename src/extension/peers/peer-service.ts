@@ -92,6 +92,7 @@ export function createPeerService(init: {
   /** What the LAN nodes were told since this node started (`key` or `url mh`). */
   let told = new Set<string>();
   let telling: ReturnType<typeof setTimeout> | undefined;
+  const inFlight = new Map<string, Promise<boolean>>();
 
   async function stop(): Promise<void> {
     clearInterval(redial);
@@ -226,14 +227,8 @@ export function createPeerService(init: {
     let stored = 0;
     for (const { key, type } of wanted) {
       if (stored >= REPLICATE_MAX) break;
-      if (await store.blobs.has(key)) continue;
-      const r = await fetchBlock(node, peer, key, { maxBytes: megabytesToBytes(s.maxAssetMB), timeoutMs: 10_000 });
-      if (r.status !== 'found') continue;
-      await store.blobs.put(key, r.bytes, type);
-      await store.stats.add(LAN_SITE, { lanBytesIn: r.bytes.byteLength });
-      stored++;
+      if (await fetchInto(peer, key, type, megabytesToBytes(s.maxAssetMB), 10_000)) stored++;
     }
-    if (stored > 0) init.onStored?.();
   }
 
   /** Tells the LAN nodes what they were not told yet: listed blocks held, and in a group the bindings observed. */
@@ -252,15 +247,25 @@ export function createPeerService(init: {
     }
   }
 
-  /** Gets `key` from `peer`, verified, into the store. */
-  async function fetchInto(peer: PeerId, key: string, type: string, maxBytes: number, timeoutMs: number): Promise<boolean> {
-    if (!node) return false;
-    const r = await fetchBlock(node, peer, key, { maxBytes, timeoutMs, stallMs: 2_000 });
-    if (r.status !== 'found') return false;
-    await store.blobs.put(key, r.bytes, type);
-    await store.stats.add(LAN_SITE, { lanBytesIn: r.bytes.byteLength });
-    init.onStored?.();
-    return true;
+  /**
+   * Gets `key` from `peer`, verified, into the store; true once it is held. One fetch per key at
+   * a time: an update and a replication round (or a page's request) often want the same block.
+   */
+  function fetchInto(peer: PeerId, key: string, type: string, maxBytes: number, timeoutMs: number): Promise<boolean> {
+    const running = inFlight.get(key);
+    if (running) return running;
+    const fetching = (async () => {
+      if (await store.blobs.has(key)) return true;
+      if (!node) return false;
+      const r = await fetchBlock(node, peer, key, { maxBytes, timeoutMs, stallMs: 2_000 });
+      if (r.status !== 'found') return false;
+      await store.blobs.put(key, r.bytes, type);
+      await store.stats.add(LAN_SITE, { lanBytesIn: r.bytes.byteLength });
+      init.onStored?.();
+      return true;
+    })().finally(() => inFlight.delete(key));
+    inFlight.set(key, fetching);
+    return fetching;
   }
 
   return {
@@ -335,7 +340,7 @@ export function createPeerService(init: {
           // learned like any (this browser's own observation still beats it).
           if (listed ? a.mh !== listed.key : !a.binding) continue;
           if (a.binding) await learnGroupBindings({ store, hashList, log, settings: s, nodeId: id, onChanged: () => init.onStored?.() }, [a.binding]);
-          if ((await store.blobs.has(a.mh)) || (await fetchInto(peer, a.mh, type, maxBytes, 10_000))) return 'stored';
+          if (await fetchInto(peer, a.mh, type, maxBytes, 10_000)) return 'stored';
         } catch (e) {
           if (isPeerFault(e)) penalty.penalise(id);
           log(`lookup of ${url} at ${id}: ${String(e)}`);
