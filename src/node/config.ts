@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { multiaddr } from '@multiformats/multiaddr';
 import { isLanIPv4, isLanIPv6 } from '../core/lan-address.ts';
+import { isLanMultiaddr } from '../p2p/lan-gate.ts';
 
 /** The daemon's effective configuration. */
 export interface NodeConfig {
@@ -21,6 +23,12 @@ export interface NodeConfig {
   readonly cacheMB: number;
   /** 64 hex characters, or '' for no group. */
   readonly groupKey: string;
+  /**
+   * Other LAN nodes of this group to stay connected to (a node per subnet, or a standby), each a
+   * LAN multiaddr ending in `/p2p/<peer id>`: the id pins the node, so only it is trusted with
+   * its book's counts. mDNS finds nodes on the same subnet without this.
+   */
+  readonly peers?: readonly string[];
 }
 
 /** A configuration value the daemon cannot start with. */
@@ -31,7 +39,7 @@ export class ConfigError extends Error {
 /** Defaults: ports next to libp2p's customary 4001, data under the XDG data home. */
 export function defaultNodeConfig(env: Record<string, string | undefined> = process.env): NodeConfig {
   const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
-  return { host: '0.0.0.0', tcpPort: 4001, wsPort: 4002, httpPort: 4080, dataDir: join(dataHome, 'peercache-node'), cacheMB: 10_240, groupKey: '' };
+  return { host: '0.0.0.0', tcpPort: 4001, wsPort: 4002, httpPort: 4080, dataDir: join(dataHome, 'peercache-node'), cacheMB: 10_240, groupKey: '', peers: [] };
 }
 
 export const USAGE = `usage: peercache-node [options]
@@ -43,7 +51,9 @@ export const USAGE = `usage: peercache-node [options]
   --cache-mb N       hosted cache size in MB (default 10240)
   --group-key-file F file holding the 64-hex-character group key (default: no group); with one,
                      only members connect, and the node keeps the URL bindings members report
-  --config FILE      JSON file with any of: host, tcpPort, wsPort, httpPort, dataDir, cacheMB, groupKey
+  --peer MULTIADDR   another LAN node of the group, e.g. /ip4/10.0.2.5/tcp/4001/p2p/12D3KooW…
+                     (repeatable): kept connected, blocks and the bindings book shared both ways
+  --config FILE      JSON file with any of: host, tcpPort, wsPort, httpPort, dataDir, cacheMB, groupKey, peers
   -h, --help         this text`;
 
 function port(name: string, v: unknown): number {
@@ -64,7 +74,24 @@ function validate(c: Record<string, unknown>): NodeConfig {
   const ports = { tcpPort: port('tcpPort', c.tcpPort), wsPort: port('wsPort', c.wsPort), httpPort: port('httpPort', c.httpPort) };
   if (new Set(Object.values(ports)).size !== 3) throw new ConfigError(`tcpPort, wsPort and httpPort must differ, got ${Object.values(ports).join(', ')}`);
   if (typeof c.dataDir !== 'string' || c.dataDir === '') throw new ConfigError('dataDir must be a directory path');
-  return { host, ...ports, dataDir: c.dataDir, cacheMB, groupKey };
+  return { host, ...ports, dataDir: c.dataDir, cacheMB, groupKey, peers: nodePeers(c.peers) };
+}
+
+/** `peers`: LAN multiaddrs each naming its node's peer id. */
+function nodePeers(v: unknown): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || v.length > 16) throw new ConfigError('peers must be a list of at most 16 multiaddrs');
+  return v.map((a) => {
+    let ma;
+    try {
+      ma = multiaddr(String(a));
+    } catch {
+      throw new ConfigError(`peer ${JSON.stringify(a)} is not a multiaddr`);
+    }
+    if (!isLanMultiaddr(ma)) throw new ConfigError(`peer ${String(a)} is not a local-network address`);
+    if (!ma.getComponents().some((c) => c.name === 'p2p')) throw new ConfigError(`peer ${String(a)} must end in /p2p/<peer id> (the id pins that node)`);
+    return ma.toString();
+  });
 }
 
 /**
@@ -79,6 +106,7 @@ export function loadNodeConfig(argv: readonly string[], env: Record<string, stri
       options: {
         host: { type: 'string' }, 'tcp-port': { type: 'string' }, 'ws-port': { type: 'string' }, 'http-port': { type: 'string' },
         'data-dir': { type: 'string' }, 'cache-mb': { type: 'string' }, 'group-key-file': { type: 'string' }, config: { type: 'string' },
+        peer: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -106,6 +134,7 @@ export function loadNodeConfig(argv: readonly string[], env: Record<string, stri
   if (parsed['http-port'] !== undefined) flags.httpPort = parsed['http-port'];
   if (parsed['data-dir'] !== undefined) flags.dataDir = parsed['data-dir'];
   if (parsed['cache-mb'] !== undefined) flags.cacheMB = parsed['cache-mb'];
+  if (parsed.peer !== undefined) flags.peers = parsed.peer;
   if (parsed['group-key-file'] !== undefined) {
     try {
       flags.groupKey = readFileSync(parsed['group-key-file'], 'utf8');

@@ -12,6 +12,8 @@ import { writeFileAtomic } from './atomic-file.ts';
 
 /** Most (url, hash) entries the book keeps. */
 export const MAX_BOOK_ENTRIES = 50_000;
+/** Most other LAN nodes whose counts one entry keeps. */
+const MAX_PEER_NODES = 16;
 const FILE = 'group-bindings.json';
 
 interface Entry {
@@ -19,6 +21,8 @@ interface Entry {
   type: string;
   corsAnyOrigin: boolean;
   reporters: Set<string>;
+  /** What other LAN nodes of the group count for this binding (node id -> holders). */
+  counted: Map<string, number>;
   reportedAt: number;
 }
 
@@ -29,12 +33,24 @@ interface Saved {
   type: string;
   corsAnyOrigin: boolean;
   reporters: string[];
+  counted?: Record<string, number>;
   reportedAt: number;
 }
+
+/**
+ * Members holding a binding: the node's own reporters, or what another LAN node counts if that
+ * is more. Never a sum: a member connected to two nodes (failover) reports to both.
+ */
+const holdersOf = (e: Entry): number => Math.min(MAX_HOLDERS, Math.max(e.reporters.size, ...e.counted.values()));
 
 export interface GroupBindingsBook {
   /** Records what `member` reported. */
   report(member: string, bindings: readonly GroupBinding[]): void;
+  /**
+   * Records what another LAN node of the group tells of its book (`node` its id): its holder
+   * counts, kept per node. Returns the URLs whose best binding changed here.
+   */
+  merge(node: string, bindings: readonly GroupBinding[]): string[];
   /** The best binding per URL, most recently reported first, with group-wide holder counts. */
   list(): GroupBinding[];
   /** The best binding of `url`, if the book has one (what {@link list} says of it). */
@@ -57,7 +73,8 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
     const saved = JSON.parse(await readFile(path, 'utf8')) as { entries: Saved[] };
     for (const s of saved.entries) {
       if (invalidBinding({ ...s, holders: 1 }) !== undefined || !Array.isArray(s.reporters) || !Number.isFinite(s.reportedAt)) continue;
-      put(s.url, s.mh, { freshUntil: s.freshUntil, type: s.type, corsAnyOrigin: s.corsAnyOrigin, reporters: new Set(s.reporters.filter((r) => typeof r === 'string').slice(0, MAX_HOLDERS)), reportedAt: s.reportedAt });
+      const counted = Object.entries(s.counted ?? {}).filter(([, n]) => Number.isInteger(n) && n >= 1 && n <= MAX_HOLDERS).slice(0, MAX_PEER_NODES);
+      put(s.url, s.mh, { freshUntil: s.freshUntil, type: s.type, corsAnyOrigin: s.corsAnyOrigin, reporters: new Set(s.reporters.filter((r) => typeof r === 'string').slice(0, MAX_HOLDERS)), counted: new Map(counted), reportedAt: s.reportedAt });
     }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
@@ -98,9 +115,9 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
    * is still that site's file).
    */
   function bestOf(url: string, byHash: Map<string, Entry>): GroupBinding & { reportedAt: number; by: string } {
-    const [mh, e] = [...byHash].sort(([, a], [, b]) => b.reporters.size - a.reporters.size || b.reportedAt - a.reportedAt)[0]!;
-    const by = e.reporters.size === 1 ? [...e.reporters][0]! : '';
-    return { url, mh, freshUntil: e.freshUntil, holders: Math.min(MAX_HOLDERS, e.reporters.size), type: e.type, corsAnyOrigin: e.corsAnyOrigin, reportedAt: e.reportedAt, by };
+    const [mh, e] = [...byHash].sort(([, a], [, b]) => holdersOf(b) - holdersOf(a) || b.reportedAt - a.reportedAt)[0]!;
+    const by = e.reporters.size === 1 && holdersOf(e) === 1 ? [...e.reporters][0]! : '';
+    return { url, mh, freshUntil: e.freshUntil, holders: holdersOf(e), type: e.type, corsAnyOrigin: e.corsAnyOrigin, reportedAt: e.reportedAt, by };
   }
 
   function prune(): void {
@@ -124,11 +141,34 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
         } else {
           // Full: what is already in the book stays; new claims wait until entries expire.
           if (entries >= MAX_BOOK_ENTRIES) continue;
-          put(b.url, b.mh, { freshUntil: b.freshUntil, type: b.type, corsAnyOrigin: b.corsAnyOrigin, reporters: new Set([member]), reportedAt: t });
+          put(b.url, b.mh, { freshUntil: b.freshUntil, type: b.type, corsAnyOrigin: b.corsAnyOrigin, reporters: new Set([member]), counted: new Map(), reportedAt: t });
         }
         dirty = true;
       }
       evictOldestSoloEntries(member);
+    },
+
+    merge(node, bindings) {
+      prune();
+      const t = now();
+      const changed: string[] = [];
+      for (const b of bindings.slice(0, MAX_BINDINGS)) {
+        const before = book.get(b.url);
+        const was = before && bestOf(b.url, before);
+        const e = before?.get(b.mh);
+        if (e) {
+          if (e.counted.get(node) === b.holders && e.freshUntil >= b.freshUntil) continue;
+          if (e.counted.has(node) || e.counted.size < MAX_PEER_NODES) e.counted.set(node, b.holders);
+          e.freshUntil = Math.max(e.freshUntil, b.freshUntil);
+        } else {
+          if (entries >= MAX_BOOK_ENTRIES) continue;
+          put(b.url, b.mh, { freshUntil: b.freshUntil, type: b.type, corsAnyOrigin: b.corsAnyOrigin, reporters: new Set(), counted: new Map([[node, b.holders]]), reportedAt: t });
+        }
+        dirty = true;
+        const after = bestOf(b.url, book.get(b.url)!);
+        if (!was || was.mh !== after.mh || was.holders !== after.holders) changed.push(b.url);
+      }
+      return changed;
     },
 
     list() {
@@ -166,7 +206,11 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
       if (!dirty) return;
       dirty = false;
       const out: Saved[] = [];
-      for (const [url, byHash] of book) for (const [mh, e] of byHash) out.push({ url, mh, freshUntil: e.freshUntil, type: e.type, corsAnyOrigin: e.corsAnyOrigin, reporters: [...e.reporters], reportedAt: e.reportedAt });
+      for (const [url, byHash] of book) {
+        for (const [mh, e] of byHash) {
+          out.push({ url, mh, freshUntil: e.freshUntil, type: e.type, corsAnyOrigin: e.corsAnyOrigin, reporters: [...e.reporters], ...(e.counted.size ? { counted: Object.fromEntries(e.counted) } : {}), reportedAt: e.reportedAt });
+        }
+      }
       await writeFileAtomic(path, new TextEncoder().encode(JSON.stringify({ entries: out })), { mode: 0o600 });
     },
   };

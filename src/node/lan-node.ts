@@ -29,6 +29,7 @@ import { tcp } from '@libp2p/tcp';
 import { webSockets } from '@libp2p/websockets';
 import { yamux } from '@libp2p/yamux';
 import { createLibp2p } from 'libp2p';
+import { multiaddr } from '@multiformats/multiaddr';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { isLanIPv4, isLanIPv6 } from '../core/lan-address.ts';
@@ -182,7 +183,9 @@ export async function startLanNode(config: NodeConfig, options: LanNodeOptions):
       node, cache, hashList: await loadNodeHashList(), log, onBytesIn: (n) => void (counters.bytesIn += n), now,
       ...(groupBindings ? { groupBindings } : {}),
       ...(options.pullEveryMs ? { pullEveryMs: options.pullEveryMs } : {}),
+      trustedNodes: new Set((config.peers ?? []).map((a) => multiaddr(a).getComponents().findLast((c) => c.name === 'p2p')!.value!)),
     });
+    const keepPeers = keepConnected(node, config.peers ?? [], log);
     node.addEventListener('peer:discovery', (event) => {
       // libp2p reports every new peer-store entry here, browsers included; only mDNS finds hosts
       // with a direct address. Connect to those (other LAN nodes), so they count among our
@@ -227,6 +230,7 @@ export async function startLanNode(config: NodeConfig, options: LanNodeOptions):
       snapshot,
       stop() {
         stopping = true;
+        keepPeers.stop();
         // The book's last batched write lands before the process may exit.
         stopped ??= replication.stop().then(() => Promise.allSettled([node.stop(), httpServer.stop()])).then(async (results) => {
           for (const r of results) if (r.status === 'rejected') log(`error while stopping: ${(r.reason as Error).message}`);
@@ -246,4 +250,36 @@ export async function startLanNode(config: NodeConfig, options: LanNodeOptions):
     counters.requests[status]++;
     return { status };
   }
+}
+
+/** How often a configured LAN node that is not connected is dialled again. */
+const PEER_REDIAL_MS = 5_000;
+
+/**
+ * Keeps the configured LAN nodes connected: dialled at start and, while disconnected, every
+ * 5 s (one attempt at a time per node, each bounded), so a restarted node is back within seconds.
+ */
+function keepConnected(node: Libp2p, peers: readonly string[], log: (line: string) => void): { stop(): void } {
+  const dialling = new Set<string>();
+  const lastError = new Map<string, string>();
+  const dial = (addr: string): void => {
+    const ma = multiaddr(addr);
+    const id = ma.getComponents().findLast((c) => c.name === 'p2p')?.value;
+    if (dialling.has(addr) || node.getConnections().some((c) => c.remotePeer.toString() === id)) return;
+    dialling.add(addr);
+    node.dial(ma, { signal: AbortSignal.timeout(PEER_REDIAL_MS) }).then(
+      () => {
+        lastError.delete(addr);
+        log(`connected to LAN node ${addr}`);
+      },
+      (e: Error) => {
+        // Logged once per distinct error, not every 5 s.
+        if (lastError.get(addr) !== e.message) log(`cannot connect to LAN node ${addr}: ${e.message}`);
+        lastError.set(addr, e.message);
+      },
+    ).finally(() => dialling.delete(addr));
+  };
+  for (const a of peers) dial(a);
+  const timer = peers.length > 0 ? setInterval(() => peers.forEach(dial), PEER_REDIAL_MS) : undefined;
+  return { stop: () => clearInterval(timer) };
 }

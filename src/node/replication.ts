@@ -48,6 +48,12 @@ export async function startReplication(init: {
   pullEveryMs?: number;
   /** How long a lookup may wait for another member's download (default 10 s). */
   lookupWaitMs?: number;
+  /**
+   * Peer ids of the other LAN nodes of this group pinned by configuration (`--peer`): their
+   * books' holder counts are merged into ours. Anyone else (a member, a node found by mDNS) counts
+   * as one reporter: any member holds the group key and could pose as a node claiming any count.
+   */
+  trustedNodes?: ReadonlySet<string>;
 }): Promise<{ stop(): Promise<void>; lookups: Lookups }> {
   const { node, cache, hashList, log, groupBindings } = init;
   const now = init.now ?? Date.now;
@@ -86,8 +92,17 @@ export async function startReplication(init: {
     const id = peer.toString();
     const wanted = new Set<string>();
     for (const key of reported.have) if (hashList.isListed(key) && !cache.has(key)) wanted.add(key);
+    let changed: string[] = [];
     if (groupBindings && reported.bindings.length > 0) {
-      groupBindings.report(id, reported.bindings);
+      if (init.trustedNodes?.has(id)) changed = groupBindings.merge(id, reported.bindings);
+      else {
+        const before = new Map(reported.bindings.map((b) => [b.url, groupBindings.best(b.url)]));
+        groupBindings.report(id, reported.bindings);
+        changed = [...before].filter(([url, was]) => {
+          const now = groupBindings.best(url);
+          return now !== undefined && (was?.mh !== now.mh || was.holders !== now.holders);
+        }).map(([url]) => url);
+      }
       saveBook();
       for (const b of reported.bindings) if (!cache.has(b.mh)) wanted.add(b.mh);
     }
@@ -102,7 +117,8 @@ export async function startReplication(init: {
       lookups.changed();
     }
     if (hosted.length > 0) log(`hosted ${hosted.length} block(s) from ${id}`);
-    announce.add(hosted.filter((k) => hashList.isListed(k)), reported.bindings.map((b) => b.url));
+    // Only what changed: a report repeated, or another node echoing what we told it, ends here.
+    announce.add(hosted.filter((k) => hashList.isListed(k)), changed);
   }
 
   const rounds = new Map<string, Promise<void>>();

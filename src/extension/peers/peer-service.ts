@@ -60,6 +60,7 @@ export interface PeerService {
 }
 
 const REDIAL_MS = 30_000;
+const RECONNECT_MS = 2_000;
 
 /** Stats row of peer traffic (it belongs to no site); the '*' total includes it. */
 export const LAN_SITE = '(lan)';
@@ -85,6 +86,7 @@ export function createPeerService(init: {
   let error: string | undefined;
   let lanNodeIds = new Set<string>();
   let redial: ReturnType<typeof setInterval> | undefined;
+  let reconnect: ReturnType<typeof setInterval> | undefined;
   const penalty = new PenaltyBox();
   let monthly = new MonthlyCap({ capBytes: 0 });
   /** The last round of meeting other browsers, for diagnostics in the status. */
@@ -96,9 +98,11 @@ export function createPeerService(init: {
 
   async function stop(): Promise<void> {
     clearInterval(redial);
+    clearInterval(reconnect);
     const old = node;
     node = undefined;
     lanNodeIds = new Set();
+    nodeOfAddr = new Map();
     lastMeeting = undefined;
     told = new Set();
     clearTimeout(telling);
@@ -106,14 +110,33 @@ export function createPeerService(init: {
     await Promise.resolve(old?.stop()).catch(() => undefined);
   }
 
+  /** The LAN node each configured address reached last, and the addresses being dialled now. */
+  let nodeOfAddr = new Map<string, string>();
+  const dialling = new Set<string>();
+  const dialError = new Map<string, string>();
+
+  /** Dials the configured LAN nodes that are not connected (one attempt at a time per address). */
   async function dialLanNodes(addrs: readonly string[]): Promise<void> {
+    const connected = new Set(node?.getConnections().map((c) => c.remotePeer.toString()));
     await Promise.all(
-      addrs.map(async (a) => {
+      addrs.filter((a) => !dialling.has(a) && !connected.has(nodeOfAddr.get(a) ?? '')).map(async (a) => {
+        dialling.add(a);
         try {
-          const conn = await node?.dial(multiaddr(a), { signal: AbortSignal.timeout(10_000) });
-          if (conn) lanNodeIds.add(conn.remotePeer.toString());
+          const conn = await node?.dial(multiaddr(a), { signal: AbortSignal.timeout(5_000) });
+          if (!conn) return;
+          const id = conn.remotePeer.toString();
+          const again = nodeOfAddr.has(a);
+          lanNodeIds.add(id);
+          nodeOfAddr.set(a, id);
+          // Back after a restart or an outage: catch up on what was told meanwhile.
+          dialError.delete(a);
+          if (again) void replicate();
         } catch (e) {
-          log(`LAN node ${a} unreachable: ${String(e)}`);
+          // Once per distinct error, not every round.
+          if (dialError.get(a) !== String(e)) log(`LAN node ${a} unreachable: ${String(e)}`);
+          dialError.set(a, String(e));
+        } finally {
+          dialling.delete(a);
         }
       }),
     );
@@ -170,9 +193,10 @@ export function createPeerService(init: {
     void replicate();
     // Bounded retry: one attempt per LAN node every 30 s while it is not connected.
     let rounds = 0;
+    // A LAN node that went away (restarted, failed over) is dialled again every 2 s, so browsers
+    // are back within seconds of it; other browsers are met on the slower round below.
+    reconnect = setInterval(() => void dialLanNodes(s.lanNodes), RECONNECT_MS);
     redial = setInterval(() => {
-      const connected = new Set(node?.getConnections().map((c) => c.remotePeer.toString()));
-      if ([...lanNodeIds].some((id) => !connected.has(id)) || lanNodeIds.size < s.lanNodes.length) void dialLanNodes(s.lanNodes);
       void meetPeers();
       if (++rounds % (REPLICATE_EVERY_MS / REDIAL_MS) === 0) void replicate();
     }, REDIAL_MS);

@@ -5,33 +5,25 @@
  * these tests see. What one member learns is usable by the others within 10 s; a file the
  * office is downloading right now is downloaded once.
  */
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeDigest, sriEntryToKey, verifyMultihashKey } from '../../../src/core/integrity/index.ts';
 import type { HashList } from '../../../src/core/hash-list/index.ts';
-import { mergeSettings } from '../../../src/core/settings/index.ts';
-import type { CacheContext } from '../../../src/extension/cache/context.ts';
-import { resolveServable } from '../../../src/extension/cache/resolver.ts';
-import { createPeerService, type PeerService } from '../../../src/extension/peers/peer-service.ts';
 import { startLanNode, type LanNode } from '../../../src/node/lan-node.ts';
 import { loadNodeHashList } from '../../../src/node/replication.ts';
 import { UPDATE_PROTOCOL } from '../../../src/p2p/update/index.ts';
-import { openStore, type Store } from '../../../src/store/index.ts';
 import { addressOf, startClient, tempDir, waitFor } from '../node/harness.ts';
+import { startMember, within, type Member } from '../support/member.ts';
 
 const GROUP = '5e'.repeat(32);
-const DAY = 86_400_000;
 /** A file of the public list (the packaged copy's bytes, as the CDN serves them). */
 const LISTED_URL = 'https://cdn.jsdelivr.net/npm/bootstrap@4.5.2/dist/css/bootstrap.min.css';
 const LISTED = new Uint8Array(readFileSync(join(import.meta.dirname, '../../../extension/pkg/bootstrap@4.5.2/dist/css/bootstrap.min.css')));
-const sha384 = async (b: Uint8Array): Promise<string> => sriEntryToKey({ algorithm: 'sha384', digest: await computeDigest('sha384', b) });
 const appFile = (n: number): Uint8Array => new TextEncoder().encode(`window.app${n} = ${n}; /* ${'y'.repeat(5000)} */`);
 
 let node: LanNode;
 let hashList: HashList;
-const open: { service: PeerService; store: Store }[] = [];
+const open: Member[] = [];
 const logs: string[] = [];
 
 beforeAll(async () => {
@@ -42,46 +34,16 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  for (const m of open) {
-    await m.service.apply(mergeSettings({ user: { sharingMode: 'off' } }).values, false);
-    m.store.close();
-  }
+  for (const m of open) await m.close();
   await node?.stop();
 });
 
-/** A running member: connected, and told by the node of nothing yet. */
-async function member(user: Record<string, unknown> = {}) {
-  const store = await openStore({ indexedDB: new IDBFactory(), IDBKeyRange, verify: (b, k) => verifyMultihashKey(b, k), now: Date.now, maxCacheBytes: () => 1e8, onCorrupt: () => {} });
-  const settings = mergeSettings({ user: { lanNodes: [addressOf(node, 'ws').toString()], groupKey: GROUP, trustGroupBindings: true, ...user } }).values;
-  const service = createPeerService({ store, hashList, log: () => {} });
-  open.push({ service, store });
-  await service.apply(settings, false);
-  await waitFor(() => service.status().lanNodes === 1, 10_000, 'the member connecting');
-  const ctx: CacheContext = { store, hashList, settings: () => settings, pausedSites: () => [], now: Date.now, log: () => {} };
-  return {
-    store,
-    service,
-    serves: async (url: string) => (await resolveServable(ctx, url, 'https://site-b.test/'))?.key,
-    /** What the learner does after its page loaded `url`: bytes and binding stored, then `learned()`. */
-    async observe(url: string, bytes: Uint8Array, type = 'text/javascript') {
-      const mh = await sha384(bytes);
-      await store.blobs.put(mh, bytes, type);
-      if (!hashList.lookup(url)) {
-        await store.bindings.put({ url, mh, source: 'observed', site: 'site-a.test', fetchedAt: Date.now(), freshUntil: Date.now() + DAY, mustRevalidate: false, corsAnyOrigin: true, type });
-      }
-      service.learned();
-      return mh;
-    },
-  };
-}
-
-/** Polls every 50 ms for at most `ms` (the issue's bound is 10 s). */
-async function within(ms: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** A running member of the group: connected, and told by the node of nothing yet. */
+async function member(user: Record<string, unknown> = {}): Promise<Member> {
+  const m = await startMember(hashList, [addressOf(node, 'ws').toString()], { groupKey: GROUP, trustGroupBindings: true, ...user });
+  open.push(m);
+  await waitFor(() => m.service.status().lanNodes === 1, 10_000, 'the member connecting');
+  return m;
 }
 
 describe('what one running member learns, the others can use within seconds', () => {

@@ -10,8 +10,17 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'peercache-node-config-'));
 describe('LAN node configuration', () => {
   it('starts with no flags on sane defaults', () => {
     expect(loadNodeConfig([], env)).toEqual({
-      host: '0.0.0.0', tcpPort: 4001, wsPort: 4002, httpPort: 4080, dataDir: '/var/lib/peercache-node', cacheMB: 10240, groupKey: '',
+      host: '0.0.0.0', tcpPort: 4001, wsPort: 4002, httpPort: 4080, dataDir: '/var/lib/peercache-node', cacheMB: 10240, groupKey: '', peers: [],
     });
+  });
+
+  it('takes other LAN nodes with --peer, each pinned by its peer id, and refuses one it could not pin or that is not on the LAN', () => {
+    const id = '12D3KooWGRUVh2hprzeXxA4Xi5nFXbZSe4Eu64xLomJzHbKxRuRu';
+    const peer = `/ip4/10.0.2.5/tcp/4001/p2p/${id}`;
+    expect(loadNodeConfig(['--peer', peer, '--peer', `/ip4/192.168.1.9/tcp/4001/p2p/${id}`], env)).toMatchObject({ peers: [peer, `/ip4/192.168.1.9/tcp/4001/p2p/${id}`] });
+    expect(() => loadNodeConfig(['--peer', '/ip4/10.0.2.5/tcp/4001'], env)).toThrow(/must end in \/p2p\/<peer id>/);
+    expect(() => loadNodeConfig(['--peer', `/ip4/8.8.8.8/tcp/4001/p2p/${id}`], env)).toThrow(/not a local-network address/);
+    expect(() => loadNodeConfig(['--peer', 'not-an-address'], env)).toThrow(ConfigError);
   });
 
   it('lets flags win over the config file, and the file over defaults', () => {
