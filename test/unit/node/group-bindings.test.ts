@@ -105,4 +105,23 @@ describe('one member cannot fill the book', () => {
     // The honest member's only claim is older than all the noisy ones, and still in the answer.
     expect(answer.some((x) => x.url === 'https://a.test/x.js')).toBe(true);
   });
+
+  it('merges another node\'s counts by maximum, never by sum, says what changed, and keeps them across a restart', async () => {
+    const { open } = await book();
+    const g = await open();
+    const url = 'https://a.test/x.js';
+    g.report('member-1', [b(url, MH1)]);
+    // Node B counts three members for it (member-1 among them, reporting to both nodes).
+    expect(g.merge('node-b', [b(url, MH1, { holders: 3 })])).toEqual([url]);
+    expect(g.best(url)?.holders).toBe(3);
+    // The same count again changes nothing: two nodes echoing each other stop here.
+    expect(g.merge('node-b', [b(url, MH1, { holders: 3 })])).toEqual([]);
+    // Another node's larger count of another hash wins the URL, as members outvoting would.
+    expect(g.merge('node-c', [b(url, MH2, { holders: 5 })])).toEqual([url]);
+    expect(g.best(url)).toMatchObject({ mh: MH2, holders: 5 });
+    await g.save();
+    const again = await open();
+    expect(again.best(url)).toMatchObject({ mh: MH2, holders: 5 });
+    expect(again.list().find((x) => x.url === url)?.holders).toBe(5);
+  });
 });
