@@ -7,11 +7,13 @@
  */
 import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { invalidBinding, MAX_BINDINGS, MAX_HOLDERS, type GroupBinding } from '../p2p/bindings/index.ts';
+import { invalidBinding, MAX_BINDINGS, MAX_HOLDERS, MAX_SITES, type GroupBinding } from '../p2p/bindings/index.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 
 /** Most (url, hash) entries the book keeps. */
 export const MAX_BOOK_ENTRIES = 50_000;
+/** Most sites one entry keeps (a record names at most MAX_SITES of them). */
+const MAX_ENTRY_SITES = 8;
 /** Most other LAN nodes whose counts one entry keeps. */
 const MAX_PEER_NODES = 16;
 const FILE = 'group-bindings.json';
@@ -23,6 +25,8 @@ interface Entry {
   reporters: Set<string>;
   /** What other LAN nodes of the group count for this binding (node id -> holders). */
   counted: Map<string, number>;
+  /** Hosts of the pages members loaded the URL on (at most {@link MAX_ENTRY_SITES}). */
+  sites: Set<string>;
   reportedAt: number;
 }
 
@@ -34,6 +38,7 @@ interface Saved {
   corsAnyOrigin: boolean;
   reporters: string[];
   counted?: Record<string, number>;
+  sites?: string[];
   reportedAt: number;
 }
 
@@ -72,9 +77,9 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
   try {
     const saved = JSON.parse(await readFile(path, 'utf8')) as { entries: Saved[] };
     for (const s of saved.entries) {
-      if (invalidBinding({ ...s, holders: 1 }) !== undefined || !Array.isArray(s.reporters) || !Number.isFinite(s.reportedAt)) continue;
+      if (invalidBinding({ ...s, holders: 1, sites: undefined }) !== undefined || !Array.isArray(s.reporters) || !Number.isFinite(s.reportedAt)) continue;
       const counted = Object.entries(s.counted ?? {}).filter(([, n]) => Number.isInteger(n) && n >= 1 && n <= MAX_HOLDERS).slice(0, MAX_PEER_NODES);
-      put(s.url, s.mh, { freshUntil: s.freshUntil, type: s.type, corsAnyOrigin: s.corsAnyOrigin, reporters: new Set(s.reporters.filter((r) => typeof r === 'string').slice(0, MAX_HOLDERS)), counted: new Map(counted), reportedAt: s.reportedAt });
+      put(s.url, s.mh, { freshUntil: s.freshUntil, type: s.type, corsAnyOrigin: s.corsAnyOrigin, reporters: new Set(s.reporters.filter((r) => typeof r === 'string').slice(0, MAX_HOLDERS)), counted: new Map(counted), sites: new Set((Array.isArray(s.sites) ? s.sites : []).filter((h) => typeof h === 'string').slice(0, MAX_ENTRY_SITES)), reportedAt: s.reportedAt });
     }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
@@ -117,7 +122,17 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
   function bestOf(url: string, byHash: Map<string, Entry>): GroupBinding & { reportedAt: number; by: string } {
     const [mh, e] = [...byHash].sort(([, a], [, b]) => holdersOf(b) - holdersOf(a) || b.reportedAt - a.reportedAt)[0]!;
     const by = e.reporters.size === 1 && holdersOf(e) === 1 ? [...e.reporters][0]! : '';
-    return { url, mh, freshUntil: e.freshUntil, holders: holdersOf(e), type: e.type, corsAnyOrigin: e.corsAnyOrigin, reportedAt: e.reportedAt, by };
+    const sites = [...e.sites].slice(-MAX_SITES);
+    return { url, mh, freshUntil: e.freshUntil, holders: holdersOf(e), type: e.type, corsAnyOrigin: e.corsAnyOrigin, ...(sites.length ? { sites } : {}), reportedAt: e.reportedAt, by };
+  }
+
+  /** The newest sites stay: one that loaded the URL again moves to the end. */
+  function addSites(e: Entry, sites: readonly string[] | undefined): void {
+    for (const h of sites ?? []) {
+      e.sites.delete(h);
+      e.sites.add(h);
+      if (e.sites.size > MAX_ENTRY_SITES) e.sites.delete(e.sites.values().next().value!);
+    }
   }
 
   function prune(): void {
@@ -136,12 +151,13 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
         const e = book.get(b.url)?.get(b.mh);
         if (e) {
           if (!e.reporters.has(member) && e.reporters.size < MAX_HOLDERS) e.reporters.add(member);
+          addSites(e, b.sites);
           e.freshUntil = Math.max(e.freshUntil, b.freshUntil);
           e.reportedAt = t;
         } else {
           // Full: what is already in the book stays; new claims wait until entries expire.
           if (entries >= MAX_BOOK_ENTRIES) continue;
-          put(b.url, b.mh, { freshUntil: b.freshUntil, type: b.type, corsAnyOrigin: b.corsAnyOrigin, reporters: new Set([member]), counted: new Map(), reportedAt: t });
+          put(b.url, b.mh, { freshUntil: b.freshUntil, type: b.type, corsAnyOrigin: b.corsAnyOrigin, reporters: new Set([member]), counted: new Map(), sites: new Set(b.sites ?? []), reportedAt: t });
         }
         dirty = true;
       }
@@ -157,16 +173,17 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
         const was = before && bestOf(b.url, before);
         const e = before?.get(b.mh);
         if (e) {
-          if (e.counted.get(node) === b.holders && e.freshUntil >= b.freshUntil) continue;
+          if (e.counted.get(node) === b.holders && e.freshUntil >= b.freshUntil && (b.sites ?? []).every((h) => e.sites.has(h))) continue;
           if (e.counted.has(node) || e.counted.size < MAX_PEER_NODES) e.counted.set(node, b.holders);
+          addSites(e, b.sites);
           e.freshUntil = Math.max(e.freshUntil, b.freshUntil);
         } else {
           if (entries >= MAX_BOOK_ENTRIES) continue;
-          put(b.url, b.mh, { freshUntil: b.freshUntil, type: b.type, corsAnyOrigin: b.corsAnyOrigin, reporters: new Set(), counted: new Map([[node, b.holders]]), reportedAt: t });
+          put(b.url, b.mh, { freshUntil: b.freshUntil, type: b.type, corsAnyOrigin: b.corsAnyOrigin, reporters: new Set(), counted: new Map([[node, b.holders]]), sites: new Set(b.sites ?? []), reportedAt: t });
         }
         dirty = true;
         const after = bestOf(b.url, book.get(b.url)!);
-        if (!was || was.mh !== after.mh || was.holders !== after.holders) changed.push(b.url);
+        if (!was || was.mh !== after.mh || was.holders !== after.holders || String(was.sites) !== String(after.sites)) changed.push(b.url);
       }
       return changed;
     },
@@ -208,7 +225,7 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
       const out: Saved[] = [];
       for (const [url, byHash] of book) {
         for (const [mh, e] of byHash) {
-          out.push({ url, mh, freshUntil: e.freshUntil, type: e.type, corsAnyOrigin: e.corsAnyOrigin, reporters: [...e.reporters], ...(e.counted.size ? { counted: Object.fromEntries(e.counted) } : {}), reportedAt: e.reportedAt });
+          out.push({ url, mh, freshUntil: e.freshUntil, type: e.type, corsAnyOrigin: e.corsAnyOrigin, reporters: [...e.reporters], ...(e.counted.size ? { counted: Object.fromEntries(e.counted) } : {}), ...(e.sites.size ? { sites: [...e.sites] } : {}), reportedAt: e.reportedAt });
         }
       }
       await writeFileAtomic(path, new TextEncoder().encode(JSON.stringify({ entries: out })), { mode: 0o600 });

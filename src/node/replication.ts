@@ -100,7 +100,7 @@ export async function startReplication(init: {
         groupBindings.report(id, reported.bindings);
         changed = [...before].filter(([url, was]) => {
           const now = groupBindings.best(url);
-          return now !== undefined && (was?.mh !== now.mh || was.holders !== now.holders);
+          return now !== undefined && (was?.mh !== now.mh || was.holders !== now.holders || String(was.sites) !== String(now.sites));
         }).map(([url]) => url);
       }
       saveBook();

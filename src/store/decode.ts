@@ -134,6 +134,8 @@ export const decodeBinding: Decoder<Binding> = decoder((row) => {
   if (corp !== undefined && corp !== 'same-origin' && corp !== 'same-site') throw new Reject('corp is not same-origin or same-site');
   const holders = row['holders'];
   if (holders !== undefined && (!Number.isSafeInteger(holders) || (holders as number) < 1)) throw new Reject('holders is not a positive integer');
+  const sites = row['sites'];
+  if (sites !== undefined && !isSiteList(sites)) throw new Reject('sites is not a list of host names');
   const b: Binding = {
     url: str(row, 'url'),
     mh: str(row, 'mh'),
@@ -152,6 +154,7 @@ export const decodeBinding: Decoder<Binding> = decoder((row) => {
   if (type !== undefined) b.type = type;
   if (corp !== undefined) b.corp = corp;
   if (holders !== undefined) b.holders = holders as number;
+  if (sites !== undefined) b.sites = [...(sites as string[])];
   if (etag !== undefined) b.etag = etag;
   if (lastModified !== undefined) b.lastModified = lastModified;
   return b;
@@ -182,3 +185,8 @@ export const decodeStats: Decoder<StatsRecord> = decoder((row) => {
   for (const name of STAT_COUNTER_NAMES) counters[name] = count(row, name);
   return { day, site: str(row, 'site'), ...counters };
 });
+
+/** At most 4 lower-case host names: the sites a group binding may be answered to (p2p/bindings). */
+export function isSiteList(v: unknown): v is string[] {
+  return Array.isArray(v) && v.length <= 4 && v.every((h) => typeof h === 'string' && /^[a-z0-9.-]{1,253}$/.test(h));
+}

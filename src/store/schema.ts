@@ -68,6 +68,8 @@ export interface Binding {
   corp?: RestrictiveCorp;
   /** 'group' only: distinct group members holding this very binding, per the LAN node (version 3). */
   holders?: number;
+  /** 'group' only: hosts of the pages members loaded this URL on (same-site answers, privacy-gate.ts). */
+  sites?: string[];
 }
 
 /** What the LAN says about one asset: the population-level popularity gate's input. */

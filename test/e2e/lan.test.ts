@@ -241,11 +241,12 @@ describe.each<BrowserName>(['chromium', 'firefox'])('both running in one office:
     a = await openBrowser('chromium', { loopbackHosts: TEST_HOSTS });
     b = await openBrowser(second, { loopbackHosts: TEST_HOSTS });
     await joinOffice(a, office, { groupKey: GROUP, trustGroupBindings: true });
-    // This office serves what one member observed (requirePopular off: the admin's choice; with
-    // it on, a file off the list is served from minLanPeers members on, office-updates.test.ts).
-    uiB = await joinOffice(b, office, { groupKey: GROUP, trustGroupBindings: true, requirePopular: false });
-    // B has seen site B before (its CSP is known to admit data:), never its files.
-    expect(await viewUntilSafe(b, uiB, 'site-b.test')).toBe(true);
+    // Default privacy settings: a file off the list one member holds is answered only to the
+    // site it was loaded on (core/serving/privacy-gate.ts, same-site).
+    uiB = await joinOffice(b, office, { groupKey: GROUP, trustGroupBindings: true });
+    // B has seen sites A and C before (their CSPs are known to admit data:), never their files.
+    expect(await viewUntilSafe(b, uiB, 'site-a.test')).toBe(true);
+    expect(await viewUntilSafe(b, uiB, 'site-c.test')).toBe(true);
   });
   afterAll(async () => {
     await a?.close();
@@ -253,7 +254,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('both running in one office:
     await office?.stop();
   });
 
-  it('A loads a listed file and one off the list; within 10 s B\'s pages using them reach the origin zero times, and Chromium A downloaded each at most once more to learn it', async () => {
+  it('A loads a listed file and one off the list; within 10 s B\'s view of the same pages reaches the origin zero times, another site\'s still does for the file off the list, and Chromium A downloaded each at most once more to learn it', async () => {
     const loadedBy = async (browser: ExtensionBrowser, url: string): Promise<string> => {
       const page = await browser.visit(url);
       await page.waitUntil(() => document.title !== 'loading', undefined);
@@ -273,16 +274,19 @@ describe.each<BrowserName>(['chromium', 'firefox'])('both running in one office:
     expect(readyMs).toBeLessThanOrEqual(10_000);
 
     const sinceB = Date.now();
-    expect(await loadedBy(b, 'https://site-b.test/jquery.html')).toBe('both 3.7.1');
-    expect(await loadedBy(b, 'https://site-b.test/widget.html')).toBe('widget 1');
+    expect(await loadedBy(b, 'https://site-a.test/jquery.html')).toBe('jquery 3.7.1');
+    expect(await loadedBy(b, 'https://site-a.test/widget.html')).toBe('widget 1');
     expect(origin.hits(JQUERY.jsdelivr.host, JQUERY.jsdelivr.path, sinceB)).toBe(0);
-    expect(origin.hits(JQUERY.unpkg.host, JQUERY.unpkg.path, sinceB)).toBe(0);
     expect(origin.hits(WIDGET.host, WIDGET.path, sinceB)).toBe(0);
     // The office paid for each file at most twice: A's page, and Chromium's one download to learn it.
     expect(origin.hits(JQUERY.jsdelivr.host, JQUERY.jsdelivr.path, sinceA)).toBeLessThanOrEqual(2);
     expect(origin.hits(WIDGET.host, WIDGET.path, sinceA)).toBeLessThanOrEqual(2);
     const stats = await uiB.send<StatsView>({ type: 'ui-bg-get-stats' });
     expect(stats.total.lanBytesIn).toBe(JQUERY.bytes.length + WIDGET.body.length);
+    // One member loaded the widget, on site A: site C timing it must learn nothing of that.
+    const sinceC = Date.now();
+    expect(await loadedBy(b, 'https://site-c.test/widget.html')).toBe('widget 1');
+    expect(origin.hits(WIDGET.host, WIDGET.path, sinceC)).toBe(1);
   });
 
   it('a metered B takes no part: nothing is told to it or fetched by it', async () => {

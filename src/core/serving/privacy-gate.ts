@@ -26,7 +26,7 @@ export interface PrivacyGateInput {
 }
 
 /** Why the gate decided as it did (for local stats and debugging). */
-export type PrivacyGateReason = 'on-list' | 'lan-popular' | 'popularity-not-required' | 'not-popular';
+export type PrivacyGateReason = 'on-list' | 'lan-popular' | 'same-site' | 'popularity-not-required' | 'not-popular';
 
 /** The decision and its reason. */
 export interface PrivacyGateVerdict {
@@ -74,11 +74,17 @@ export interface BindingPopularity {
   readonly urlListed: boolean;
   /** Distinct LAN members holding this very URL -> hash binding (the group's book). */
   readonly holders: number;
+  /**
+   * For a binding the group told of: the hosts of the pages on which members loaded this URL
+   * (see {@link bindingVerdict}).
+   */
+  readonly sites?: readonly string[];
 }
 
 /**
  * The gate for a page's request of one URL: whether that URL's binding may be answered to a
- * site other than the one it was learned on.
+ * site other than the one it was learned on; with `site` (the requesting page's host), also to
+ * that site when group members loaded the URL on its pages.
  *
  * @example
  * ```ts
@@ -86,6 +92,12 @@ export interface BindingPopularity {
  * bindingVerdict({ urlListed: false, holders: 1 }, { minLanPeers: 3, requirePopular: true }).allowed // false
  * ```
  */
-export function bindingVerdict(binding: BindingPopularity, settings: Pick<PrivacyGateInput, 'minLanPeers' | 'requirePopular'>): PrivacyGateVerdict {
-  return crossSiteVerdict({ onList: binding.urlListed, lanPeers: binding.holders, ...settings });
+export function bindingVerdict(binding: BindingPopularity, settings: Pick<PrivacyGateInput, 'minLanPeers' | 'requirePopular'>, site?: string): PrivacyGateVerdict {
+  const verdict = crossSiteVerdict({ onList: binding.urlListed, lanPeers: binding.holders, ...settings });
+  // A group member loaded this URL on a page of `site`: answering `site`'s page tells `site`
+  // only that someone of this LAN loaded it from `site`, which `site`'s own server saw when
+  // that member's request arrived (from this LAN's address). No other site learns anything, so
+  // the office's second visit to a site is served from the first one's download (issue 12).
+  if (!verdict.allowed && site !== undefined && site !== '' && binding.sites?.includes(site)) return { allowed: true, reason: 'same-site' };
+  return verdict;
 }

@@ -40,14 +40,19 @@ export async function bindingFor(ctx: CacheContext, url: string): Promise<UrlBin
   const b = hit.binding;
   // The group's count for this very URL and hash (an observation of ours counts among them).
   let holders = b.source === 'group' ? (b.holders ?? 0) : 0;
+  let sites = b.source === 'group' ? b.sites : undefined;
   if (b.source === 'observed' && group) {
     const claim = (await ctx.store.bindings.lookupMany([url], 'group')).get(url);
-    if (claim?.mh === b.mh && !claim.mustRevalidate && claim.freshUntil > ctx.now()) holders = claim.holders ?? 0;
+    if (claim?.mh === b.mh && !claim.mustRevalidate && claim.freshUntil > ctx.now()) {
+      holders = claim.holders ?? 0;
+      sites = claim.sites;
+    }
   }
   return {
     key: b.mh,
     urlListed: false,
     holders,
+    ...(sites?.length ? { sites } : {}),
     type: b.type,
     corsAnyOrigin: b.corsAnyOrigin === true,
     freshUntil: b.freshUntil,
@@ -58,19 +63,20 @@ export async function bindingFor(ctx: CacheContext, url: string): Promise<UrlBin
 
 /**
  * The privacy gate (core/serving/privacy-gate.ts) for a URL's binding: may it be answered to a
- * site other than the one it was learned on? Only when that URL is listed or popular on the LAN
- * (or `requirePopular` is off); that its bytes are listed under other URLs changes nothing.
+ * page of `site`? When that URL is listed or popular on the LAN (or `requirePopular` is off), or
+ * group members loaded it on pages of `site`; that its bytes are listed under other URLs changes
+ * nothing.
  */
-export function isAnswerable(ctx: CacheContext, bound: UrlBinding): boolean {
+export function isAnswerable(ctx: CacheContext, bound: UrlBinding, site: string | undefined): boolean {
   const s = ctx.settings();
-  return bindingVerdict(bound, s).allowed;
+  return bindingVerdict(bound, s, site).allowed;
 }
 
 /** Resolves a request of a page to verified bytes, or undefined when the network must answer. */
 export async function resolveServable(ctx: CacheContext, url: string, initiator: string | undefined): Promise<Servable | undefined> {
   if (!mayActFor(ctx, hostOf(initiator))) return undefined;
   const bound = await bindingFor(ctx, url);
-  if (!bound || bound.type === undefined || !isAnswerable(ctx, bound)) return undefined;
+  if (!bound || bound.type === undefined || !isAnswerable(ctx, bound, hostOf(initiator))) return undefined;
   const blob = await ctx.store.blobs.get(bound.key);
   return blob && { ...bound, type: bound.type, blob };
 }

@@ -8,6 +8,7 @@ import { mayServeCrossSite } from '../../core/serving/privacy-gate.ts';
 import type { Settings } from '../../core/settings/index.ts';
 import { MAX_BINDINGS, type GroupBinding } from '../../p2p/bindings/index.ts';
 import type { Binding, Store } from '../../store/index.ts';
+import { isSiteList } from '../../store/decode.ts';
 import type { HashListIndex } from '../cache/context.ts';
 
 export const sharesGroupBindings = (s: Settings): boolean => s.trustGroupBindings && s.groupKey !== '';
@@ -21,7 +22,11 @@ export async function observedBindings(store: Store, hashList: HashListIndex): P
   return (await store.bindings.listFresh('observed', Date.now(), MAX_BINDINGS))
     .filter((b) => held.has(b.mh) && !hashList.lookup(b.url))
     // The type this URL was served with (its own binding's), not the blob's.
-    .map((b) => ({ url: b.url, mh: b.mh, freshUntil: Math.min(b.freshUntil, Number.MAX_SAFE_INTEGER), holders: 1, type: b.type ?? held.get(b.mh)!, corsAnyOrigin: b.corsAnyOrigin === true }));
+    .map((b) => ({
+      url: b.url, mh: b.mh, freshUntil: Math.min(b.freshUntil, Number.MAX_SAFE_INTEGER), holders: 1, type: b.type ?? held.get(b.mh)!, corsAnyOrigin: b.corsAnyOrigin === true,
+      // The page's host: that site's own pages may be answered this binding (privacy-gate.ts).
+      ...(b.site && isSiteList([b.site]) ? { sites: [b.site] } : {}),
+    }));
 }
 
 /**
@@ -48,14 +53,15 @@ export async function learnGroupBindings(
     // ignoring it; a different claim for the URL replaces it.
     if (h?.mh === b.mh && h.mustRevalidate) continue;
     // The node's count is of this very binding: the privacy gate reads it for this URL only.
-    if (h?.mh !== b.mh || h.freshUntil !== b.freshUntil || h.holders !== b.holders || h.type !== b.type || h.corsAnyOrigin !== b.corsAnyOrigin) {
-      puts.push({ url: b.url, mh: b.mh, source: 'group', site: GROUP_SITE, fetchedAt: now, freshUntil: b.freshUntil, mustRevalidate: false, corsAnyOrigin: b.corsAnyOrigin, type: b.type, holders: b.holders });
+    if (h?.mh !== b.mh || h.freshUntil !== b.freshUntil || h.holders !== b.holders || h.type !== b.type || h.corsAnyOrigin !== b.corsAnyOrigin || String(h.sites) !== String(b.sites)) {
+      puts.push({ url: b.url, mh: b.mh, source: 'group', site: GROUP_SITE, fetchedAt: now, freshUntil: b.freshUntil, mustRevalidate: false, corsAnyOrigin: b.corsAnyOrigin, type: b.type, holders: b.holders, ...(b.sites?.length ? { sites: [...b.sites] } : {}) });
     }
     counts.set(b.mh, Math.max(counts.get(b.mh) ?? 0, b.holders));
     // Worth copying when some URL may be answered with these bytes: their listed URLs (the bytes
     // are listed), or this URL when its own binding is popular.
     const onList = hashList.isListed(b.mh);
-    if (mayServeCrossSite({ onList, lanPeers: onList ? 0 : b.holders, minLanPeers: s.minLanPeers, requirePopular: s.requirePopular })) wanted.set(b.mh, b.type);
+    // Or to the sites members loaded it on (privacy-gate.ts, same-site).
+    if ((b.sites?.length ?? 0) > 0 || mayServeCrossSite({ onList, lanPeers: onList ? 0 : b.holders, minLanPeers: s.minLanPeers, requirePopular: s.requirePopular })) wanted.set(b.mh, b.type);
   }
   await store.bindings.putMany(puts);
   await store.popularity.recordCounts(ctx.nodeId, counts);

@@ -92,6 +92,8 @@ interface Candidate extends HotSetCandidate {
   readonly mh: string;
   readonly access: ResponseAccess;
   readonly bound: string;
+  /** Only pages of these sites (url-groups.ts). */
+  readonly sites?: readonly string[];
 }
 
 /** Remembers `checkDataUrlServable` verdicts per asset and type; bytes read only when asked. */
@@ -130,8 +132,8 @@ async function candidates(input: PlanInput, bytes: AssetBytes): Promise<{ list: 
       for (const urls of splitUrlGroups(group.urls)) {
         const key = n === 0 ? asset.mh : `${asset.mh}${GROUP_MARK}${n + 1}`;
         // The facts are part of what a rule was built from: a change rewrites it.
-        const bound = JSON.stringify([group.type, group.access, urls]);
-        list.push({ key, mh: asset.mh, size: asset.size, type: group.type, urls, access: group.access, bound, score: score * (1 - n / 100) });
+        const bound = JSON.stringify([group.type, group.access, urls, group.sites ?? []]);
+        list.push({ key, mh: asset.mh, size: asset.size, type: group.type, urls, access: group.access, ...(group.sites ? { sites: group.sites } : {}), bound, score: score * (1 - n / 100) });
         n++;
       }
     }
@@ -160,7 +162,7 @@ export async function planSessionRules(input: PlanInput, bytes: AssetBytes): Pro
   for (const { key } of diff.add) {
     const c = byKey.get(key)!;
     const body = await bytes.get(c.mh);
-    if (body) sources.set(key, { urls: c.urls, contentType: c.type, body, ...c.access });
+    if (body) sources.set(key, { urls: c.urls, contentType: c.type, body, ...c.access, ...(c.sites ? { sites: c.sites } : {}) });
   }
   // Sites PeerCache must not act on (blocked, paused, not allowed) are never let through the
   // gate, even under a safe parent domain (DNR domains match subdomains).

@@ -20,6 +20,7 @@ import type { CspDestination } from '../../core/serving/csp.ts';
 import { buildDataUrl } from '../../core/serving/data-url.ts';
 import { networkRefusal, typeLoadsAs } from '../../core/serving/network-refusal.ts';
 import { bindingVerdict, type PrivacyGateInput } from '../../core/serving/privacy-gate.ts';
+import { hostOf } from '../cache/context.ts';
 import type { Servable } from '../cache/resolver.ts';
 import { DESTINATIONS } from './engine-types.ts';
 
@@ -76,7 +77,7 @@ export function servedDestination(request: Pick<SubresourceRequest, 'method' | '
 export function chooseAnswer(request: SubresourceRequest, facts: RequestFacts): RequestChoice {
   const destination = servedDestination(request);
   const serve = facts.found;
-  if (!destination || !facts.mayAct || !serve || !bindingVerdict(serve, facts.gate).allowed) return PASS;
+  if (!destination || !facts.mayAct || !serve || !bindingVerdict(serve, facts.gate, hostOf(request.documentUrl)).allowed) return PASS;
   // A request the network would refuse, judged by what this URL's origin sent (CORS, CORP), is
   // never answered: it goes out untouched and fails as it would without PeerCache.
   if (networkRefusal(serve, { url: request.url, initiator: request.documentUrl ?? '', mode: request.mode, credentialed: request.credentialed })) return PASS;
@@ -95,3 +96,4 @@ export function chooseAnswer(request: SubresourceRequest, facts: RequestFacts): 
 export function replacesResponse(serve: Pick<Servable, 'etag'>, response: { readonly statusCode: number; readonly etag?: string | undefined }): boolean {
   return response.statusCode === 200 && (!serve.etag || !response.etag || response.etag === serve.etag);
 }
+

@@ -80,7 +80,7 @@ export function createFirefoxEngine(env: EngineEnv, hooks: FirefoxHooks): Servin
     if (!mayActFor(ctx, hostOf(initiator))) return undefined;
     const bound = await bindingFor(ctx, url);
     const type = bound?.type;
-    if (!bound || !type || (await ctx.store.blobs.has(bound.key)) || !isAnswerable(ctx, bound)) return undefined;
+    if (!bound || !type || (await ctx.store.blobs.has(bound.key)) || !isAnswerable(ctx, bound, hostOf(initiator))) return undefined;
     const outcome = await Promise.race([
       env.peers.fetch(bound.key, type, env.maxAssetBytes()),
       new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), LAN_WAIT_MS)),

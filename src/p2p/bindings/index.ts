@@ -36,8 +36,17 @@ export interface GroupBinding {
   readonly type: string;
   /** The origin sent `Access-Control-Allow-Origin: *`. */
   readonly corsAnyOrigin: boolean;
+  /**
+   * Hosts of the pages on which members loaded the URL, at most 4 (optional: older peers send
+   * none). A page of one of them may be answered the binding however few members hold it
+   * (core/serving/privacy-gate.ts, `bindingVerdict`).
+   */
+  readonly sites?: readonly string[];
 }
 
+/** Most sites a record names. */
+export const MAX_SITES = 4;
+const HOST = /^[a-z0-9.-]{1,253}$/;
 const TYPE = /^[a-z0-9!#$&^_.+-]{1,64}\/[a-z0-9!#$&^_.+-]{1,64}(;[ -~]{0,60})?$/i;
 
 /** The reason `b` cannot travel, or undefined when it can. */
@@ -63,6 +72,7 @@ export function invalidBinding(b: unknown): string | undefined {
   if (!Number.isInteger(r['holders']) || (r['holders'] as number) < 1 || (r['holders'] as number) > MAX_HOLDERS) return 'holders is not 1..1000';
   if (typeof r['type'] !== 'string' || !TYPE.test(r['type'])) return 'type is not a content type';
   if (typeof r['corsAnyOrigin'] !== 'boolean') return 'corsAnyOrigin is not a boolean';
+  if (r['sites'] !== undefined && !(Array.isArray(r['sites']) && r['sites'].length <= MAX_SITES && r['sites'].every((h) => typeof h === 'string' && HOST.test(h)))) return 'sites is not a list of at most 4 host names';
   return undefined;
 }
 
@@ -78,7 +88,7 @@ export function travelling(bindings: readonly GroupBinding[]): GroupBinding[] {
   for (const b of bindings) {
     if (out.length >= MAX_BINDINGS) break;
     if (invalidBinding(b) !== undefined) continue;
-    const one = { url: b.url, mh: b.mh, freshUntil: b.freshUntil, holders: b.holders, type: b.type, corsAnyOrigin: b.corsAnyOrigin };
+    const one = { url: b.url, mh: b.mh, freshUntil: b.freshUntil, holders: b.holders, type: b.type, corsAnyOrigin: b.corsAnyOrigin, ...(b.sites?.length ? { sites: [...b.sites] } : {}) };
     size += JSON.stringify(one).length * 3 + 1;
     if (size > MAX_BINDINGS_BYTES) break;
     out.push(one);
@@ -116,7 +126,7 @@ export function bindingRecords(parsed: { bindings?: unknown } | null, now: numbe
     if (why) throw new BlockProtocolError(`bindings: record ${i}: ${why}`);
     const r = b as GroupBinding;
     if (r.freshUntil <= now) continue;
-    out.push({ url: r.url, mh: r.mh, freshUntil: Math.min(r.freshUntil, now + MAX_FRESH_MS), holders: r.holders, type: r.type, corsAnyOrigin: r.corsAnyOrigin });
+    out.push({ url: r.url, mh: r.mh, freshUntil: Math.min(r.freshUntil, now + MAX_FRESH_MS), holders: r.holders, type: r.type, corsAnyOrigin: r.corsAnyOrigin, ...(r.sites?.length ? { sites: [...r.sites] } : {}) });
   }
   return out;
 }

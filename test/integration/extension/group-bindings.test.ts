@@ -65,7 +65,12 @@ async function member(user: Record<string, unknown>, observed: [string, Uint8Arr
   open.push({ service, store });
   await service.apply(settings, false);
   const ctx: CacheContext = { store, hashList, settings: () => settings, pausedSites: () => [], now: Date.now, log: () => {} };
-  return { store, service, serves: async (url: string) => (await resolveServable(ctx, url, 'https://site-b.test/'))?.key };
+  return {
+    store, service,
+    serves: async (url: string) => (await resolveServable(ctx, url, 'https://site-b.test/'))?.key,
+    /** The same, for a page of `origin`. */
+    servesOn: async (url: string, origin: string) => (await resolveServable(ctx, url, origin))?.key,
+  };
 }
 
 const holdersAtNode = (mh: string): number => node.groupBindings?.list().find((b) => b.mh === mh)?.holders ?? 0;
@@ -101,11 +106,15 @@ describe('bindings travelling in a group', () => {
     // bank). The same bytes are answered at the URLs the list binds.
     expect(await b.serves(SELF_HOSTED)).toBeUndefined();
     expect(await b.serves('https://cdn.jsdelivr.net/npm/jquery@3.7.1/dist/jquery.min.js')).toBe(key);
-    // The app file is known to the group but held by one member only: not popular, not served,
-    // not even copied.
+    // The app file is known to the group but held by one member only: not popular, so not
+    // served to other sites. A's page that loaded it was site A's: site A's pages may be answered
+    // it (its server saw A's request come from this LAN already), so B copies it for them.
     expect(await b.store.popularity.peerCount(app)).toBe(1);
     expect(await b.serves(APP_URL)).toBeUndefined();
-    expect(await b.store.blobs.has(app)).toBe(false);
+    await pollFor(async () => b.store.blobs.has(app));
+    expect(await b.servesOn(APP_URL, 'https://site-a.test/page.html')).toBe(app);
+    expect(await b.servesOn(SELF_HOSTED, 'https://site-a.test/page.html')).toBe(key);
+    expect(await b.servesOn(SELF_HOSTED, 'https://evil.test/')).toBeUndefined();
   });
 
   it('a URL is served once enough members hold its binding (minLanPeers), off the list or a site\'s own copy of a listed file', async () => {

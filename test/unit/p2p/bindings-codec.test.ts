@@ -48,6 +48,16 @@ describe('the bindings answer', () => {
     expect(isPeerFault(err)).toBe(true);
   });
 
+  it('carries the sites a binding was loaded on, at most four host names, and refuses anything else there', () => {
+    const withSites = { ...ok, sites: ['shop.test', 'blog.test'] };
+    expect(decodeBindings(encodeBindings([withSites]), NOW)).toEqual([withSites]);
+    for (const sites of [['a', 'b', 'c', 'd', 'e'], ['Shop.Test'], ['evil.test/path'], 'shop.test', [7]]) {
+      const e = (() => { try { decodeBindings(raw({ bindings: [{ ...ok, sites }] }), NOW); } catch (x) { return x; } })();
+      expect(isPeerFault(e)).toBe(true);
+      expect(String(e)).toMatch(/sites is not a list of at most 4 host names/);
+    }
+  });
+
   it('refuses invalid UTF-8', () => {
     expect(() => decodeBindings(new Uint8Array([0x7b, 0xff, 0x7d]), NOW)).toThrow(/UTF-8 JSON/);
   });

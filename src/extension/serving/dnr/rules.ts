@@ -120,6 +120,8 @@ export interface RedirectRuleSource extends ResponseAccess {
   /** The content type these URLs are served with (their bindings', not the blob's). */
   contentType: string;
   body: Uint8Array;
+  /** Only requests from pages of these sites (and their subdomains, as DNR matches them). */
+  sites?: readonly string[];
 }
 
 /** Why no redirect rule could be built. */
@@ -164,6 +166,7 @@ export function buildRedirectRule(id: number, source: RedirectRuleSource, limits
         resourceTypes,
         // Only GET: a redirected POST would drop its body, and HEAD wants no body.
         requestMethods: ['get'],
+        ...(source.sites?.length ? { initiatorDomains: [...source.sites] } : {}),
       },
     },
     urls: kept,

@@ -23,6 +23,11 @@ export interface UrlGroup {
   readonly type: string;
   readonly access: ResponseAccess;
   readonly urls: readonly string[];
+  /**
+   * Only pages of these sites may be answered (a group binding the gate lets through only to the
+   * sites members loaded it on: privacy-gate.ts, same-site); absent: any site.
+   */
+  readonly sites?: readonly string[];
 }
 
 /**
@@ -39,14 +44,17 @@ export interface UrlGroup {
  * ```
  */
 export function groupAnswerableUrls(urls: readonly AssetUrl[], gate: Pick<PrivacyGateInput, 'minLanPeers' | 'requirePopular'>): UrlGroup[] {
-  const groups = new Map<string, { type: string; access: ResponseAccess; urls: string[] }>();
+  const groups = new Map<string, { type: string; access: ResponseAccess; urls: string[]; sites?: string[] }>();
   for (const u of urls) {
-    if (u.type === undefined || !bindingVerdict(u, gate).allowed) continue;
+    if (u.type === undefined) continue;
+    // Any site, or only the sites group members loaded the URL on (one rule condition each).
+    const sites = bindingVerdict(u, gate).allowed ? undefined : u.sites?.length ? [...u.sites].sort() : null;
+    if (sites === null) continue;
     const kind = classifyContentType(u.type);
     if (kind === null || redirectResourceTypes(kind, u).length === 0) continue;
     const access: ResponseAccess = { corsAnyOrigin: u.corsAnyOrigin, ...(u.corp ? { corp: u.corp } : {}) };
-    const id = JSON.stringify([u.type, access.corsAnyOrigin, access.corp ?? '']);
-    const group = groups.get(id) ?? { type: u.type, access, urls: [] };
+    const id = JSON.stringify([u.type, access.corsAnyOrigin, access.corp ?? '', sites ?? []]);
+    const group = groups.get(id) ?? { type: u.type, access, urls: [], ...(sites ? { sites } : {}) };
     if (!group.urls.includes(u.url)) group.urls.push(u.url);
     groups.set(id, group);
   }

@@ -45,4 +45,14 @@ describe('bindingVerdict: a page asks for a URL, and that URL\'s binding is judg
   it('answers any binding when the admin turns requirePopular off', () => {
     expect(bindingVerdict({ urlListed: false, holders: 0 }, { ...gate, requirePopular: false })).toEqual({ allowed: true, reason: 'popularity-not-required' });
   });
+
+  it('answers a group binding one member holds to the sites it was loaded on, and to no other site (issue 12)', () => {
+    const app = { urlListed: false, holders: 1, sites: ['shop.example'] };
+    expect(bindingVerdict(app, gate, 'shop.example')).toEqual({ allowed: true, reason: 'same-site' });
+    // Another site timing it would learn where this office has been: refused.
+    expect(bindingVerdict(app, gate, 'tracker.example')).toEqual({ allowed: false, reason: 'not-popular' });
+    expect(bindingVerdict(app, gate)).toEqual({ allowed: false, reason: 'not-popular' });
+    expect(bindingVerdict({ urlListed: false, holders: 1 }, gate, 'shop.example').allowed).toBe(false);
+    expect(bindingVerdict({ ...app, sites: [] }, gate, '').allowed).toBe(false);
+  });
 });

@@ -69,6 +69,13 @@ describe('buildRedirectRule', () => {
     });
   });
 
+  it('answers only pages of the sites a group binding may be answered to', () => {
+    const result = buildRedirectRule(100, source({ urls: [JQ], sites: ['shop.example'] }));
+    expect(result.ok && result.rule.condition.initiatorDomains).toEqual(['shop.example']);
+    const any = buildRedirectRule(100, source({ urls: [JQ] }));
+    expect(any.ok && 'initiatorDomains' in any.rule.condition).toBe(false);
+  });
+
   it('reports URLs it left out', () => {
     const result = buildRedirectRule(100, source({ urls: ['http://x.example/a.js', JQ] }));
     expect(result).toMatchObject({ ok: true, urls: [JQ], dropped: [{ url: 'http://x.example/a.js', reason: 'not-https' }] });

@@ -43,4 +43,15 @@ describe('groupAnswerableUrls: which URLs of one cached asset get a data: rule',
       own('https://a.example/c.html', { holders: 3, corsAnyOrigin: true, type: 'text/html' }),
     ], gate)).toEqual([]);
   });
+
+  it('gives a group binding one member holds a group of its own, for the sites it was loaded on only', () => {
+    const app = own('https://static.example/app.js', { holders: 1, corsAnyOrigin: true, sites: ['shop.example', 'blog.example'] });
+    const lone = own('https://static.example/lone.js', { holders: 1, corsAnyOrigin: true });
+    expect(groupAnswerableUrls([app, lone, listed(JSDELIVR)], gate)).toEqual([
+      { type: 'text/javascript', access: { corsAnyOrigin: true }, urls: [app.url], sites: ['blog.example', 'shop.example'] },
+      { type: JS, access: { corsAnyOrigin: true }, urls: [JSDELIVR] },
+    ]);
+    // Popular: any site, no site condition.
+    expect(groupAnswerableUrls([{ ...app, holders: 3 }], gate)).toEqual([{ type: 'text/javascript', access: { corsAnyOrigin: true }, urls: [app.url] }]);
+  });
 });
