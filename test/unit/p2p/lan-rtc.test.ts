@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidateAddress, installLanOnlyRtc, isLanCandidate, remoteCandidates, stripNonLanCandidates } from '../../../src/p2p/lan-rtc.ts';
+import { INIT_CHANNEL_LABEL, candidateAddress, installLanOnlyRtc, steadyInitChannel, isLanCandidate, remoteCandidates, stripNonLanCandidates } from '../../../src/p2p/lan-rtc.ts';
 
 const cand = (address: string) => `candidate:842163049 1 udp 1677729535 ${address} 51234 typ host generation 0 network-cost 999`;
 
@@ -59,5 +59,76 @@ describe('installLanOnlyRtc', () => {
 
   it('does nothing where there is no RTCPeerConnection (Node)', () => {
     expect(installLanOnlyRtc({})).toBe(false);
+  });
+});
+
+describe("the dialler's init channel (steadyInitChannel)", () => {
+  /** A data channel whose state the test drives, as the browser would. */
+  class FakeChannel extends EventTarget {
+    state: RTCDataChannelState = 'connecting';
+    closeCalls = 0;
+    get readyState(): RTCDataChannelState {
+      return this.state;
+    }
+    close(): void {
+      this.closeCalls++;
+      if (this.state === 'open') this.state = 'closing';
+    }
+    become(state: 'open' | 'closed'): void {
+      this.state = state;
+      this.dispatchEvent(new Event(state === 'open' ? 'open' : 'close'));
+    }
+  }
+  const steady = (): FakeChannel & RTCDataChannel => {
+    const channel = new FakeChannel() as FakeChannel & RTCDataChannel;
+    steadyInitChannel(channel);
+    return channel;
+  };
+  const closeEvent = (c: EventTarget): Promise<'close'> => new Promise((r) => c.addEventListener('close', () => r('close'), { once: true }));
+  const after = (ms: number): Promise<'timeout'> => new Promise((r) => setTimeout(() => r('timeout'), ms));
+
+  it('lets a dial go on when the answerer closed the channel before libp2p looked (the dial used to time out)', async () => {
+    const channel = steady();
+    channel.become('open');
+    channel.become('closed'); // the answerer's muxer closed it while the dialler's page was busy
+    // What @libp2p/webrtc's dialler does next: no wait for 'open', close, wait for 'close'.
+    expect(channel.readyState).toBe('open');
+    channel.close();
+    expect(await Promise.race([closeEvent(channel), after(1_000)])).toBe('close');
+    expect(channel.readyState).toBe('closed');
+    expect(channel.closeCalls).toBe(0); // nothing closed twice
+  });
+
+  it('behaves as the browser does otherwise', async () => {
+    const channel = steady();
+    expect(channel.readyState).toBe('connecting');
+    channel.become('open');
+    channel.close();
+    expect(channel.closeCalls).toBe(1);
+    expect(channel.readyState).toBe('closing');
+    const closed = closeEvent(channel);
+    channel.become('closed');
+    expect(await closed).toBe('close');
+    // A channel that never opened (ICE failed) is not reported open: the dial fails as it should.
+    const never = steady();
+    never.become('closed');
+    expect(never.readyState).toBe('closed');
+  });
+
+  it('is what a guarded RTCPeerConnection hands out for the init channel, and only for it', () => {
+    class Pc {
+      createDataChannel(): RTCDataChannel {
+        return new FakeChannel() as unknown as RTCDataChannel;
+      }
+    }
+    const scope = { RTCPeerConnection: Pc as unknown as typeof RTCPeerConnection };
+    installLanOnlyRtc(scope);
+    const pc = new scope.RTCPeerConnection();
+    const [init, stream] = [pc.createDataChannel(INIT_CHANNEL_LABEL), pc.createDataChannel('')] as unknown as FakeChannel[];
+    init?.become('open');
+    stream?.become('open');
+    init?.become('closed');
+    stream?.become('closed');
+    expect([init?.readyState, stream?.readyState]).toEqual(['open', 'closed']);
   });
 });
