@@ -6,6 +6,7 @@ import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { createBlockServer, fetchBlock } from '../../src/p2p/block/index.ts';
 import { createBrowserNode } from '../../src/p2p/browser-node.ts';
+import { rawChannel } from './raw-channel.ts';
 
 const until = async (ready: () => boolean, ms: number, what: string): Promise<void> => {
   const deadline = performance.now() + ms;
@@ -22,6 +23,10 @@ function need(): Libp2p {
 }
 
 const bench = {
+  rawOffer: rawChannel.offer,
+  rawAnswer: rawChannel.answer,
+  rawAccept: rawChannel.accept,
+  rawFetchTimes: rawChannel.fetchTimes,
   /** Starts the node, connects to the relay (the LAN node) and waits for a relay reservation. */
   async start(relay: string): Promise<string> {
     node = await createBrowserNode({ groupKey: '' });
@@ -43,15 +48,24 @@ const bench = {
   },
 
   /** ms from dial() to a connection and what it is (direct WebRTC, unlimited?), or why not. */
-  async dial(addr: string): Promise<{ ms: number; remoteAddr?: string; limited?: boolean; error?: string }> {
+  async dial(addr: string): Promise<{ ms: number; remoteAddr?: string; limited?: boolean; error?: string; steps?: string }> {
     const t = performance.now();
+    // libp2p's progress events of this dial: a failed dial says which step it never left.
+    const steps: string[] = [];
+    const onProgress = (e: { type: string }): void => void steps.push(`${e.type}@${Math.round(performance.now() - t)}`);
     try {
-      const conn = await need().dial(multiaddr(addr), { signal: AbortSignal.timeout(10_000) });
+      const conn = await need().dial(multiaddr(addr), { signal: AbortSignal.timeout(10_000), onProgress });
       const ms = performance.now() - t;
       return { ms, remoteAddr: conn.remoteAddr.toString(), limited: conn.limits !== undefined };
     } catch (e) {
-      return { ms: performance.now() - t, error: String(e) };
+      return { ms: performance.now() - t, error: String(e), steps: steps.join(' ') };
     }
+  },
+
+  /** States of the last `n` RTCPeerConnections made (diagnostics of a failed dial). */
+  pcStates(n: number): string[] {
+    const pcs = (window as unknown as { peerConnections?: RTCPeerConnection[] }).peerConnections ?? [];
+    return pcs.slice(-n).map((pc) => `${pc.connectionState}/${pc.iceConnectionState}/${pc.signalingState}: ${((pc as unknown as { seen?: string[] }).seen ?? []).join(' ')}`);
   },
 
   /** Closes every connection to `peer` (the relayed one too), so the next dial starts afresh. */

@@ -15,7 +15,7 @@ import { TEST_HOSTS } from '../../test/support/tls-cert.ts';
 import { bytesOf, keyOf } from '../../test/integration/p2p/block/nodes.ts';
 import { baselines } from './baselines.ts';
 import type { PageBench } from './page.ts';
-import { BULK_RUNS, SETUP_RUNS, SMALL_RUNS } from './runs.ts';
+import { BULK_RUNS, SMALL_RUNS, WEBRTC_DIALS } from './runs.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const HOST = 'site-a.test';
@@ -107,6 +107,22 @@ try {
         constructor(config?: RTCConfiguration) {
           super(config);
           all.push(this);
+          // What this connection went through, with ms since it was made (page.ts pcStates).
+          const t = performance.now();
+          const seen: string[] = [];
+          (this as unknown as { seen: string[] }).seen = seen;
+          const note = (what: string): void => void seen.push(`${what}@${Math.round(performance.now() - t)}`);
+          this.addEventListener('connectionstatechange', () => note(`pc:${this.connectionState}`));
+          this.addEventListener('iceconnectionstatechange', () => note(`ice:${this.iceConnectionState}`));
+          this.addEventListener('icegatheringstatechange', () => note(`gather:${this.iceGatheringState}`));
+          this.addEventListener('icecandidate', (e) => note(`cand:${e.candidate?.candidate.split(' ').slice(4, 8).join(' ') ?? 'end'}`));
+          this.addEventListener('datachannel', (e) => note(`dc-in:${e.channel.id}:${e.channel.label}`));
+        }
+        override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
+          const channel = super.createDataChannel(label, init);
+          const seen = (this as unknown as { seen: string[] }).seen;
+          if (label === 'init') for (const e of ['open', 'closing', 'close']) channel.addEventListener(e, () => seen.push(`init:${e}`));
+          return channel;
         }
       };
     });
@@ -128,11 +144,17 @@ try {
 
   // Setup: the first dial, then fresh ones. Both sides hang up in between: A does not notice B's
   // hang-up by itself for many seconds, and redials onto such leftovers sometimes time out.
-  const dials = [await call(b, 'dial', aAddr)];
-  for (let i = 0; i < SETUP_RUNS; i++) {
+  const dial = async (i: number): Promise<Awaited<ReturnType<PageBench['dial']>> & { pcs?: string[] }> => {
+    if (process.env.BENCH_DEBUG) process.stderr.write(`--- dial ${i}\n`);
+    const d = await call(b, 'dial', aAddr);
+    // A failed dial: what the dialler's and the answerer's newest RTCPeerConnections went through.
+    return d.error ? { ...d, pcs: [...(await call(b, 'pcStates', 1)), ...(await call(a, 'pcStates', 1))] } : d;
+  };
+  const dials = [await dial(0)];
+  for (let i = 1; i < WEBRTC_DIALS; i++) {
     await call(b, 'hangUp', aId);
     await call(a, 'hangUp', bId);
-    dials.push(await call(b, 'dial', aAddr));
+    dials.push(await dial(i));
   }
   result.dials = dials;
   // The transfers need a connection: the last dial's, or one more try.
@@ -142,7 +164,16 @@ try {
   }
 
   await call(b, 'fetchTimes', aId, bigKey, big.length, 1); // warm-up
-  result.bulkMs = await call(b, 'fetchTimes', aId, bigKey, big.length, BULK_RUNS);
+  // The plain data channel's messages are the largest Chromium takes (its SDP says 256 KiB), the
+  // fewest the browser must handle; samples alternate with the block's so both see the same load.
+  await call(b, 'rawAccept', await call(a, 'rawAnswer', await call(b, 'rawOffer')));
+  const bulkMs: number[] = [];
+  const rawChannelMs: number[] = [];
+  for (let i = 0; i < BULK_RUNS; i++) {
+    bulkMs.push(...(await call(b, 'fetchTimes', aId, bigKey, big.length, 1)));
+    rawChannelMs.push(...(await call(b, 'rawFetchTimes', big.length, 256 * 1024, 1024 * 1024, 1)));
+  }
+  Object.assign(result, { bulkMs, rawChannelMs });
   result.smallMs = await call(b, 'fetchTimes', aId, smallKey, small.length, SMALL_RUNS);
   result.connections = await call(b, 'connections', aId);
   result.icePairs = await call(b, 'icePairs');
