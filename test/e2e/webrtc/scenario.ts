@@ -28,8 +28,9 @@ writeFileSync(POLICY, JSON.stringify({ WebRtcLocalIpsAllowedUrls: [`chrome-exten
 const origin = await startOriginServer();
 routeSharedAssets(origin);
 const node = await startLanNode(
-  { host: '127.0.0.1', tcpPort: 0, wsPort: 0, httpPort: 0, dataDir: mkdtempSync(join(tmpdir(), 'peercache-webrtc-')), cacheMB: 64, groupKey: '' },
-  // The node never hosts files here, so B can only get them from A.
+  // No room to host anything: a node takes in what a member learns as soon as it is told, and B
+  // asks LAN nodes first, so with room B would get the file from the node. Here only A has it.
+  { host: '127.0.0.1', tcpPort: 0, wsPort: 0, httpPort: 0, dataDir: mkdtempSync(join(tmpdir(), 'peercache-webrtc-')), cacheMB: 0, groupKey: '' },
   { log: () => {}, mdns: false, pullEveryMs: 3_600_000 },
 );
 const ws = node.addresses().find((a) => a.includes('/ws/')) as string;
