@@ -27,9 +27,10 @@ const bench = {
   rawAnswer: rawChannel.answer,
   rawAccept: rawChannel.accept,
   rawFetchTimes: rawChannel.fetchTimes,
-  /** Starts the node, connects to the relay (the LAN node) and waits for a relay reservation. */
-  async start(relay: string): Promise<string> {
-    node = await createBrowserNode({ groupKey: '' });
+  /** Starts the node (again), connects to the relay (the LAN node) and waits for a relay reservation. */
+  async start(relay: string, maxMessageBytes?: number): Promise<string> {
+    await node?.stop();
+    node = await createBrowserNode({ groupKey: '', maxMessageBytes });
     await node.dial(multiaddr(relay), { signal: AbortSignal.timeout(10_000) });
     await until(() => need().getMultiaddrs().some((a) => a.toString().includes('/p2p-circuit')), 15_000, 'a relay reservation');
     return node.peerId.toString();

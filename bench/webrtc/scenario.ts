@@ -167,8 +167,7 @@ try {
   // The plain data channel's messages are the largest Chromium takes (its SDP says 256 KiB), the
   // fewest the browser must handle; samples alternate with the block's so both see the same load.
   await call(b, 'rawAccept', await call(a, 'rawAnswer', await call(b, 'rawOffer')));
-  const bulkMs: number[] = [];
-  const rawChannelMs: number[] = [];
+  const [bulkMs, rawChannelMs]: [number[], number[]] = [[], []];
   for (let i = 0; i < BULK_RUNS; i++) {
     bulkMs.push(...(await call(b, 'fetchTimes', aId, bigKey, big.length, 1)));
     rawChannelMs.push(...(await call(b, 'rawFetchTimes', big.length, 256 * 1024, 1024 * 1024, 1)));
@@ -177,6 +176,21 @@ try {
   result.smallMs = await call(b, 'fetchTimes', aId, smallKey, small.length, SMALL_RUNS);
   result.connections = await call(b, 'connections', aId);
   result.icePairs = await call(b, 'icePairs');
+
+  // The same, with libp2p's default 16 KiB WebRTC messages: new nodes on the same pages, samples
+  // again interleaved with the plain channel's, so each is compared with its own period's ceiling.
+  const a16 = await call(a, 'start', relay, 16 * 1024);
+  await call(b, 'start', relay, 16 * 1024);
+  await call(a, 'serve', [{ key: bigKey, url: '/bench/big.bin' }]);
+  const again = await call(b, 'dial', `${relay}/p2p-circuit/webrtc/p2p/${a16}`);
+  if (again.error) throw new Error(`no WebRTC connection with 16 KiB messages: ${again.error}`);
+  await call(b, 'fetchTimes', a16, bigKey, big.length, 1);
+  const [bulk16Ms, rawChannel16Ms]: [number[], number[]] = [[], []];
+  for (let i = 0; i < BULK_RUNS; i++) {
+    bulk16Ms.push(...(await call(b, 'fetchTimes', a16, bigKey, big.length, 1)));
+    rawChannel16Ms.push(...(await call(b, 'rawFetchTimes', big.length, 256 * 1024, 1024 * 1024, 1)));
+  }
+  Object.assign(result, { bulk16Ms, rawChannel16Ms });
 } catch (e) {
   result.error = e instanceof Error ? (e.stack ?? e.message) : String(e);
 } finally {

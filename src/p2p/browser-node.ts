@@ -22,7 +22,20 @@ import { createLanGater } from './lan-gate.ts';
 export interface BrowserNodeInit {
   /** 64-hex group key, or '' for none (libp2p private network: strangers cannot connect). */
   groupKey: string;
+  /** Largest WebRTC message sent; default {@link WEBRTC_MAX_MESSAGE_BYTES} (bench/webrtc compares). */
+  maxMessageBytes?: number;
 }
+
+/**
+ * Largest WebRTC message libp2p sends: 64 KiB, not its default 16 KiB (kept for go- and
+ * rust-libp2p, which PeerCache never talks WebRTC to). Both ends are browsers: Chromium takes up
+ * to 256 KiB (its SDP's max-message-size), Firefox 1 GiB, and libp2p reads any size on receipt.
+ * A block server write (65 507 bytes) then goes out as one message instead of five. Most of a
+ * transfer's CPU is the browsers' own data channel work (SCTP, DTLS, the UDP socket in another
+ * process), about as much as over a plain RTCDataChannel, and part of it is paid per message;
+ * bench/webrtc prints both sizes against the plain channel of the same run.
+ */
+export const WEBRTC_MAX_MESSAGE_BYTES = 64 * 1024;
 
 /** Starts a browser peer node (not yet connected to anything). */
 /** Services of a browser peer node. */
@@ -35,7 +48,7 @@ export async function createBrowserNode(init: BrowserNodeInit): Promise<Libp2p<B
       webSockets(),
       // No STUN/TURN: ICE offers host candidates only, so peers meet on the LAN or not at all
       // (libp2p substitutes public STUN servers only when rtcConfiguration is unset).
-      webRTC({ rtcConfiguration: { iceServers: [] } }),
+      webRTC({ rtcConfiguration: { iceServers: [] }, dataChannel: { maxMessageSize: init.maxMessageBytes ?? WEBRTC_MAX_MESSAGE_BYTES } }),
       circuitRelayTransport(),
     ],
     connectionEncrypters: [noise()],
