@@ -2,12 +2,13 @@
 // baseline measured in the same run, so they mean something on any machine.
 import { run as block } from './block.bench.ts';
 import { run as firstVisit } from './first-visit.bench.ts';
+import { run as office } from './office-browsers.bench.ts';
 import { run as pageLoad } from './page-load.bench.ts';
 import { run as verify } from './verify.bench.ts';
 import { run as webrtc } from './webrtc.bench.ts';
 
 // `npm run bench -- verify` runs only the benchmarks named.
-const all = { verify, block, pageLoad, webrtc, 'first-visit': firstVisit };
+const all = { verify, block, pageLoad, webrtc, 'first-visit': firstVisit, office };
 const names = process.argv.slice(2);
 for (const [name, bench] of Object.entries(all)) {
   if (names.length && !names.includes(name)) continue;
