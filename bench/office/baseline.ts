@@ -62,7 +62,7 @@ export function yardsticks(trace: OfficeTrace, isPackaged: (file: WebFile) => bo
         if (cache.has(v.page.site, q.url)) continue;
         cache.add(v.page.site, q.url);
         bytes += f.size;
-        misses.push({ wanBytes: f.size, lanBytes: 0, wanRoundTrip: true, waitedMs: 0 });
+        misses.push({ wanBytes: f.size, lanBytes: 0, wanRoundTrip: true });
       }
       views.push({ bytes, loadMs: pageLoadMs(v.page.htmlBytes, misses) });
       noExtension += bytes;

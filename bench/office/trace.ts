@@ -37,7 +37,7 @@ export const TRACE_DEFAULTS = {
   browsers: 10,
   firefoxShare: 0.4,
   /** Page views per browser and day: uniform in this range. */
-  viewsPerDay: [25, 50] as const,
+  viewsPerDay: [20, 40] as const,
   /** After a view, the chance that the next is another page of the same site, soon. */
   samesiteNext: 0.5,
   /** Zipf exponent of site popularity. */

@@ -209,7 +209,7 @@ function site(i: number, r: Random, k: typeof WEB_DEFAULTS, pool: readonly Libra
   for (const w of pickDistinct(r, zipfWeights(widgets.length), r() < 0.3 ? 0 : intIn(r, 1, 2))) requests.push({ url: widgets[w]!, destination: 'script', mode: 'no-cors' });
   // Pages: the home page and articles, each with images of its own.
   const pages: WebPage[] = [];
-  const pageCount = intIn(r, 2, 5);
+  const pageCount = intIn(r, 2, 4);
   for (let p = 0; p < pageCount; p++) {
     const path = p === 0 ? '/' : `/articles/${p}`;
     const images = Array.from({ length: p === 0 ? intIn(r, 2, 3) : intIn(r, 1, 2) }, (_, n) =>
