@@ -8,11 +8,12 @@
 // costs ~8 s of CPU per browser and day at N=50 (every browser stores every file the office
 // learns, in fake IndexedDB, which scans its tables on every write, and processes every update
 // the LAN node fans out), so N=200 needs about half an hour of CPU per configuration. Ask for
-// it with OFFICE_BROWSERS=200 (or any list, e.g. 10,50,200); the yardsticks (no extension,
+// it with OFFICE_BROWSERS=200 (or any list, e.g. 10,50,200; OFFICE_CONFIGS=default for one
+// configuration); results.json keeps the runs of other sizes. The yardsticks (no extension,
 // minimum) are printed for 200 anyway. A full default run is ~900 s of CPU: about 8 minutes on
 // two idle cores, 12 on this shared machine under load.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { yardsticks } from './baseline.ts';
 import { hashList } from './library-pool.ts';
@@ -26,7 +27,8 @@ export interface OfficeResults {
   readonly seed: number;
   readonly options: Omit<RunOptions, 'browsers' | 'config'>;
   readonly yardsticks: readonly { browsers: number; noExtensionBytes: number; minimumBytes: number; minimumPackagedBytes: number; uniqueFiles: number }[];
-  readonly runs: readonly RunResult[];
+  /** Each with the time its run ended: runs of sizes not asked for this time are kept from earlier runs. */
+  readonly runs: readonly (RunResult & { readonly at?: string })[];
 }
 
 const SEED = 12;
@@ -66,6 +68,7 @@ async function pool<T>(jobs: (() => Promise<T>)[], parallel: number): Promise<T[
 
 export async function run(): Promise<string[]> {
   const sizes = (process.env['OFFICE_BROWSERS'] ?? '10,50').split(',').map(Number).filter((n) => n > 0);
+  const configs = (process.env['OFFICE_CONFIGS'] ?? Object.keys(CONFIGS).join(',')).split(',').filter((c): c is ConfigName => c in CONFIGS);
   const web = officeWeb(SEED);
   const list = hashList();
   const isPackaged = (f: { url: string }): boolean => {
@@ -82,11 +85,15 @@ export async function run(): Promise<string[]> {
   }
   // All at once, largest offices first: a small office mostly waits for its day's clock, and a
   // run that falls behind stretches its day rather than bunching its views (schedule.ts).
-  const jobs = [...sizes].sort((a, b) => b - a).flatMap((browsers) => (Object.keys(CONFIGS) as ConfigName[]).map((config) => () => runOne({ ...OPTIONS, browsers, config })));
+  const jobs = [...sizes].sort((a, b) => b - a).flatMap((browsers) => configs.map((config) => async () => ({ ...(await runOne({ ...OPTIONS, browsers, config })), at: new Date().toISOString() })));
   const runs = await pool(jobs, Number(process.env['OFFICE_PARALLEL'] ?? 4));
   runs.sort((a, b) => a.browsers - b.browsers || a.config.localeCompare(b.config));
   for (const r of runs) lines.push(headline(r), ...details(r));
-  const results: OfficeResults = { generatedAt: new Date().toISOString(), seed: SEED, options: OPTIONS, yardsticks: yard, runs };
+  // Runs not repeated this time stay (same seed and options only), so N=200 can be added apart.
+  const earlier = existsSync(RESULTS_PATH) ? (JSON.parse(readFileSync(RESULTS_PATH, 'utf8')) as OfficeResults) : undefined;
+  const kept = earlier && earlier.seed === SEED && JSON.stringify(earlier.options) === JSON.stringify(OPTIONS) ? earlier.runs.filter((r) => !runs.some((n) => n.browsers === r.browsers && n.config === r.config)) : [];
+  const all = [...kept, ...runs].sort((a, b) => a.browsers - b.browsers || a.config.localeCompare(b.config));
+  const results: OfficeResults = { generatedAt: new Date().toISOString(), seed: SEED, options: OPTIONS, yardsticks: yard, runs: all };
   writeFileSync(RESULTS_PATH, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(SVG_PATH, officeSvg(results));
   lines.push(`  wrote ${RESULTS_PATH.replace(`${process.cwd()}/`, '')} and ${SVG_PATH.replace(`${process.cwd()}/`, '')}`);
