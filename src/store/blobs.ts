@@ -70,6 +70,11 @@ export interface BlobRepository {
    * unless `touch` is false (the serving engine preparing rules is not a use).
    */
   get(mh: string, options?: { touch?: boolean }): Promise<StoredBlob | undefined>;
+  /**
+   * Counts `uses` uses of `mh` for LRU and `useCount`, as that many hits of `get` would: for
+   * bytes a serving engine answered from memory. Nothing happens when `mh` is not stored.
+   */
+  touch(mh: string, uses?: number): Promise<void>;
   /** Whether a whole blob is stored under `mh` (bytes are verified only by `get`). */
   has(mh: string): Promise<boolean>;
   delete(mh: string): Promise<void>;
@@ -108,6 +113,22 @@ export function createBlobRepository(init: BlobRepositoryInit): BlobRepository {
   };
   const dropIfStillBroken = (finding: BlobFinding): Promise<void> =>
     dropBrokenBlob(db, finding, (m, b) => checkPair(m, b).kind === 'corrupt', onCorrupt);
+
+  const touch = async (mh: string, uses = 1): Promise<void> => {
+    try {
+      const t = now();
+      await db.blobMeta
+        .where(':id')
+        .equals(mh)
+        .modify((m) => {
+          m.lastUsedAt = t;
+          m.useCount += uses;
+        });
+    } catch (err) {
+      // LRU bookkeeping must not turn a verified hit into a failure on a full disk.
+      if (!isQuotaExceeded(err)) throw err;
+    }
+  };
 
   return {
     async put(mh, bytes, type) {
@@ -183,22 +204,11 @@ export function createBlobRepository(init: BlobRepositoryInit): BlobRepository {
         );
         return undefined;
       }
-      if (options?.touch === false) return { bytes: pair.bytes, type: pair.meta.type, size: pair.meta.size };
-      try {
-        const t = now();
-        await db.blobMeta
-          .where(':id')
-          .equals(mh)
-          .modify((m) => {
-            m.lastUsedAt = t;
-            m.useCount += 1;
-          });
-      } catch (err) {
-        // LRU bookkeeping must not turn a verified hit into a failure on a full disk.
-        if (!isQuotaExceeded(err)) throw err;
-      }
+      if (options?.touch !== false) await touch(mh, 1);
       return { bytes: pair.bytes, type: pair.meta.type, size: pair.meta.size };
     },
+
+    touch,
 
     async has(mh) {
       const [metaRaw, bytesCount] = await db.transaction('r', db.blobMeta, db.blobBytes, async () => [

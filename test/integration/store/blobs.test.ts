@@ -207,3 +207,23 @@ describe('reading without touching', () => {
     expect(await t.store.blobs.list()).toEqual(before);
   });
 });
+
+describe('uses counted without reading', () => {
+  it('keeps a blob answered from memory from being evicted first, as that many reads would', async () => {
+    t = await openTestStore();
+    t.budget.bytes = 100;
+    const [a, b, c] = [bytesOf(40, 1), bytesOf(40, 2), bytesOf(40, 3)];
+    const [mhA, mhB, mhC] = [await multihashKey(a), await multihashKey(b), await multihashKey(c)];
+    await t.store.blobs.put(mhA, a, 'text/css');
+    t.clock.advance(1);
+    await t.store.blobs.put(mhB, b, 'text/css');
+    t.clock.advance(1);
+    await t.store.blobs.touch(mhA, 3);
+    await t.store.blobs.touch('not-stored', 1); // nothing to count, nothing written
+    t.clock.advance(1);
+
+    expect(await t.store.blobs.put(mhC, c, 'text/css')).toEqual({ evicted: [mhB] });
+    expect((await t.store.blobs.list()).find((m) => m.mh === mhA)?.useCount).toBe(3);
+    expect(await t.store.db.blobMeta.count()).toBe(2);
+  });
+});
