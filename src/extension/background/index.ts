@@ -101,6 +101,7 @@ const handlers: MessageHandlers = {
   'ui-bg-get-status': async () => statusOf(await settings.current(), startedAt, connectionHints(), await peers.status().catch(() => undefined)),
   'ui-bg-get-stats': async () => {
     const { ctx } = await cache();
+    await engine.flushStats();
     const summary = await ctx.store.stats.summary();
     return { total: summary.total, perSite: summary.perSite, daily: await ctx.store.stats.daily(14) };
   },
@@ -137,6 +138,7 @@ const handlers: MessageHandlers = {
 async function siteView(url: string): Promise<Awaited<ReturnType<MessageHandlers['ui-bg-get-site']>>> {
   const { ctx, paused } = await cache();
   const host = hostOf(url);
+  await engine.flushStats();
   const summary = await ctx.store.stats.summary();
   return {
     host,

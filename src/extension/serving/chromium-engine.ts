@@ -17,9 +17,11 @@ import { bindingFor } from '../cache/resolver.ts';
 import type { ServingView } from '../messages.ts';
 import type { ObservedResponse } from '../platform/chromium/web-request.ts';
 import { assetBytes, assetOfRule, planSessionRules, type BoundUrl, type CachedAsset, type InstalledRules } from './chromium-plan.ts';
+import { GATE_REQUIREMENTS } from './dnr/rules.ts';
 import type { DnrRuleUpdate } from './dnr/types.ts';
 import type { DocumentHeaders, EngineEnv, JsonState, ServingEngine } from './engine-types.ts';
 import { createRefetchQueue } from './refetch-queue.ts';
+import { createServedStats } from './served-stats.ts';
 
 /** The browser, as the Chromium engine uses it (platform/chromium/, platform/alarms.ts…). */
 export interface ChromiumHooks {
@@ -42,10 +44,24 @@ export interface ChromiumHooks {
 
 const REPLAN_ALARM = 'peercache-replan';
 
+/**
+ * What a plan left in force, kept in session storage: the session rules live exactly as long as
+ * it (the browser session), so a restarted service worker reads here what is installed.
+ */
+interface SessionRuleState extends InstalledRules {
+  /** The hosts the gate rules let through, per gate, as the popup shows them. */
+  safeHosts?: Record<string, readonly string[]>;
+  /** The site-safety facts the gate rules were built from (see `gateFacts`). */
+  gateFacts?: string;
+  lastUpdate?: ServingView['lastUpdate'];
+}
+
 /** Starts the engine; call synchronously at the background's top level (listeners). */
 export function createChromiumEngine(env: EngineEnv, hooks: ChromiumHooks): ServingEngine {
-  const stored = hooks.sessionState<InstalledRules>('dnrRuleState');
-  let state: InstalledRules | undefined;
+  const stored = hooks.sessionState<SessionRuleState>('dnrRuleState');
+  let state: SessionRuleState | undefined;
+  /** Whether a plan of this browser session is in force (its state was found or written). */
+  let planned = false;
   const urlSize = new Map<string, number>();
   let bytes: ReturnType<typeof assetBytes> | undefined;
   let planning: Promise<void> = Promise.resolve();
@@ -56,14 +72,32 @@ export function createChromiumEngine(env: EngineEnv, hooks: ChromiumHooks): Serv
   /** Per destination, the safe hosts of the gate rules in force (not merely observed). */
   let appliedSafeHosts: Record<string, readonly string[]> = {};
   let lastUpdate: ServingView['lastUpdate'];
+  /** Resolves once the engine knows whether this session's rules are in force (see the end). */
+  let startup: Promise<void> = Promise.resolve();
 
-  const loadState = async (): Promise<InstalledRules> => {
+  const loadState = async (): Promise<SessionRuleState> => {
     if (!state) {
-      state = (await stored.read()) ?? { assets: {} };
-      for (const a of Object.values(state.assets)) for (const u of a.urls) urlSize.set(u, a.size);
+      const saved = await stored.read();
+      // A plan may have finished while this read was pending.
+      if (!state) {
+        planned = saved !== undefined;
+        state = saved ?? { assets: {} };
+        appliedSafeHosts = state.safeHosts ?? {};
+        lastUpdate = state.lastUpdate;
+        for (const a of Object.values(state.assets)) for (const u of a.urls) urlSize.set(u, a.size);
+      }
     }
     return state;
   };
+
+  /**
+   * The site-safety facts the gate rules are built from, per gated type. A change of site
+   * safety re-plans only when these differ from the ones in force: the store also reports the
+   * moment it has loaded, which a restarted worker must not take for a change.
+   */
+  const gateFacts = (): string => JSON.stringify(Object.values(GATE_REQUIREMENTS).map((d) => env.safety.gateHosts(d)));
+
+  const stats = createServedStats({ cache: env.cache, log: env.log });
 
   const refetch = createRefetchQueue({ env, fetch: hooks.fetch, sightings: hooks.sessionState('learningSightings'), onStored: () => engine.refresh() });
 
@@ -76,13 +110,18 @@ export function createChromiumEngine(env: EngineEnv, hooks: ChromiumHooks): Serv
   });
   hooks.onDataRedirect((r) => {
     const host = hostOf(r.initiator);
+    if (!host) return;
     void loadState().then(() => {
       const size = urlSize.get(r.url);
-      if (host && size !== undefined) void env.cache().then((ctx) => ctx.store.stats.add(host, { servedRequests: 1, bytesSaved: size }));
+      if (size !== undefined) stats.served(host, size);
     });
   });
   hooks.onWake(REPLAN_ALARM, () => engine.refresh());
-  env.safety.onChange(() => engine.refresh());
+  env.safety.onChange(() => {
+    void loadState().then((s) => {
+      if (!planned || s.gateFacts !== gateFacts()) engine.refresh();
+    });
+  });
 
   /** The cached assets small enough for `data:`, each with the URLs whose own binding names it. */
   async function cachedAssets(ctx: CacheContext): Promise<CachedAsset[]> {
@@ -109,7 +148,8 @@ export function createChromiumEngine(env: EngineEnv, hooks: ChromiumHooks): Serv
     const current = await loadState();
     const settings = ctx.settings();
     bytes ??= assetBytes(async (mh) => (await ctx.store.blobs.get(mh, { touch: false }))?.bytes);
-    const planned = await planSessionRules(
+    const facts = gateFacts();
+    const plan = await planSessionRules(
       {
         assets: settings.enabled && settings.cacheEnabled ? await cachedAssets(ctx) : [],
         settings,
@@ -120,18 +160,19 @@ export function createChromiumEngine(env: EngineEnv, hooks: ChromiumHooks): Serv
       },
       bytes,
     );
-    for (const { key, reason } of planned.refused) env.log(`no rule for ${key}: ${reason}`);
+    for (const { key, reason } of plan.refused) env.log(`no rule for ${key}: ${reason}`);
     const t0 = hooks.clock();
-    await hooks.updateSessionRules(planned.update);
-    const { addRules } = planned.update;
+    await hooks.updateSessionRules(plan.update);
+    const { addRules } = plan.update;
     const payloadBytes = addRules.reduce((n, r) => n + (r.action.type === 'redirect' && 'url' in r.action.redirect ? r.action.redirect.url.length : 0), 0);
     lastUpdate = { ms: Math.round((hooks.clock() - t0) * 10) / 10, rules: addRules.length, payloadBytes };
-    state = planned.installed;
-    appliedSafeHosts = planned.safeHosts;
+    state = { ...plan.installed, safeHosts: plan.safeHosts, gateFacts: facts, lastUpdate };
+    planned = true;
+    appliedSafeHosts = plan.safeHosts;
     urlSize.clear();
     for (const a of Object.values(state.assets)) for (const u of a.urls) urlSize.set(u, a.size);
     await stored.write(state);
-    if (planned.nextExpiry < Infinity) hooks.wakeAt(REPLAN_ALARM, planned.nextExpiry);
+    if (plan.nextExpiry < Infinity) hooks.wakeAt(REPLAN_ALARM, plan.nextExpiry);
   }
 
   const engine: ServingEngine = {
@@ -148,13 +189,20 @@ export function createChromiumEngine(env: EngineEnv, hooks: ChromiumHooks): Serv
     },
     async view() {
       // What is in force, after any plan already scheduled.
+      await startup;
       await scheduled;
       await planning;
       const s = await loadState();
       const cached = (await (await env.cache()).store.blobs.list()).length;
       return { engine: 'declarativeNetRequest', cached, servable: new Set(Object.keys(s.assets).map(assetOfRule)).size, safeHosts: appliedSafeHosts, ...(lastUpdate ? { lastUpdate } : {}) };
     },
+    flushStats: stats.flush,
   };
-  engine.refresh();
+  // The session rules outlive the service worker, which Chromium stops after 30 s idle and starts
+  // again for the next page's request: a plan then would read and hash every cached asset while
+  // that page loads (bench pageLoad). Plan at start only when this browser session has none.
+  startup = loadState().then(() => {
+    if (!planned) engine.refresh();
+  });
   return engine;
 }

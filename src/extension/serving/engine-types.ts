@@ -50,6 +50,8 @@ export interface ServingEngine {
   /** Re-plans what is served (after learning, a settings or a site-safety change). */
   refresh(): void;
   view(): Promise<ServingView>;
+  /** Writes the served requests it counted but has not written yet (before stats are read). */
+  flushStats(): Promise<void>;
 }
 
 /** The four destinations PeerCache serves, by webRequest resource type. */

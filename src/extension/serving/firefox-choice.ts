@@ -47,6 +47,8 @@ export interface RequestFacts {
   readonly gate: Pick<PrivacyGateInput, 'minLanPeers' | 'requirePopular'>;
   /** Whether the page (its site's history and this very document) admits `data:` for `destination`. */
   pageAdmitsData(destination: CspDestination): boolean;
+  /** {@link dataUrlOf}, remembered by the caller (encoding is the costly part of an answer). */
+  dataUrlOf?(serve: Servable): string | undefined;
 }
 
 /** How one request is answered. */
@@ -83,9 +85,14 @@ export function chooseAnswer(request: SubresourceRequest, facts: RequestFacts): 
   if (networkRefusal(serve, { url: request.url, initiator: request.documentUrl ?? '', mode: request.mode, credentialed: request.credentialed })) return PASS;
   const replace: RequestChoice = { action: 'replace-body', serve };
   if (request.mode !== 'no-cors' || !facts.pageAdmitsData(destination) || !typeLoadsAs(serve.type, destination)) return replace;
+  const dataUrl = (facts.dataUrlOf ?? dataUrlOf)(serve);
+  return dataUrl === undefined ? replace : { action: 'redirect', dataUrl, serve };
+}
+
+/** The `data:` URL of these bytes as their URL's type, or undefined when they would not stay the same resource as one. */
+export function dataUrlOf(serve: Pick<Servable, 'blob' | 'type'>): string | undefined {
   const verdict = checkDataUrlServable(serve.blob.bytes, serve.type);
-  if (!verdict.servable) return replace;
-  return { action: 'redirect', dataUrl: buildDataUrl(serve.blob.bytes, verdict.mediaType), serve };
+  return verdict.servable ? buildDataUrl(serve.blob.bytes, verdict.mediaType) : undefined;
 }
 
 /**

@@ -10,10 +10,12 @@
  */
 import { hostOf, type CacheContext } from '../cache/context.ts';
 import { mayActFor } from '../cache/site-policy.ts';
-import { bindingFor, isAnswerable, resolveServable, type Servable } from '../cache/resolver.ts';
+import { isAnswerable, type Servable } from '../cache/resolver.ts';
+import { createServableMemo } from '../cache/servable-memo.ts';
 import type { IncomingResponse, OutgoingRequest, ResponseAction, SubresourceHooks } from '../platform/firefox/web-request.ts';
 import type { DocumentHeaders, EngineEnv, ServingEngine } from './engine-types.ts';
 import { chooseAnswer, replacesResponse, servedDestination } from './firefox-choice.ts';
+import { createServedStats } from './served-stats.ts';
 
 /** The browser, as the Firefox engine uses it (platform/firefox/web-request.ts). */
 export interface FirefoxHooks {
@@ -33,6 +35,9 @@ const LAN_WAIT_MS = 1_500;
 /** Requests between their two hooks; bounded, since a failed request never reaches the second. */
 const MAX_PENDING = 5_000;
 
+/** What the memo keeps (servable-memo.ts): bytes and `data:` URLs, bindings, and for how long. */
+const MEMO = { maxBytes: 48 * 1024 * 1024, maxUrls: 20_000, ttlMs: 60_000 };
+
 const header = (h: readonly { name: string; value: string }[], name: string): string | undefined =>
   h.find((x) => x.name.toLowerCase() === name)?.value;
 
@@ -45,15 +50,18 @@ export function createFirefoxEngine(env: EngineEnv, hooks: FirefoxHooks): Servin
   };
 
   hooks.onDocumentHeaders((d) => env.safety.documentHeaders(d.tabId, d.frameId, d.url, d.responseHeaders));
+  const stats = createServedStats({ cache: env.cache, log: env.log });
+  const memo = createServableMemo({ ...MEMO, onUse: (mh) => stats.used(mh) });
 
   async function beforeSend(r: OutgoingRequest): Promise<string | undefined> {
     const credentialed = !!(header(r.requestHeaders, 'cookie') || header(r.requestHeaders, 'authorization'));
     if (!servedDestination(r)) return undefined;
     const ctx = await env.cache();
     const host = hostOf(r.documentUrl);
-    // Looked up only as far as the choice can use it (resolveServable applies the site policy
-    // and privacy gate first, so a blocked site or a private binding costs no read of bytes).
-    const found = (await resolveServable(ctx, r.url, r.documentUrl)) ?? (await askLan(ctx, r.url, r.documentUrl));
+    // Looked up only as far as the choice can use it (the memo applies the site policy and
+    // privacy gate first, so a blocked site or a private binding costs no read of bytes), and
+    // from memory where it can: the page waits for this listener (servable-memo.ts).
+    const found = (await memo.resolve(ctx, r.url, r.documentUrl)) ?? (await askLan(ctx, r.url, r.documentUrl));
     const choice = chooseAnswer(
       { url: r.url, method: r.method, type: r.type, mode: header(r.requestHeaders, 'sec-fetch-mode') ?? '', credentialed, ...(r.documentUrl ? { documentUrl: r.documentUrl } : {}) },
       {
@@ -61,10 +69,11 @@ export function createFirefoxEngine(env: EngineEnv, hooks: FirefoxHooks): Servin
         found,
         gate: ctx.settings(),
         pageAdmitsData: (destination) => host !== undefined && env.safety.isSafe(host, destination) && env.safety.frameAllows(r.tabId, r.frameId, destination),
+        dataUrlOf: (serve) => memo.dataUrlOf(serve),
       },
     );
     if (choice.action === 'redirect') {
-      void ctx.store.stats.add(host as string, { servedRequests: 1, bytesSaved: choice.serve.blob.size });
+      stats.served(host as string, choice.serve.blob.size);
       return choice.dataUrl;
     }
     remember(r.requestId, { credentialed, ...(choice.action === 'replace-body' ? { serve: choice.serve } : {}) });
@@ -78,14 +87,16 @@ export function createFirefoxEngine(env: EngineEnv, hooks: FirefoxHooks): Servin
    */
   async function askLan(ctx: CacheContext, url: string, initiator: string | undefined): Promise<Servable | undefined> {
     if (!mayActFor(ctx, hostOf(initiator))) return undefined;
-    const bound = await bindingFor(ctx, url);
+    const bound = await memo.binding(ctx, url);
     const type = bound?.type;
-    if (!bound || !type || (await ctx.store.blobs.has(bound.key)) || !isAnswerable(ctx, bound, hostOf(initiator))) return undefined;
+    if (!bound || !type || !isAnswerable(ctx, bound, hostOf(initiator)) || (await ctx.store.blobs.has(bound.key))) return undefined;
     const outcome = await Promise.race([
       env.peers.fetch(bound.key, type, env.maxAssetBytes()),
       new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), LAN_WAIT_MS)),
     ]);
-    return outcome === 'stored' ? resolveServable(ctx, url, initiator) : undefined;
+    if (outcome !== 'stored') return undefined;
+    memo.clear();
+    return memo.resolve(ctx, url, initiator);
   }
 
   function headers(r: IncomingResponse): ResponseAction {
@@ -93,10 +104,8 @@ export function createFirefoxEngine(env: EngineEnv, hooks: FirefoxHooks): Servin
     pending.delete(r.requestId);
     if (!p || r.method !== 'GET') return undefined;
     if (p.serve && replacesResponse(p.serve, { statusCode: r.statusCode, etag: header(r.responseHeaders, 'etag') })) {
-      const serve = p.serve;
-      const host = hostOf(r.documentUrl) as string;
-      void env.cache().then((ctx) => ctx.store.stats.add(host, { servedRequests: 1, bytesSaved: serve.blob.size }));
-      return { replaceBody: serve.blob.bytes };
+      stats.served(hostOf(r.documentUrl) as string, p.serve.blob.size);
+      return { replaceBody: p.serve.blob.bytes };
     }
     return teeForLearning(r, p.credentialed);
   }
@@ -129,7 +138,9 @@ export function createFirefoxEngine(env: EngineEnv, hooks: FirefoxHooks): Servin
   hooks.interceptSubresources({ beforeSend, headers });
 
   const engine: ServingEngine = {
-    refresh: () => undefined, // every request is decided live; nothing to re-plan
+    // Every request is decided live; what it was decided from may have changed.
+    refresh: () => memo.clear(),
+    flushStats: stats.flush,
     async view() {
       const ctx = await env.cache();
       const cached = (await ctx.store.blobs.list()).length;

@@ -1,7 +1,7 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { computeDigest, sriEntryToKey, verifyMultihashKey } from '../../../src/core/integrity/index.ts';
-import { mergeSettings } from '../../../src/core/settings/index.ts';
+import { mergeSettings, type Settings } from '../../../src/core/settings/index.ts';
 import type { CacheContext, HashListIndex } from '../../../src/extension/cache/context.ts';
 import { createLearner } from '../../../src/extension/cache/learner.ts';
 import type { ObservedResponse } from '../../../src/extension/platform/chromium/web-request.ts';
@@ -29,8 +29,9 @@ const HEADERS = [
 let store: Store | undefined;
 afterEach(() => store?.close());
 
-async function setup() {
-  store = await openStore({ indexedDB: new IDBFactory(), IDBKeyRange, verify: (b, k) => verifyMultihashKey(b, k), now: () => NOW, maxCacheBytes: () => 1e6, onCorrupt: () => {} });
+async function setup(over: Partial<Settings> = {}) {
+  const clock = { now: NOW };
+  store = await openStore({ indexedDB: new IDBFactory(), IDBKeyRange, verify: (b, k) => verifyMultihashKey(b, k), now: () => clock.now, maxCacheBytes: () => 1e6, onCorrupt: () => {} });
   const listKey = sriEntryToKey({ algorithm: 'sha384', digest: await computeDigest('sha384', LIB) });
   const hashList: HashListIndex = {
     lookup: (u) => (u === LIST_URL ? { key: listKey } : undefined),
@@ -38,25 +39,27 @@ async function setup() {
     isListed: (k) => k === listKey,
     packagedFile: () => undefined,
   };
-  const settings = mergeSettings({}).values;
+  const settings = { ...mergeSettings({}).values, ...over };
   const log: string[] = [];
-  const ctx: CacheContext = { store, hashList, settings: () => settings, pausedSites: () => [], now: () => NOW, log: (l) => log.push(l) };
+  const ctx: CacheContext = { store, hashList, settings: () => settings, pausedSites: () => [], now: () => clock.now, log: (l) => log.push(l) };
   const learner = createLearner(ctx, () => undefined);
-  // news.example's CSP admits data: for everything.
+  // news.example's CSP admits data: for everything (and `safe.push` adds a site, `safetyChanged` tells).
+  const safe = ['news.example'];
+  const safetyListeners: (() => void)[] = [];
   const safety: SiteSafetyView = {
     documentHeaders: () => undefined,
-    isSafe: (host) => host === 'news.example',
+    isSafe: (host) => safe.includes(host),
     frameAllows: () => true,
-    gateHosts: () => ({ safe: ['news.example'], unsafeSubdomains: [] }),
+    gateHosts: () => ({ safe: [...safe], unsafeSubdomains: [] }),
     view: () => ({}),
-    onChange: () => undefined,
+    onChange: (l) => void safetyListeners.push(l),
   };
   const env: EngineEnv = { cache: async () => ctx, learner: async () => learner, peers: { fetch: async () => 'unavailable', lookup: async () => 'unavailable' }, safety, maxAssetBytes: () => 1e6, log: (l) => log.push(l) };
-  const learn = async (url: string, initiator: string): Promise<void> => {
-    const seen = { url, method: 'GET', status: 200, responseHeaders: HEADERS, initiator };
+  const learn = async (url: string, initiator: string, headers = HEADERS): Promise<void> => {
+    const seen = { url, method: 'GET', status: 200, responseHeaders: headers, initiator };
     expect(await learner.learn(seen, learner.admit(seen)!, LIB, 0)).toBe('stored');
   };
-  return { ctx, env, log, learn };
+  return { ctx, env, log, learn, clock, safe, safetyChanged: () => safetyListeners.forEach((l) => l()) };
 }
 
 function memoryState<T>(): JsonState<T> {
@@ -65,24 +68,34 @@ function memoryState<T>(): JsonState<T> {
 }
 
 describe('the Chromium engine, with the browser as plain functions', () => {
-  function chromium(env: EngineEnv, fetched: string[] = []) {
+  /** `session`: the browser session's storage, which outlives a service worker (one engine). */
+  function chromium(env: EngineEnv, fetched: string[] = [], session = new Map<string, JsonState<unknown>>()) {
     const updates: DnrRuleUpdate[] = [];
     const responses: ((r: ObservedResponse) => void)[] = [];
+    const redirects: ((r: { url: string; initiator?: string }) => void)[] = [];
     const engine = createChromiumEngine(env, {
       updateSessionRules: async (u) => void updates.push(u),
       onDocumentHeaders: () => undefined,
       onSubresourceResponse: (l) => void responses.push(l),
-      onDataRedirect: () => undefined,
+      onDataRedirect: (l) => void redirects.push(l),
       wakeAt: () => undefined,
       onWake: () => undefined,
-      sessionState: () => memoryState(),
+      sessionState: <T,>(key: string) => {
+        if (!session.has(key)) session.set(key, memoryState());
+        return session.get(key) as JsonState<T>;
+      },
       fetch: async (input) => {
         fetched.push(String(input));
         return new Response(LIB, { status: 200, headers: HEADERS.map((h): [string, string] => [h.name, h.value]) });
       },
       clock: () => performance.now(),
     });
-    return { engine, updates, respond: (r: ObservedResponse) => responses.forEach((l) => l(r)) };
+    return {
+      engine,
+      updates,
+      respond: (r: ObservedResponse) => responses.forEach((l) => l(r)),
+      redirected: (r: { url: string; initiator: string }) => redirects.forEach((l) => l(r)),
+    };
   }
 
   it('installs a data: redirect for a cached listed file, and lets sites not known to admit data: pass', async () => {
@@ -96,6 +109,41 @@ describe('the Chromium engine, with the browser as plain functions', () => {
     expect(redirect?.action).toEqual({ type: 'redirect', redirect: { url: DATA_URL } });
     expect(new RegExp(redirect!.condition.regexFilter!).test(LIST_URL)).toBe(true);
     expect(added.find((r) => r.action.type === 'allow' && r.condition.resourceTypes?.includes('script'))?.condition.excludedInitiatorDomains).toEqual(['news.example']);
+  });
+
+  it('a worker started again in the same browser session finds its rules in force: it rewrites nothing and reads no bytes until something changes', async () => {
+    const t = await setup();
+    await t.learn(LIST_URL, 'https://site-a.example');
+    const session = new Map<string, JsonState<unknown>>();
+    expect((await chromium(t.env, [], session).engine.view()).servable).toBe(1);
+
+    let reads = 0;
+    const get = t.ctx.store.blobs.get;
+    t.ctx.store.blobs.get = (mh, o) => (reads++, get(mh, o));
+    const again = chromium(t.env, [], session);
+    t.safetyChanged(); // the safety store reports that it loaded
+    await new Promise((r) => setTimeout(r, 400)); // past the plan's debounce
+    expect({ updates: again.updates.length, reads }).toEqual({ updates: 0, reads: 0 });
+    expect(await again.engine.view()).toMatchObject({ servable: 1, safeHosts: { script: ['news.example'] } });
+
+    // A site found to admit data: changes the gate: that is a plan.
+    t.safe.push('blog.example');
+    t.safetyChanged();
+    await expect.poll(() => again.updates.length, { timeout: 5_000 }).toBe(1);
+    expect((await again.engine.view()).safeHosts.script).toEqual(['news.example', 'blog.example']);
+  });
+
+  it('counts the requests its rules answered, per site, and writes them before the stats are read', async () => {
+    const t = await setup();
+    await t.learn(LIST_URL, 'https://site-a.example');
+    const c = chromium(t.env);
+    await c.engine.view();
+    c.redirected({ url: LIST_URL, initiator: 'https://news.example' });
+    c.redirected({ url: LIST_URL, initiator: 'https://news.example' });
+    await expect.poll(async () => {
+      await c.engine.flushStats();
+      return (await t.ctx.store.stats.summary()).perSite['news.example'];
+    }).toMatchObject({ servedRequests: 2, bytesSaved: 2 * LIB.length });
   });
 
   it('learns a listed file the second site loads, with its own anonymous fetch, and then serves it', async () => {
@@ -137,7 +185,31 @@ describe('the Firefox engine, with the browser as plain functions', () => {
     const strict = f.request({ requestId: '2', documentUrl: 'https://strict.example/' });
     expect(await f.hooks().beforeSend(strict)).toBeUndefined();
     expect(f.hooks().headers({ ...strict, statusCode: 200, responseHeaders: HEADERS })).toEqual({ replaceBody: LIB });
+    // Counted in memory while pages load, written before anyone reads the stats.
+    await f.engine.flushStats();
     expect((await t.ctx.store.stats.summary()).perSite['news.example']?.servedRequests).toBe(1);
+  });
+
+  it('answers from memory only what the cache still holds: not once it was cleared', async () => {
+    const t = await setup();
+    await t.learn(LIST_URL, 'https://site-a.example');
+    const f = firefox(t.env);
+    expect(await f.hooks().beforeSend(f.request())).toBe(DATA_URL);
+    await t.ctx.store.blobs.clear();
+    await t.ctx.store.bindings.clear();
+    f.engine.refresh(); // what the background does after clearing the cache
+    expect(await f.hooks().beforeSend(f.request({ requestId: '2' }))).toBeUndefined();
+  });
+
+  it('stops answering a URL from memory when its binding is no longer fresh', async () => {
+    const t = await setup({ requirePopular: false });
+    const url = 'https://static.example/own.js';
+    const fresh = HEADERS.map((h) => (h.name === 'cache-control' ? { ...h, value: 'public, max-age=7200' } : h));
+    await t.learn(url, 'https://site-a.example', fresh);
+    const f = firefox(t.env);
+    expect(await f.hooks().beforeSend(f.request({ url }))).toMatch(/^data:/);
+    t.clock.now += 7_201_000;
+    expect(await f.hooks().beforeSend(f.request({ url, requestId: '2' }))).toBeUndefined();
   });
 
   it('lets a request for a file it does not hold go out, and copies its body as it streams', async () => {
