@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { CHROME_EXTENSION_ID, DIST_CHROME } from './paths.ts';
+import { testCertificateSpki } from '../../test/support/tls-cert.ts';
 
 /** A headless Chromium with the BUILT extension loaded from dist/chrome. */
 export interface ChromiumSession {
@@ -38,11 +39,10 @@ export async function launchChromium(opts: ChromiumOptions = {}): Promise<Chromi
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       ...(opts.extension === false ? [] : [`--disable-extensions-except=${DIST_CHROME}`, `--load-extension=${DIST_CHROME}`]),
       ...(opts.loopbackHosts?.length
-        ? [`--host-resolver-rules=${opts.loopbackHosts.map((h) => `MAP ${h} 127.0.0.1`).join(', ')}`, '--ignore-certificate-errors']
+        ? [`--host-resolver-rules=${opts.loopbackHosts.map((h) => `MAP ${h} 127.0.0.1`).join(', ')}`, `--ignore-certificate-errors-spki-list=${testCertificateSpki()}`]
         : []),
       ...(opts.extraArgs ?? []),
     ],
-    ignoreHTTPSErrors: !!opts.loopbackHosts?.length,
   });
   const serviceWorker = async (): Promise<Worker> =>
     context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/`)) ??
