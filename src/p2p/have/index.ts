@@ -7,7 +7,6 @@
  */
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface';
 import { decodeUnsignedVarint, encodeUnsignedVarint } from '../../core/integrity/index.ts';
-import { concatBytes } from '../block/bytes.ts';
 import { BlockProtocolError } from '../block/errors.ts';
 import { StreamReader } from '../block/stream-reader.ts';
 
@@ -16,11 +15,26 @@ export const MAX_HAVE_KEYS = 10_000;
 const MAX_KEY_CHARS = 128;
 const MAX_ANSWER_BYTES = 10 + MAX_HAVE_KEYS * (2 + MAX_KEY_CHARS);
 
-/** Encodes an answer (keys beyond the bound are left out). */
+/**
+ * Encodes an answer (keys beyond the bound are left out) into one buffer sized up front: joining
+ * the pieces one by one would copy the answer so far for each of up to 10,000 keys.
+ */
 export function encodeHave(keys: readonly string[]): Uint8Array {
-  const ascii = keys.filter((k) => /^[A-Za-z0-9_-]{1,128}$/.test(k)).slice(0, MAX_HAVE_KEYS).map((k) => new TextEncoder().encode(k));
-  const parts = [encodeUnsignedVarint(ascii.length), ...ascii.flatMap((k) => [encodeUnsignedVarint(k.length), k])];
-  return parts.reduce((a, b) => concatBytes(a, b), new Uint8Array(0));
+  const ascii = keys.filter((k) => /^[A-Za-z0-9_-]{1,128}$/.test(k)).slice(0, MAX_HAVE_KEYS);
+  const count = encodeUnsignedVarint(ascii.length);
+  // Keys are ASCII of at most 128 characters: one byte each, and a length varint of one or two.
+  const size = ascii.reduce((n, k) => n + (k.length < 0x80 ? 1 : 2) + k.length, count.length);
+  const out = new Uint8Array(size);
+  out.set(count, 0);
+  let off = count.length;
+  const ascii8 = new TextEncoder();
+  for (const k of ascii) {
+    const len = encodeUnsignedVarint(k.length);
+    out.set(len, off);
+    off += len.length;
+    off += ascii8.encodeInto(k, out.subarray(off)).written;
+  }
+  return out;
 }
 
 /** Decodes a whole answer; throws {@link BlockProtocolError} on anything malformed. */
