@@ -19,6 +19,10 @@ export interface NodeConfig {
   readonly wsPort: number;
   /** Status page and Prometheus /metrics. */
   readonly httpPort: number;
+  /** Where the status page listens, if not on `host`: 127.0.0.1 keeps it to this machine. */
+  readonly httpHost?: string;
+  /** Host names the status page answers to besides IP addresses and localhost (DNS rebinding). */
+  readonly statusNames?: readonly string[];
   readonly dataDir: string;
   readonly cacheMB: number;
   /** 64 hex characters, or '' for no group. */
@@ -39,7 +43,7 @@ export class ConfigError extends Error {
 /** Defaults: ports next to libp2p's customary 4001, data under the XDG data home. */
 export function defaultNodeConfig(env: Record<string, string | undefined> = process.env): NodeConfig {
   const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
-  return { host: '0.0.0.0', tcpPort: 4001, wsPort: 4002, httpPort: 4080, dataDir: join(dataHome, 'peercache-node'), cacheMB: 10_240, groupKey: '', peers: [] };
+  return { host: '0.0.0.0', tcpPort: 4001, wsPort: 4002, httpPort: 4080, dataDir: join(dataHome, 'peercache-node'), cacheMB: 10_240, groupKey: '', peers: [], statusNames: [] };
 }
 
 export const USAGE = `usage: peercache-node [options]
@@ -47,13 +51,17 @@ export const USAGE = `usage: peercache-node [options]
   --tcp-port N       libp2p TCP port (default 4001)
   --ws-port N        libp2p WebSockets port, the one browsers dial (default 4002)
   --http-port N      status page and /metrics (default 4080)
+  --http-host ADDR   where the status page listens (default: --host); 127.0.0.1 keeps it local
+  --status-name NAME a host name the status page answers to, e.g. peercache.corp.lan (repeatable;
+                     IP addresses and localhost always work, other names are refused)
   --data-dir DIR     hosted cache, node identity and the group's bindings (default $XDG_DATA_HOME/peercache-node)
   --cache-mb N       hosted cache size in MB (default 10240)
   --group-key-file F file holding the 64-hex-character group key (default: no group); with one,
                      only members connect, and the node keeps the URL bindings members report
   --peer MULTIADDR   another LAN node of the group, e.g. /ip4/10.0.2.5/tcp/4001/p2p/12D3KooW…
                      (repeatable): kept connected, blocks and the bindings book shared both ways
-  --config FILE      JSON file with any of: host, tcpPort, wsPort, httpPort, dataDir, cacheMB, groupKey, peers
+  --config FILE      JSON file with any of: host, tcpPort, wsPort, httpPort, httpHost, statusNames,
+                     dataDir, cacheMB, groupKey, peers
   -h, --help         this text`;
 
 function port(name: string, v: unknown): number {
@@ -62,11 +70,27 @@ function port(name: string, v: unknown): number {
   return n;
 }
 
-function validate(c: Record<string, unknown>): NodeConfig {
-  const host = String(c.host);
+function listenAddress(name: string, v: unknown): string {
+  const host = String(v);
   if (!['0.0.0.0', '::'].includes(host) && !isLanIPv4(host) && !isLanIPv6(host)) {
-    throw new ConfigError(`host must be a local-network IP address or 0.0.0.0 / ::, got ${JSON.stringify(c.host)}`);
+    throw new ConfigError(`${name} must be a local-network IP address or 0.0.0.0 / ::, got ${JSON.stringify(v)}`);
   }
+  return host;
+}
+
+/** `statusNames`: DNS names (letters, digits, hyphens, dots). */
+function statusNames(v: unknown): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || v.length > 16) throw new ConfigError('statusNames must be a list of at most 16 host names');
+  return v.map((n) => {
+    const name = String(n).trim().toLowerCase();
+    if (!/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(name)) throw new ConfigError(`status name ${JSON.stringify(n)} is not a host name`);
+    return name;
+  });
+}
+
+function validate(c: Record<string, unknown>): NodeConfig {
+  const host = listenAddress('host', c.host);
   const cacheMB = typeof c.cacheMB === 'string' ? Number(c.cacheMB) : c.cacheMB;
   if (typeof cacheMB !== 'number' || !Number.isInteger(cacheMB) || cacheMB < 16) throw new ConfigError(`cacheMB must be a whole number of at least 16, got ${JSON.stringify(c.cacheMB)}`);
   const groupKey = String(c.groupKey ?? '').trim().toLowerCase();
@@ -74,7 +98,11 @@ function validate(c: Record<string, unknown>): NodeConfig {
   const ports = { tcpPort: port('tcpPort', c.tcpPort), wsPort: port('wsPort', c.wsPort), httpPort: port('httpPort', c.httpPort) };
   if (new Set(Object.values(ports)).size !== 3) throw new ConfigError(`tcpPort, wsPort and httpPort must differ, got ${Object.values(ports).join(', ')}`);
   if (typeof c.dataDir !== 'string' || c.dataDir === '') throw new ConfigError('dataDir must be a directory path');
-  return { host, ...ports, dataDir: c.dataDir, cacheMB, groupKey, peers: nodePeers(c.peers) };
+  return {
+    host, ...ports, dataDir: c.dataDir, cacheMB, groupKey, peers: nodePeers(c.peers),
+    ...(c.httpHost !== undefined ? { httpHost: listenAddress('httpHost', c.httpHost) } : {}),
+    statusNames: statusNames(c.statusNames),
+  };
 }
 
 /** `peers`: LAN multiaddrs each naming its node's peer id. */
@@ -106,7 +134,7 @@ export function loadNodeConfig(argv: readonly string[], env: Record<string, stri
       options: {
         host: { type: 'string' }, 'tcp-port': { type: 'string' }, 'ws-port': { type: 'string' }, 'http-port': { type: 'string' },
         'data-dir': { type: 'string' }, 'cache-mb': { type: 'string' }, 'group-key-file': { type: 'string' }, config: { type: 'string' },
-        peer: { type: 'string', multiple: true },
+        peer: { type: 'string', multiple: true }, 'http-host': { type: 'string' }, 'status-name': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -123,7 +151,7 @@ export function loadNodeConfig(argv: readonly string[], env: Record<string, stri
       throw new ConfigError(`cannot read config file ${parsed.config}: ${(e as Error).message}`);
     }
     if (typeof file !== 'object' || file === null || Array.isArray(file)) throw new ConfigError(`config file ${parsed.config} must hold a JSON object`);
-    const known = new Set(Object.keys(defaultNodeConfig(env)));
+    const known = new Set([...Object.keys(defaultNodeConfig(env)), 'httpHost']);
     const unknown = Object.keys(file).filter((k) => !known.has(k));
     if (unknown.length) throw new ConfigError(`config file ${parsed.config}: unknown setting(s) ${unknown.join(', ')}`);
   }
@@ -135,6 +163,8 @@ export function loadNodeConfig(argv: readonly string[], env: Record<string, stri
   if (parsed['data-dir'] !== undefined) flags.dataDir = parsed['data-dir'];
   if (parsed['cache-mb'] !== undefined) flags.cacheMB = parsed['cache-mb'];
   if (parsed.peer !== undefined) flags.peers = parsed.peer;
+  if (parsed['http-host'] !== undefined) flags.httpHost = parsed['http-host'];
+  if (parsed['status-name'] !== undefined) flags.statusNames = parsed['status-name'];
   if (parsed['group-key-file'] !== undefined) {
     try {
       flags.groupKey = readFileSync(parsed['group-key-file'], 'utf8');

@@ -142,7 +142,7 @@ export async function openHostedCache(init: HostedCacheInit): Promise<HostedCach
     }
   };
 
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   for (const { key, size } of await scan(dir, log)) remember(key, size);
   if (totalBytes > maxBytes) await evict();
 
@@ -157,8 +157,9 @@ export async function openHostedCache(init: HostedCacheInit): Promise<HostedCach
           await touch(key);
           return 'present' as const;
         }
-        await mkdir(join(dir, shardOf(key)), { recursive: true });
-        await writeFileAtomic(pathOf(key), bytes, { mtimeMs: now() });
+        await mkdir(join(dir, shardOf(key)), { recursive: true, mode: 0o700 });
+        // Private to the daemon's user: which files an office holds says what its members browse.
+        await writeFileAtomic(pathOf(key), bytes, { mtimeMs: now(), mode: 0o600 });
         remember(key, bytes.byteLength);
         await evict(key);
         return 'stored' as const;
@@ -246,7 +247,7 @@ async function scan(dir: string, log: (line: string) => void): Promise<ScannedBl
         } else if (shardOf(entry.name) !== shard.name) {
           // An earlier layout (or a file moved by hand): the block belongs in its shard.
           const to = join(dir, shardOf(entry.name), entry.name);
-          await mkdir(dirname(to), { recursive: true });
+          await mkdir(dirname(to), { recursive: true, mode: 0o700 });
           await rename(path, to);
           const s = await stat(to);
           found.push({ key: entry.name, size: s.size, mtimeMs: s.mtimeMs });

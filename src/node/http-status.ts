@@ -5,7 +5,7 @@
  * connection it answers the local network only, even when bound to 0.0.0.0.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { isLanIPv4, isLanIPv6 } from '../core/lan-address.ts';
 import { BLOCK_REQUEST_STATUSES, type NodeCounters } from './node-counters.ts';
 
@@ -28,6 +28,12 @@ export interface StatusSnapshot {
 /** How the HTTP status server is created. */
 export interface HttpStatusInit {
   readonly host: string;
+  /**
+   * Host names, besides IP literals and `localhost`, the pages answer to (e.g. the name admins
+   * browse to). Any other `Host` is refused: a web page that rebinds its own name to the node's
+   * address (DNS rebinding) would otherwise read the status page and metrics.
+   */
+  readonly names?: readonly string[];
   /** 0 picks a free port (tests). */
   readonly port: number;
   readonly snapshot: () => StatusSnapshot;
@@ -105,7 +111,22 @@ function isLanRemote(address: string | undefined): boolean {
   return address !== undefined && (isLanIPv4(address) || isLanIPv6(address.replace(/%.*$/, '')));
 }
 
-function answer(req: IncomingMessage, res: ServerResponse, snapshot: () => StatusSnapshot): void {
+/** The host name of a `Host` header (lower case, without port or IPv6 brackets), or undefined. */
+function hostName(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  try {
+    return new URL(`http://${header}/`).hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return undefined;
+  }
+}
+
+/** An IP literal cannot be rebound; a name is trusted only when configured. */
+function isOwnName(name: string | undefined, names: ReadonlySet<string>): boolean {
+  return name !== undefined && (name === 'localhost' || isIP(name) !== 0 || names.has(name));
+}
+
+function answer(req: IncomingMessage, res: ServerResponse, snapshot: () => StatusSnapshot, names: ReadonlySet<string>): void {
   const send = (status: number, type: string, body: string): void => {
     res.writeHead(status, {
       'content-type': type,
@@ -116,6 +137,9 @@ function answer(req: IncomingMessage, res: ServerResponse, snapshot: () => Statu
     res.end(req.method === 'HEAD' ? undefined : body);
   };
   if (!isLanRemote(req.socket.remoteAddress)) return send(403, 'text/plain; charset=utf-8', 'local network only\n');
+  if (!isOwnName(hostName(req.headers.host), names)) {
+    return send(421, 'text/plain; charset=utf-8', 'unknown host name: browse to the node by its IP address, or add this name with --status-name\n');
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain; charset=utf-8', 'method not allowed\n');
   const path = new URL(req.url ?? '/', 'http://node').pathname;
   const s = snapshot();
@@ -135,9 +159,10 @@ function answer(req: IncomingMessage, res: ServerResponse, snapshot: () => Statu
  * ```
  */
 export function createHttpStatus(init: HttpStatusInit): HttpStatus {
+  const names = new Set((init.names ?? []).map((n) => n.toLowerCase()));
   const server = createServer((req, res) => {
     try {
-      answer(req, res, init.snapshot);
+      answer(req, res, init.snapshot, names);
     } catch {
       if (!res.headersSent) res.writeHead(500);
       res.end();

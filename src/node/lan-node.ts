@@ -209,7 +209,7 @@ export async function startLanNode(config: NodeConfig, options: LanNodeOptions):
       healthy: !stopping,
       counters,
     });
-    http = createHttpStatus({ host: config.host, port: config.httpPort, snapshot });
+    http = createHttpStatus({ host: config.httpHost ?? config.host, port: config.httpPort, names: config.statusNames ?? [], snapshot });
     await http.start();
 
     for (const ma of node.getMultiaddrs()) log(`listening ${ma.toString()}`);

@@ -10,7 +10,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'peercache-node-config-'));
 describe('LAN node configuration', () => {
   it('starts with no flags on sane defaults', () => {
     expect(loadNodeConfig([], env)).toEqual({
-      host: '0.0.0.0', tcpPort: 4001, wsPort: 4002, httpPort: 4080, dataDir: '/var/lib/peercache-node', cacheMB: 10240, groupKey: '', peers: [],
+      host: '0.0.0.0', tcpPort: 4001, wsPort: 4002, httpPort: 4080, dataDir: '/var/lib/peercache-node', cacheMB: 10240, groupKey: '', peers: [], statusNames: [],
     });
   });
 
@@ -21,6 +21,17 @@ describe('LAN node configuration', () => {
     expect(() => loadNodeConfig(['--peer', '/ip4/10.0.2.5/tcp/4001'], env)).toThrow(/must end in \/p2p\/<peer id>/);
     expect(() => loadNodeConfig(['--peer', `/ip4/8.8.8.8/tcp/4001/p2p/${id}`], env)).toThrow(/not a local-network address/);
     expect(() => loadNodeConfig(['--peer', 'not-an-address'], env)).toThrow(ConfigError);
+  });
+
+  it('keeps the status page to this machine with --http-host, and names it may be browsed by with --status-name', () => {
+    expect(loadNodeConfig(['--http-host', '127.0.0.1', '--status-name', 'PeerCache.corp.lan', '--status-name', 'node-2'], env)).toMatchObject({
+      host: '0.0.0.0', httpHost: '127.0.0.1', statusNames: ['peercache.corp.lan', 'node-2'],
+    });
+    const dir = tmp();
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ httpHost: '::1', statusNames: ['status.lan'] }));
+    expect(loadNodeConfig(['--config', join(dir, 'c.json')], env)).toMatchObject({ httpHost: '::1', statusNames: ['status.lan'] });
+    expect(() => loadNodeConfig(['--http-host', '203.0.113.7'], env)).toThrow(/httpHost must be a local-network IP/);
+    expect(() => loadNodeConfig(['--status-name', 'bad name/'], env)).toThrow(/is not a host name/);
   });
 
   it('lets flags win over the config file, and the file over defaults', () => {

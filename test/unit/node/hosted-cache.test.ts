@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +35,16 @@ describe('hosted cache', () => {
     expect(c.keys()).toEqual([a.key]);
     expect(c.stats()).toEqual({ blocks: 1, bytes: 100 });
     expect(await c.get((await block('never stored')).key)).toBeUndefined();
+  });
+
+  it('keeps blocks private to the daemon\'s user: which files an office holds says what its members browse', async () => {
+    const dir = join(await tmp(), 'blocks');
+    const c = await open(dir).cache;
+    const a = await block('private');
+    await c.put(a.key, a.bytes);
+    expect((await stat(join(dir, shardOf(a.key), a.key))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, shardOf(a.key)))).mode & 0o077).toBe(0);
+    expect((await stat(dir)).mode & 0o077).toBe(0);
   });
 
   it('refuses bytes that do not hash to their key, and stores nothing', async () => {

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpStatus, renderMetrics, renderStatusPage, type HttpStatus, type StatusSnapshot } from '../../../src/node/http-status.ts';
 import { createNodeCounters } from '../../../src/node/node-counters.ts';
@@ -58,5 +59,29 @@ describe('HTTP status server', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(503);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
     expect((await fetch(`${base}/metrics`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('refuses a Host name it was not given (DNS rebinding), and answers IP addresses, localhost and configured names', async () => {
+    server = createHttpStatus({ host: '127.0.0.1', port: 0, names: ['PeerCache.corp.lan'], snapshot: () => snapshot() });
+    await server.start();
+    const port = server.port;
+    // fetch() will not send a Host header of our choosing: one request on a raw socket each.
+    const statusFor = (host: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.end(`GET /metrics HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`));
+        let head = '';
+        socket.on('data', (d: Buffer) => (head += d.toString('latin1')));
+        socket.on('end', () => resolve(Number(head.split(' ')[1])));
+        socket.on('error', reject);
+      });
+    // A page at attacker.example whose name now points at the node's address.
+    expect(await statusFor('attacker.example')).toBe(421);
+    expect(await statusFor(`attacker.example:${port}`)).toBe(421);
+    expect(await statusFor(`127.0.0.1:${port}`)).toBe(200);
+    expect(await statusFor(`[::1]:${port}`)).toBe(200);
+    expect(await statusFor('192.168.1.5')).toBe(200);
+    expect(await statusFor(`localhost:${port}`)).toBe(200);
+    expect(await statusFor(`peercache.corp.lan:${port}`)).toBe(200);
+    expect(await statusFor('')).toBe(421);
   });
 });
