@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 interface Run {
   originBytes: number;
   lanBytesIn: number;
+  learnBytes?: number;
   loads: number[];
   failed: number;
 }
@@ -44,6 +45,7 @@ export async function realBrowserOffice(): Promise<{ lines: string[]; figures?: 
     lines: [
       `office, real browsers (${f.engines.join(', ')}, fresh profiles, one LAN node, group key + trustGroupBindings, default privacy; ${f.views} page views interleaved 1 s apart; origin 40 ms, 50 Mbit/s):`,
       `  WAN ${mb(w.originBytes)} with PeerCache = ${(w.originBytes / wo.originBytes).toFixed(2)}x no extension (${mb(wo.originBytes)}), ${(w.originBytes / f.minimum).toFixed(2)}x the minimum (${mb(f.minimum)}: each distinct file once)`,
+      `  of the WAN bytes with PeerCache, ${mb(w.learnBytes ?? 0)} were the extension's own downloads to learn files (Chromium cannot read a page's response)`,
       `  LAN ${mb(w.lanBytesIn)} received by the browsers; ${((100 * w.lanBytesIn) / (w.lanBytesIn + w.originBytes)).toFixed(0)}% of the bytes they fetched came from the LAN`,
       `  median page load ${median(w.loads).toFixed(0)} ms with PeerCache vs ${median(wo.loads).toFixed(0)} ms without: ${(median(w.loads) / median(wo.loads)).toFixed(2)}x; pages that did not finish: ${w.failed} with, ${wo.failed} without`,
     ],

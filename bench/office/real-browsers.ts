@@ -49,6 +49,8 @@ function routeWeb(origin: OriginServer, web: OfficeWeb): Set<string> {
 interface RunFigures {
   originBytes: number;
   lanBytesIn: number;
+  /** Of originBytes: the extension's own downloads to learn a file (Chromium). */
+  learnBytes: number;
   loads: number[];
   failed: number;
 }
@@ -86,10 +88,15 @@ async function replay(origin: OriginServer, pages: Set<string>, hosts: readonly 
     // Learning downloads that are still under way count too.
     await new Promise((r) => setTimeout(r, 3_000));
     let lanBytesIn = 0;
+    let learnBytes = 0;
     if (node) {
-      for (const b of browsers) lanBytesIn += (await (await b.page('options.html')).send<StatsView>({ type: 'ui-bg-get-stats' })).total.lanBytesIn;
+      for (const b of browsers) {
+        const { total } = await (await b.page('options.html')).send<StatsView>({ type: 'ui-bg-get-stats' });
+        lanBytesIn += total.lanBytesIn;
+        learnBytes += total.learnBytes;
+      }
     }
-    return { originBytes: origin.bytesSent(since, (r) => !pages.has(`${r.host}${r.path}`)), lanBytesIn, loads, failed };
+    return { originBytes: origin.bytesSent(since, (r) => !pages.has(`${r.host}${r.path}`)), lanBytesIn, learnBytes, loads, failed };
   } finally {
     for (const b of browsers) await b.close().catch(() => undefined);
     await node?.stop();
