@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeDigest, sriEntryToKey } from '../../src/core/integrity/index.ts';
-import type { ServingView, StatsView } from '../../src/extension/messages.ts';
+import type { ServingView, StatsView, StatusView } from '../../src/extension/messages.ts';
 import { startLanNode, type LanNode } from '../../src/node/lan-node.ts';
 import { startOriginServer, type OriginServer } from '../support/origin-server.ts';
 import { TEST_HOSTS } from '../support/tls-cert.ts';
@@ -75,6 +75,14 @@ describe.each<BrowserName>(['chromium', 'firefox'])('LAN sharing through a LAN n
     expect(stats.total.learnBytes).toBe(0);
     // The page's own request only: no second download from the origin to learn the bytes.
     expect(origin.hits(JQUERY.jsdelivr.host, JQUERY.jsdelivr.path, since)).toBe(1);
+  });
+
+  it.runIf(name === 'chromium')('the peer service (offscreen document) obeys the background only: another extension page asking it gets no answer', async () => {
+    const ask = (type: string) => ui.evaluate((t) => chrome.runtime.sendMessage({ type: t }).then((r: unknown) => r ?? 'no answer', (e: unknown) => `refused: ${String(e)}`), type);
+    // The background answers the popup what the offscreen document told it...
+    expect((await ui.send<StatusView>({ type: 'ui-bg-get-status' })).peers.state).toBe('running');
+    // ...but the offscreen document does not take requests from anyone else (content scripts share the extension's id).
+    expect(await ask('bg-os-status')).toMatch(/^(no answer|refused: .*)$/);
   });
 
   it('stops all peer traffic on a metered network', async () => {

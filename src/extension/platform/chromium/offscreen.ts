@@ -27,10 +27,20 @@ export function sendToOffscreen<T>(message: { type: string }): Promise<T> {
   return chrome.runtime.sendMessage(message) as Promise<T>;
 }
 
-/** In the offscreen document: answers the background's `bg-os-*` requests. */
+/**
+ * Whether a message comes from the background service worker. Content scripts carry the
+ * extension's id too (and run in the page's renderer), and the options page and popup need no
+ * say in the peer service: only the worker's own URL, with no tab, is the background.
+ */
+export function isFromBackground(sender: { id?: string; url?: string; tab?: unknown }, extensionId: string, backgroundUrl: string): boolean {
+  return sender.id === extensionId && sender.tab === undefined && sender.url === backgroundUrl;
+}
+
+/** In the offscreen document: answers the background's `bg-os-*` requests, and nobody else's. */
 export function serveBackgroundRequests(handle: (message: { type: string } & Record<string, unknown>) => Promise<unknown> | undefined): void {
+  const backgroundUrl = chrome.runtime.getURL('background.js');
   chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
-    if (sender.id !== chrome.runtime.id || typeof (message as { type?: unknown })?.type !== 'string') return false;
+    if (!isFromBackground(sender, chrome.runtime.id, backgroundUrl) || typeof (message as { type?: unknown })?.type !== 'string') return false;
     const answer = handle(message as { type: string } & Record<string, unknown>);
     if (!answer) return false;
     void answer.then(sendResponse, (e: unknown) => sendResponse({ error: String(e) }));
