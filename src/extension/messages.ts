@@ -37,6 +37,8 @@ export interface Counters {
   readonly servedRequests: number;
   readonly bytesSaved: number;
   readonly learnBytes: number;
+  /** Bytes learned from the page's own HTTP cache (Chromium): no download. */
+  readonly pageCacheBytes: number;
   /** Bytes received from and sent to LAN peers. */
   readonly lanBytesIn: number;
   readonly lanBytesOut: number;

@@ -182,7 +182,8 @@ export const decodeStats: Decoder<StatsRecord> = decoder((row) => {
   const day = str(row, 'day');
   if (!DAY.test(day)) throw new Reject('day is not YYYY-MM-DD');
   const counters = {} as StatCounters;
-  for (const name of STAT_COUNTER_NAMES) counters[name] = count(row, name);
+  // Rows written before a counter existed lack it: zero, not corrupt.
+  for (const name of STAT_COUNTER_NAMES) counters[name] = name === 'pageCacheBytes' && row[name] === undefined ? 0 : count(row, name);
   return { day, site: str(row, 'site'), ...counters };
 });
 

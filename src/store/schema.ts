@@ -95,6 +95,8 @@ export interface StatCounters {
   bytesSaved: number;
   /** Extra bytes spent learning (e.g. a second fetch to observe a response). */
   learnBytes: number;
+  /** Bytes learned from the page's own HTTP cache (Chromium): no download, so no cost. */
+  pageCacheBytes: number;
   lanBytesIn: number;
   lanBytesOut: number;
 }
@@ -104,6 +106,7 @@ export const STAT_COUNTER_NAMES: readonly (keyof StatCounters)[] = [
   'servedRequests',
   'bytesSaved',
   'learnBytes',
+  'pageCacheBytes',
   'lanBytesIn',
   'lanBytesOut',
 ];

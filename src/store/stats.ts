@@ -52,7 +52,7 @@ export function utcDay(ms: number): string {
 
 /** Counters all zero. */
 export function zeroCounters(): StatCounters {
-  return { servedRequests: 0, bytesSaved: 0, learnBytes: 0, lanBytesIn: 0, lanBytesOut: 0 };
+  return { servedRequests: 0, bytesSaved: 0, learnBytes: 0, pageCacheBytes: 0, lanBytesIn: 0, lanBytesOut: 0 };
 }
 
 function addInto(target: StatCounters, delta: Partial<StatCounters>): void {

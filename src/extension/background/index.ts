@@ -90,7 +90,7 @@ const engine = registerEngine({
   log,
 });
 
-const ZERO: Counters = { servedRequests: 0, bytesSaved: 0, learnBytes: 0, lanBytesIn: 0, lanBytesOut: 0 };
+const ZERO: Counters = { servedRequests: 0, bytesSaved: 0, learnBytes: 0, pageCacheBytes: 0, lanBytesIn: 0, lanBytesOut: 0 };
 
 const handlers: MessageHandlers = {
   'ui-bg-get-settings': async () => toView(await settings.current()),

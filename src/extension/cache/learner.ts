@@ -29,9 +29,10 @@ export interface Learner {
   /**
    * Verifies and stores `bytes` for `r`. A URL on the public list must hash to the listed
    * digest; any other URL is bound to the sha384 of what was received. `extraBytes` counts
-   * what learning cost beyond the page's own download (Chromium's re-fetch).
+   * what learning cost beyond the page's own download (Chromium's re-fetch); `pageCacheBytes`
+   * what was read from the page's own HTTP cache instead, at no cost (counted apart).
    */
-  learn(r: SeenResponse, admitted: Admitted, bytes: Uint8Array, extraBytes: number): Promise<LearnOutcome>;
+  learn(r: SeenResponse, admitted: Admitted, bytes: Uint8Array, extraBytes: number, pageCacheBytes?: number): Promise<LearnOutcome>;
 }
 
 const header = (r: SeenResponse, name: string): string | undefined =>
@@ -70,7 +71,7 @@ export function createLearner(ctx: CacheContext, onLearned: (key: string) => voi
       return !!hit && !hit.needsRevalidation && (await ctx.store.blobs.has(hit.binding.mh));
     },
 
-    async learn(r, admitted, bytes, extraBytes) {
+    async learn(r, admitted, bytes, extraBytes, pageCacheBytes = 0) {
       const site = hostOf(r.initiator) as string;
       if (bytes.byteLength > ctx.settings().maxAssetMB * 1024 * 1024 || !isWholeBody(r, bytes)) return 'refused';
       const listed = ctx.hashList.lookup(r.url);
@@ -98,7 +99,7 @@ export function createLearner(ctx: CacheContext, onLearned: (key: string) => voi
           ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}),
         });
       }
-      if (extraBytes > 0) await ctx.store.stats.add(site, { learnBytes: extraBytes });
+      if (extraBytes > 0 || pageCacheBytes > 0) await ctx.store.stats.add(site, { learnBytes: extraBytes, pageCacheBytes });
       onLearned(key);
       return 'stored';
     },

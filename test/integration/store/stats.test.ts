@@ -6,7 +6,7 @@ let t: TestStore | undefined;
 afterEach(() => t?.store.close());
 
 const DAY = 86_400_000;
-const zero = { servedRequests: 0, bytesSaved: 0, learnBytes: 0, lanBytesIn: 0, lanBytesOut: 0 };
+const zero = { servedRequests: 0, bytesSaved: 0, learnBytes: 0, pageCacheBytes: 0, lanBytesIn: 0, lanBytesOut: 0 };
 
 describe('stats', () => {
   it('adds to the site and to the total of the current UTC day', async () => {
@@ -24,6 +24,15 @@ describe('stats', () => {
       },
     });
     expect(await t.store.db.stats.get(['2025-03-01', '*'])).toMatchObject({ servedRequests: 3 });
+  });
+
+  it('keeps the rows written before bytes learned from the page cache were counted, at zero', async () => {
+    t = await openTestStore();
+    t.clock.set(Date.UTC(2025, 2, 1, 10));
+    const { pageCacheBytes: _, ...old } = zero;
+    await t.store.db.table('stats').put({ day: '2025-03-01', site: 'a.example', ...old, learnBytes: 70 });
+    await t.store.stats.add('a.example', { pageCacheBytes: 500 });
+    expect((await t.store.stats.summary()).perSite['a.example']).toEqual({ ...zero, learnBytes: 70, pageCacheBytes: 500 });
   });
 
   it('splits days at UTC midnight and sums from sinceDay on', async () => {

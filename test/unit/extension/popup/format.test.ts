@@ -23,14 +23,14 @@ describe('popup figures', () => {
 
   it('says what was served, saved and what learning cost', () => {
     const en = translator('en');
-    expect(describeSavings({ servedRequests: 2, bytesSaved: 175_066, learnBytes: 87_533, lanBytesIn: 0, lanBytesOut: 0 }, en)).toBe(
+    expect(describeSavings({ servedRequests: 2, bytesSaved: 175_066, learnBytes: 87_533, pageCacheBytes: 0, lanBytesIn: 0, lanBytesOut: 0 }, en)).toBe(
       '2 files served from the cache, 175 kB not downloaded. Learning cost 87.5 kB.',
     );
-    expect(describeSavings({ servedRequests: 1, bytesSaved: 0, learnBytes: 0, lanBytesIn: 0, lanBytesOut: 0 }, en)).toBe('1 file served from the cache, 0 B not downloaded.');
+    expect(describeSavings({ servedRequests: 1, bytesSaved: 0, learnBytes: 0, pageCacheBytes: 0, lanBytesIn: 0, lanBytesOut: 0 }, en)).toBe('1 file served from the cache, 0 B not downloaded.');
   });
 
   it('speaks German too', () => {
-    expect(describeSavings({ servedRequests: 3, bytesSaved: 2_000, learnBytes: 0, lanBytesIn: 0, lanBytesOut: 0 }, translator('de'))).toBe(
+    expect(describeSavings({ servedRequests: 3, bytesSaved: 2_000, learnBytes: 0, pageCacheBytes: 0, lanBytesIn: 0, lanBytesOut: 0 }, translator('de'))).toBe(
       '3 Dateien aus dem Cache geliefert, 2.0 kB nicht heruntergeladen.',
     );
   });
