@@ -12,8 +12,9 @@ const NOT_FOR: Record<Target, readonly string[]> = {
   chrome: ['webRequestBlocking', 'webRequestFilterResponse'],
   // Firefox serves learned files through blocking webRequest (its DNR cannot redirect to data:),
   // and the packaged set through the same static DNR ruleset as Chromium; MV3 Firefox wants
-  // webRequestFilterResponse for filterResponseData.
-  firefox: ['offscreen'],
+  // webRequestFilterResponse for filterResponseData. Firefox copies a page's response as it
+  // passes, so it never reads the page's cache through `scripting` (Chromium's learning).
+  firefox: ['offscreen', 'scripting'],
 };
 
 /** Returns the manifest for one browser, leaving the source object untouched. */

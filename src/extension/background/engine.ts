@@ -5,6 +5,7 @@
 import { onWake, wakeAt } from '../platform/alarms.ts';
 import { updateSessionRules } from '../platform/chromium/dnr.ts';
 import { onDataRedirect, onDocumentHeaders, onSubresourceResponse } from '../platform/chromium/web-request.ts';
+import { readPageCache } from '../platform/chromium/page-cache.ts';
 import { jsonState } from '../platform/local-state.ts';
 import { createChromiumEngine } from '../serving/chromium-engine.ts';
 import type { EngineEnv, ServingEngine } from '../serving/engine-types.ts';
@@ -21,6 +22,7 @@ export function registerEngine(env: EngineEnv): ServingEngine {
     sessionState: (key) => jsonState('session', key),
     // Called through a function: fetch refuses any `this` but the global scope.
     fetch: (input, init) => fetch(input, init),
+    readPageCache,
     clock: () => performance.now(),
   });
 }

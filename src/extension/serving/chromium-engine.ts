@@ -6,7 +6,8 @@
  * requests from sites not known to admit `data:` (CSP) pass to the network, so a change of the
  * safe-site list never rewrites payload rules. What to install is decided by
  * chromium-plan.ts; this file gathers its facts, applies it, and learns.
- * Learning observes responses and fetches the bytes once more from the extension, anonymously.
+ * Learning observes responses and gets their bytes from LAN peers, the page's own HTTP cache, or
+ * else by fetching them once more from the extension, anonymously (refetch-queue.ts).
  * The browser comes in as {@link ChromiumHooks} (background/engine.ts hands over platform/).
  */
 import { DATA_URL_MAX_BYTES } from '../../core/serving/data-url.ts';
@@ -20,7 +21,7 @@ import { assetBytes, assetOfRule, planSessionRules, type BoundUrl, type CachedAs
 import { GATE_REQUIREMENTS } from './dnr/rules.ts';
 import type { DnrRuleUpdate } from './dnr/types.ts';
 import type { DocumentHeaders, EngineEnv, JsonState, ServingEngine } from './engine-types.ts';
-import { createRefetchQueue } from './refetch-queue.ts';
+import { createRefetchQueue, type ReadPageCache } from './refetch-queue.ts';
 import { createServedStats } from './served-stats.ts';
 
 /** The browser, as the Chromium engine uses it (platform/chromium/, platform/alarms.ts…). */
@@ -38,6 +39,8 @@ export interface ChromiumHooks {
   sessionState<T>(key: string): JsonState<T>;
   /** The extension's own, anonymous download (learning). */
   fetch: typeof fetch;
+  /** A read of the HTTP cache of the page that loaded a file (learning, no download). */
+  readPageCache: ReadPageCache;
   /** A monotonic clock in ms, for the update time shown in the popup. */
   clock(): number;
 }
@@ -99,14 +102,27 @@ export function createChromiumEngine(env: EngineEnv, hooks: ChromiumHooks): Serv
 
   const stats = createServedStats({ cache: env.cache, log: env.log });
 
-  const refetch = createRefetchQueue({ env, fetch: hooks.fetch, sightings: hooks.sessionState('learningSightings'), onStored: () => engine.refresh() });
+  const refetch = createRefetchQueue({
+    env,
+    fetch: hooks.fetch,
+    sightings: hooks.sessionState('learningSightings'),
+    readPageCache: hooks.readPageCache,
+    pageCacheMiss: hooks.sessionState('pageCacheMissAt'),
+    onStored: () => engine.refresh(),
+  });
 
   // Listeners at top level, synchronously: the service worker may have been woken by them.
   hooks.onDocumentHeaders((d) => env.safety.documentHeaders(d.tabId, d.frameId, d.url, d.responseHeaders));
   hooks.onSubresourceResponse((r) => {
-    // Our own re-fetch shows up here too; so do loads no page made.
+    // Our own re-fetch shows up here too (no initiator); so do loads no page made. Our reads of a
+    // page's cache carry the page as initiator: the queue knows them.
     if (!r.initiator || !r.initiator.startsWith('https://') || r.method !== 'GET') return;
-    refetch.consider({ url: r.url, method: r.method, status: r.statusCode, responseHeaders: r.responseHeaders, initiator: r.initiator });
+    refetch.consider({
+      url: r.url, method: r.method, status: r.statusCode, responseHeaders: r.responseHeaders, initiator: r.initiator,
+      type: r.type, fromCache: r.fromCache, ...(r.request ? { request: r.request } : {}),
+      // A page service worker's requests come as tabId -1: no document to read in.
+      ...(r.documentId && r.tabId >= 0 ? { document: { tabId: r.tabId, documentId: r.documentId } } : {}),
+    });
   });
   hooks.onDataRedirect((r) => {
     const host = hostOf(r.initiator);

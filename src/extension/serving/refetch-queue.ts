@@ -3,19 +3,39 @@ import { bindingFor } from '../cache/resolver.ts';
 import type { EngineEnv, JsonState } from './engine-types.ts';
 import { createSightings, learningVerdict, type Sightings } from '../../core/serving/learning-cost.ts';
 import { hostOf } from '../cache/context.ts';
+import type { RequestFacts } from '../platform/chromium/web-request.ts';
+import type { PageCacheRead, PageDocument } from '../platform/chromium/page-cache.ts';
+import { createPageCacheReads } from './page-cache-reads.ts';
 
 const CONCURRENCY = 2;
 const MAX_QUEUED = 200;
 /** URLs whose sites are remembered for the learning decision (learning-cost.ts). */
 const MAX_SIGHTINGS = 2_000;
 
+/** A response webRequest saw, with what reading it from the page's cache needs. */
+export interface ObservedForLearning extends SeenResponse {
+  /** webRequest's resource type: a read of the page's cache shows up as 'xmlhttprequest'. */
+  readonly type?: string;
+  readonly fromCache?: boolean;
+  /** The document that made the request, when known: the page-cache read runs there. */
+  readonly document?: PageDocument;
+  /** What the page's request carried; undefined when not observed. */
+  readonly request?: RequestFacts;
+}
+
+/** Reads `url` from the HTTP cache of the page `doc` (platform/chromium/page-cache.ts). */
+export type ReadPageCache = (doc: PageDocument, url: string, maxBytes: number, timeoutMs: number) => Promise<PageCacheRead>;
+
 /**
- * Chromium learning: the extension cannot read a page's response body, so it fetches the URL
- * again, without credentials (what it stores is what anyone would get), and only when the
- * response was admissible and is not known yet: from a LAN peer when one holds it, from the
- * origin only where that pays back (core/serving/learning-cost.ts: never a packaged file;
- * without a LAN, once a second site loaded the URL). The extra bytes are counted in the stats.
- * Bounded: at most two fetches at a time and 200 waiting; duplicates are dropped.
+ * Chromium learning: the extension cannot read a page's response body. Only when the response
+ * was admissible and is not known yet, in this order: held already; from a LAN peer by hash;
+ * from a LAN node that knows the URL; from the HTTP cache the page just filled, when that is
+ * safe and will hit (page-cache-reads.ts: no request to the origin); and last by downloading
+ * the URL again, without credentials (what it stores is what anyone would get), only where
+ * that pays back (core/serving/learning-cost.ts: never a packaged file; without a LAN, once a
+ * second site loaded the URL). Downloaded bytes are counted in the stats as learning's cost,
+ * bytes from the page's cache apart. Bounded: at most two at a time and 200 waiting;
+ * duplicates are dropped.
  */
 export function createRefetchQueue(init: {
   env: EngineEnv;
@@ -23,16 +43,21 @@ export function createRefetchQueue(init: {
   fetch: typeof fetch;
   /** Which sites loaded which URL, kept for the browser session: the service worker restarts often. */
   sightings: JsonState<unknown>;
+  /** Absent: never read from the page's cache. */
+  readPageCache?: ReadPageCache;
+  /** When a read of the page's cache last went to the network, kept for the browser session. */
+  pageCacheMiss?: JsonState<number>;
   onStored: () => void;
-}): { consider(r: SeenResponse): void } {
+}): { consider(r: ObservedForLearning): void } {
   // Called unbound: a browser's fetch refuses any `this` but the global scope ("Illegal invocation").
   const { env, fetch: download } = init;
-  const queued = new Map<string, SeenResponse>();
+  const queued = new Map<string, ObservedForLearning>();
   let running = 0;
   const sightingsState = init.sightings;
   let sightings: Promise<Sightings> | undefined;
+  const pageCache = init.readPageCache && init.pageCacheMiss ? createPageCacheReads({ read: init.readPageCache, missedAt: init.pageCacheMiss }) : undefined;
 
-  async function fetchAndLearn(r: SeenResponse): Promise<void> {
+  async function fetchAndLearn(r: ObservedForLearning): Promise<void> {
     const ctx = await env.cache();
     const s = ctx.settings();
     const listed = ctx.hashList.lookup(r.url);
@@ -68,7 +93,16 @@ export function createRefetchQueue(init: {
     const seen = await sightings;
     const sites = seen.record(r.url, hostOf(r.initiator) ?? '');
     void sightingsState.write(seen.toJSON());
-    if (!learningVerdict({ ...facts, sites }).download) return;
+    const verdict = learningVerdict({ ...facts, sites });
+    // The page's own cache: free, so not bound to the verdict while reads hit.
+    const read = await pageCache?.read(r, { maxBytes: max, mayDownload: verdict.download });
+    if (read?.outcome === 'bytes') {
+      const { bytes, fromCache } = read;
+      if ((await learner.learn(r, admitted, bytes, fromCache ? 0 : bytes.byteLength, fromCache ? bytes.byteLength : 0)) === 'stored') init.onStored();
+      return;
+    }
+    // A read that made a request may have downloaded the file already: never a second time.
+    if (read?.outcome === 'requested' || !verdict.download) return;
     const res = await download(r.url, { credentials: 'omit', cache: 'no-store', redirect: 'error' });
     if (res.status !== 200 || Number(res.headers.get('content-length') ?? 0) > max) return;
     // The same version as the page got, when the origin names versions.
@@ -94,7 +128,8 @@ export function createRefetchQueue(init: {
 
   return {
     consider(r) {
-      if (queued.has(r.url) || queued.size >= MAX_QUEUED) return;
+      // The response to our own read of a page's cache is no page's request (and must not loop).
+      if (pageCache?.isOwn(r) || queued.has(r.url) || queued.size >= MAX_QUEUED) return;
       queued.set(r.url, r);
       pump();
     },

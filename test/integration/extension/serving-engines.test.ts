@@ -6,6 +6,7 @@ import type { CacheContext, HashListIndex } from '../../../src/extension/cache/c
 import { createLearner } from '../../../src/extension/cache/learner.ts';
 import type { ObservedResponse } from '../../../src/extension/platform/chromium/web-request.ts';
 import type { OutgoingRequest, SubresourceHooks } from '../../../src/extension/platform/firefox/web-request.ts';
+import type { ReadPageCache } from '../../../src/extension/serving/refetch-queue.ts';
 import { createChromiumEngine } from '../../../src/extension/serving/chromium-engine.ts';
 import type { DnrRuleUpdate } from '../../../src/extension/serving/dnr/types.ts';
 import type { EngineEnv, JsonState, SiteSafetyView } from '../../../src/extension/serving/engine-types.ts';
@@ -69,7 +70,7 @@ function memoryState<T>(): JsonState<T> {
 
 describe('the Chromium engine, with the browser as plain functions', () => {
   /** `session`: the browser session's storage, which outlives a service worker (one engine). */
-  function chromium(env: EngineEnv, fetched: string[] = [], session = new Map<string, JsonState<unknown>>()) {
+  function chromium(env: EngineEnv, fetched: string[] = [], session = new Map<string, JsonState<unknown>>(), readPageCache?: ReadPageCache) {
     const updates: DnrRuleUpdate[] = [];
     const responses: ((r: ObservedResponse) => void)[] = [];
     const redirects: ((r: { url: string; initiator?: string }) => void)[] = [];
@@ -88,6 +89,7 @@ describe('the Chromium engine, with the browser as plain functions', () => {
         fetched.push(String(input));
         return new Response(LIB, { status: 200, headers: HEADERS.map((h): [string, string] => [h.name, h.value]) });
       },
+      readPageCache: readPageCache ?? (async () => ({ ok: false, reason: 'no-document', requested: false })),
       clock: () => performance.now(),
     });
     return {
@@ -157,6 +159,84 @@ describe('the Chromium engine, with the browser as plain functions', () => {
     await expect.poll(async () => (await c.engine.view()).servable, { timeout: 5_000 }).toBe(1);
     expect(fetched).toEqual([LIST_URL]);
   });
+
+  describe("learning from the page's own HTTP cache (issue 12, never twice)", () => {
+    /** What the page's request carried and where it came from, as webRequest reports it. */
+    const pageLoad = (site: string, over: Partial<ObservedResponse> = {}): ObservedResponse => ({
+      url: LIST_URL, method: 'GET', statusCode: 200, type: 'script', initiator: site, tabId: 1, documentId: 'doc-1', fromCache: false,
+      responseHeaders: [...HEADERS, { name: 'content-length', value: String(LIB.length) }], request: { credentialed: false, cors: false }, ...over,
+    });
+
+    /** A page's cache in which each read hits or misses; the read's own request is reported back, as Chromium does. */
+    function pageCache(hit = true) {
+      const reads: string[] = [];
+      let respond: ((r: ObservedResponse) => void) | undefined;
+      const read: ReadPageCache = async (doc, url) => {
+        reads.push(`${doc.documentId} ${url}`);
+        respond?.({ ...pageLoad('https://site-a.example'), type: 'xmlhttprequest', documentId: doc.documentId, fromCache: hit });
+        return { ok: true, bytes: LIB, headers: [{ name: 'content-type', value: 'text/javascript' }, { name: 'content-length', value: String(LIB.length) }], fromCache: hit };
+      };
+      return { reads, read, wire: (c: { respond: (r: ObservedResponse) => void }) => void (respond = c.respond) };
+    }
+
+    it('learns a file the first site loads from that page\'s cache: no download, counted apart from what learning cost, served after', async () => {
+      const t = await setup();
+      const fetched: string[] = [];
+      const cache = pageCache();
+      const c = chromium(t.env, fetched, undefined, cache.read);
+      cache.wire(c);
+      c.respond(pageLoad('https://site-a.example'));
+      await expect.poll(async () => (await c.engine.view()).servable, { timeout: 5_000 }).toBe(1);
+      // Its own read came back through webRequest as the page's fetch: not taken for a page's request.
+      expect({ fetched, reads: cache.reads }).toEqual({ fetched: [], reads: [`doc-1 ${LIST_URL}`] });
+      expect((await t.ctx.store.stats.summary()).perSite['site-a.example']).toMatchObject({ learnBytes: 0, pageCacheBytes: LIB.length });
+    });
+
+    it('falls back to the download, and only where it pays back, when the page\'s request had cookies or the file no CORS header', async () => {
+      for (const over of [{ request: { credentialed: true, cors: false } }, { responseHeaders: HEADERS.filter((h) => h.name !== 'access-control-allow-origin') }]) {
+        const t = await setup();
+        const fetched: string[] = [];
+        const cache = pageCache();
+        const c = chromium(t.env, fetched, undefined, cache.read);
+        c.respond(pageLoad('https://site-a.example', over));
+        c.respond(pageLoad('https://site-b.example', { ...over, documentId: 'doc-2' }));
+        await expect.poll(() => fetched.length, { timeout: 5_000 }).toBe(1);
+        expect(cache.reads).toEqual([]);
+        store?.close();
+      }
+    });
+
+    it('after a read the cache could not answer (it went to the origin), reads no more where learning would not download', async () => {
+      for (const hit of [true, false]) {
+        // Off the list, served once learned (requirePopular off), seen on one site: no download is due.
+        const t = await setup({ requirePopular: false });
+        const fetched: string[] = [];
+        const cache = pageCache(hit);
+        const c = chromium(t.env, fetched, undefined, cache.read);
+        c.respond(pageLoad('https://site-a.example'));
+        // A miss was a download, counted as learning's cost.
+        const counted = hit ? { learnBytes: 0, pageCacheBytes: LIB.length } : { learnBytes: LIB.length, pageCacheBytes: 0 };
+        await expect.poll(async () => (await t.ctx.store.stats.summary()).perSite['site-a.example'], { timeout: 5_000 }).toMatchObject(counted);
+        c.respond(pageLoad('https://site-a.example', { url: 'https://static.example/app.js', documentId: 'doc-3' }));
+        await new Promise((r) => setTimeout(r, 300));
+        const reads = [`doc-1 ${LIST_URL}`, ...(hit ? ['doc-3 https://static.example/app.js'] : [])];
+        expect({ fetched, reads: cache.reads }).toEqual({ fetched: [], reads });
+        store?.close();
+      }
+    });
+
+    it('never downloads a file whose read made a request but gave nothing usable', async () => {
+      const t = await setup();
+      const fetched: string[] = [];
+      const reads: string[] = [];
+      const c = chromium(t.env, fetched, undefined, async (doc) => (reads.push(doc.documentId), { ok: false, reason: 'failed', requested: true }));
+      c.respond(pageLoad('https://site-a.example'));
+      c.respond(pageLoad('https://site-b.example', { documentId: 'doc-2' }));
+      await expect.poll(() => reads.length, { timeout: 5_000 }).toBe(2);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(fetched).toEqual([]);
+    });
+  });
 });
 
 describe('the Firefox engine, with the browser as plain functions', () => {
@@ -188,6 +268,19 @@ describe('the Firefox engine, with the browser as plain functions', () => {
     // Counted in memory while pages load, written before anyone reads the stats.
     await f.engine.flushStats();
     expect((await t.ctx.store.stats.summary()).perSite['news.example']?.servedRequests).toBe(1);
+  });
+
+  it('counts every answer as a use of its bytes, the first read included, once the page loaded: the page waits for no write', async () => {
+    const t = await setup();
+    await t.learn(LIST_URL, 'https://site-a.example');
+    const f = firefox(t.env);
+    const useCount = async (): Promise<number | undefined> => (await t.ctx.store.blobs.list())[0]?.useCount;
+    const before = await useCount();
+    expect(await f.hooks().beforeSend(f.request())).toBe(DATA_URL); // read from the store
+    expect(await f.hooks().beforeSend(f.request({ requestId: '2' }))).toBe(DATA_URL); // from memory
+    expect(await useCount()).toBe(before);
+    await f.engine.flushStats();
+    expect(await useCount()).toBe(before! + 2);
   });
 
   it('answers from memory only what the cache still holds: not once it was cleared', async () => {

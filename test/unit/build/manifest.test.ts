@@ -18,6 +18,8 @@ describe('per-browser manifests', () => {
     expect(m.version).toBe('1.2.3');
     expect(m.permissions).toContain('declarativeNetRequest');
     expect(m.permissions).not.toContain('webRequestBlocking');
+    // Learning reads a page's HTTP cache in that page's isolated world (platform/chromium/page-cache.ts).
+    expect(m.permissions).toContain('scripting');
   });
 
   it('gives Firefox an event page and its fixed id, and none of Chromium\'s keys', () => {
@@ -29,6 +31,7 @@ describe('per-browser manifests', () => {
     // The packaged set is served by the same static ruleset in both browsers.
     expect(m.permissions).toContain('declarativeNetRequest');
     expect(m.permissions).not.toContain('offscreen');
+    expect(m.permissions).not.toContain('scripting');
     expect((m.browser_specific_settings as { gecko: { id: string } }).gecko.id).toBe('peercache@peercache.dev');
   });
 

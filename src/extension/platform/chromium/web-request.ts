@@ -7,6 +7,14 @@ export interface HeaderPair {
   readonly value: string;
 }
 
+/** What a request carried, as far as learning from the page's cache needs it. */
+export interface RequestFacts {
+  /** A Cookie or Authorization header was sent. */
+  readonly credentialed: boolean;
+  /** An Origin header was sent (a CORS request). */
+  readonly cors: boolean;
+}
+
 /** A finished response of a page's subresource. */
 export interface ObservedResponse {
   readonly url: string;
@@ -16,8 +24,12 @@ export interface ObservedResponse {
   /** Origin of the document that made the request (absent for browser-initiated loads). */
   readonly initiator?: string;
   readonly tabId: number;
+  /** The document that made the request, while it is the frame's active one (Chromium 106+). */
+  readonly documentId?: string;
   readonly fromCache: boolean;
   readonly responseHeaders: readonly HeaderPair[];
+  /** Undefined when the request's headers were not observed (e.g. a service worker started in between). */
+  readonly request?: RequestFacts;
 }
 
 /** A document's response headers, for its Content-Security-Policy. */
@@ -34,11 +46,42 @@ function pairs(headers: chrome.webRequest.HttpHeader[] | undefined): HeaderPair[
   return (headers ?? []).map((h) => ({ name: h.name, value: h.value ?? '' }));
 }
 
+/** Requests whose headers were seen and whose end was not yet, by requestId; bounded. */
+const MAX_PENDING = 1_000;
+const pending = new Map<string, RequestFacts>();
+
+function requestFacts(headers: chrome.webRequest.HttpHeader[] | undefined): RequestFacts {
+  const names = new Set((headers ?? []).map((h) => h.name.toLowerCase()));
+  return { credentialed: names.has('cookie') || names.has('authorization'), cors: names.has('origin') };
+}
+
 /** Calls `listener` for each completed HTTPS subresource response, with all its headers. */
 export function onSubresourceResponse(listener: (r: ObservedResponse) => void): void {
+  const filter = { urls: ['https://*/*'], types: SUBRESOURCES };
+  // What the request carried decides whether the page's cache may be read (core/serving/page-cache.ts).
+  // extraHeaders: without it Chromium hides Cookie.
+  chrome.webRequest.onSendHeaders.addListener(
+    (d) => {
+      pending.set(d.requestId, requestFacts(d.requestHeaders));
+      if (pending.size > MAX_PENDING) pending.delete(pending.keys().next().value as string);
+    },
+    filter,
+    ['requestHeaders', 'extraHeaders'],
+  );
+  chrome.webRequest.onErrorOccurred.addListener((d) => void pending.delete(d.requestId), filter);
   chrome.webRequest.onCompleted.addListener(
-    (d) => listener({ ...d, initiator: d.initiator, responseHeaders: pairs(d.responseHeaders) }),
-    { urls: ['https://*/*'], types: SUBRESOURCES },
+    (d) => {
+      const request = pending.get(d.requestId);
+      pending.delete(d.requestId);
+      const active = d.documentLifecycle === undefined || d.documentLifecycle === 'active';
+      listener({
+        url: d.url, method: d.method, statusCode: d.statusCode, type: d.type, initiator: d.initiator, tabId: d.tabId, fromCache: d.fromCache,
+        ...(d.documentId && active ? { documentId: d.documentId } : {}),
+        responseHeaders: pairs(d.responseHeaders),
+        ...(request ? { request } : {}),
+      });
+    },
+    filter,
     // extraHeaders: without it Chromium hides Set-Cookie, which admission must see.
     ['responseHeaders', 'extraHeaders'],
   );
