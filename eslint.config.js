@@ -50,6 +50,20 @@ export default tseslint.config(
     },
   },
   {
+    // The store and the protocols serve both the extension and the LAN node: neither may reach
+    // into either (they get what they need as arguments).
+    files: ['src/store/**', 'src/p2p/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...extensionApiImports,
+          patterns: [{ group: ['**/extension/**', '**/node/**', '!**/node_modules/**'], message: 'src/store/ and src/p2p/ serve the extension and the LAN node alike: they import neither.' }],
+        },
+      ],
+    },
+  },
+  {
     // The platform layer is the one room that owns the browser.
     files: ['src/extension/platform/**'],
     rules: { 'no-restricted-imports': 'off', 'no-restricted-globals': 'off' },

@@ -28,6 +28,14 @@ describe('the lint enforces the architecture boundaries', () => {
     expect(await ruleHits('src/store/violations.ts', 'src/store/violations.ts')).toEqual(['2:no-restricted-imports', '5:no-restricted-globals']);
   });
 
+  it('keeps src/store and src/p2p out of the extension and the LAN node, which both use them', async () => {
+    const hits = ['2:no-restricted-imports', '3:no-restricted-imports'];
+    expect(await ruleHits('src/p2p/reach.ts', 'src/p2p/reach.ts')).toEqual(hits);
+    expect(await ruleHits('src/p2p/reach.ts', 'src/store/reach.ts')).toEqual(hits);
+    // The extension and the node may use each room as they like.
+    expect(await ruleHits('src/p2p/reach.ts', 'src/extension/peers/reach.ts')).toEqual([]);
+  });
+
   it('allows them in src/extension/platform', async () => {
     expect(await ruleHits('src/store/violations.ts', 'src/extension/platform/violations.ts')).toEqual([]);
   });
