@@ -3,9 +3,11 @@
 // (cache/learner.ts, core admission), the sites' CSP knowledge (background/site-safety-store.ts),
 // and per engine: Firefox's real engine (serving/firefox-engine.ts: answers from the cache, asks
 // LAN peers, copies bodies for free); Chromium's real learning queue (serving/refetch-queue.ts:
-// peers by hash, then the LAN node's lookup, then a download that costs WAN bytes) and its rule
+// peers by hash, then the LAN node's lookup, then a read of the page's own HTTP cache where
+// core/serving/page-cache.ts allows it, then a download that costs WAN bytes) and its rule
 // decision (why.ts). Only the browser itself is simulated: its HTTP cache, partitioned by
-// top-level site, the page's requests, the network's timing.
+// top-level site, the page's requests (no cookies: none of this web's files are sent any), the
+// network's timing.
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import type { HashList } from '../../src/core/hash-list/index.ts';
 import { verifyMultihashKey } from '../../src/core/integrity/index.ts';
@@ -113,7 +115,13 @@ export async function startMember(init: MemberInit): Promise<Member> {
 
   let hooks: SubresourceHooks | undefined;
   if (init.engine === 'firefox') createFirefoxEngine(env, { onDocumentHeaders: () => undefined, interceptSubresources: (h) => void (hooks = h) });
-  // Chromium learns with one more download, from the origin through the office's WAN link.
+  const http = new PartitionedHttpCache();
+  /** Each view's document (its id) and the top-level site whose cache partition it reads. */
+  const documents = new Map<string, string>();
+  let views = 0;
+  // Chromium learns with one more download, from the origin through the office's WAN link,
+  // unless the page's own HTTP cache can be read: as in Chromium, that read's request is
+  // answered by the partition the page filled, and reported back through webRequest.
   const refetch = createRefetchQueue({
     env,
     fetch: async (input) => {
@@ -123,23 +131,42 @@ export async function startMember(init: MemberInit): Promise<Member> {
       await sleep(WanLink.downloadMs(file.size));
       return new Response(file.bytes() as Uint8Array<ArrayBuffer>, { status: 200, headers: file.headers });
     },
+    readPageCache: async (doc, url) => {
+      const file = web.files.get(url);
+      const site = documents.get(doc.documentId);
+      if (!file || !site) return { ok: false, reason: 'no-document', requested: false };
+      const hit = http.has(site, url);
+      if (!hit) {
+        // A miss goes to the origin (Chromium's force-cache), and fills the partition.
+        wan.learning(file.digest(), file.size);
+        await sleep(WanLink.downloadMs(file.size));
+        http.add(site, url);
+      }
+      refetch.consider({ url, method: 'GET', status: 200, responseHeaders: pairs(file.headers), initiator: `https://${site}`, type: 'xmlhttprequest', fromCache: hit, document: doc });
+      // What a CORS read sees of the headers (ETag is not exposed without Access-Control-Expose-Headers).
+      const exposed = pairs(file.headers).filter((h) => ['content-type', 'content-length', 'last-modified'].includes(h.name.toLowerCase()));
+      return { ok: true, bytes: file.bytes(), headers: exposed, fromCache: hit };
+    },
+    pageCacheMiss: memoryState(),
     sightings: memoryState(),
     onStored: () => undefined,
   });
   await service.apply(settings, false);
 
-  const http = new PartitionedHttpCache();
   let requestIds = 0;
 
   /** Chromium's webRequest saw a response (from the network or its HTTP cache): learning considers it. */
-  const observed = (page: WebPage, file: WebFile): void =>
-    refetch.consider({ url: file.url, method: 'GET', status: 200, responseHeaders: pairs(file.headers), initiator: `https://${page.site}` });
+  const observed = (page: WebPage, q: PageRequest, file: WebFile, documentId: string, fromCache: boolean): void =>
+    refetch.consider({
+      url: file.url, method: 'GET', status: 200, responseHeaders: pairs(file.headers), initiator: `https://${page.site}`,
+      type: DNR_TYPE[q.destination], fromCache, document: { tabId: 1, documentId }, request: { credentialed: false, cors: q.mode === 'cors' },
+    });
 
   /** One subresource: its timing, and the WAN bytes it cost. */
-  async function request(page: WebPage, q: PageRequest): Promise<RequestTiming & { wan: number }> {
+  async function request(page: WebPage, q: PageRequest, documentId: string): Promise<RequestTiming & { wan: number }> {
     const file = web.files.get(q.url)!;
     if (http.has(page.site, q.url)) {
-      if (init.engine === 'chromium') observed(page, file);
+      if (init.engine === 'chromium') observed(page, q, file, documentId, true);
       return { ...ZERO, wan: 0 };
     }
     // The packaged set's static rules answer before anything else, in both browsers.
@@ -175,7 +202,7 @@ export async function startMember(init: MemberInit): Promise<Member> {
     // A replaced body reaches the page from the cache once the response starts: one round trip.
     if (replaced) return { wanBytes: 0, lanBytes: 0, wanRoundTrip: true, wan: file.size };
     await sleep(WanLink.downloadMs(file.size));
-    if (init.engine === 'chromium') observed(page, file);
+    if (init.engine === 'chromium') observed(page, q, file, documentId, false);
     tee?.(file.bytes());
     return { wanBytes: file.size, lanBytes: 0, wanRoundTrip: true, wan: file.size };
   }
@@ -189,7 +216,9 @@ export async function startMember(init: MemberInit): Promise<Member> {
       const site = web.sites.find((s) => s.host === page.site)!;
       safety.documentHeaders(1, 0, page.url, pairs(documentHeaders(site)));
       await sleep(WanLink.downloadMs(page.htmlBytes));
-      const timings = await Promise.all(page.requests.map((q) => request(page, q)));
+      const documentId = String(++views);
+      documents.set(documentId, page.site);
+      const timings = await Promise.all(page.requests.map((q) => request(page, q, documentId)));
       // The content script's report (no <meta> CSP on these pages): the site's CSP is now known.
       safety.pageReport(1, 0, page.url, []);
       return {
