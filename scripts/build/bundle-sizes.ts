@@ -1,0 +1,77 @@
+/**
+ * The size of each built bundle against its budget (issue 11, size). `npm run build` prints them
+ * after webpack; `test/e2e/bundle-sizes.test.ts` fails when a bundle is over budget or has none.
+ *
+ * Budgets sit a little above each bundle's size once the duplicate libp2p dependencies were
+ * removed (one copy of protons-runtime, uint8arrays, uint8arraylist, multiformats: package.json
+ * `overrides`), so an unnoticed duplicate or a heavy import shows up as a failing test. Raise a
+ * budget only on purpose, in the commit that needs it, and say why there.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Target } from './manifest.ts';
+
+const KiB = 1024;
+
+/** Largest size, in bytes, of each bundle (`dist/<target>/<name>.js`). */
+export const BUNDLE_BUDGETS: Readonly<Record<Target, Readonly<Record<string, number>>>> = {
+  chrome: {
+    'background.js': 640 * KiB,
+    'offscreen.js': 2150 * KiB,
+    'options.js': 68 * KiB,
+    'popup.js': 52 * KiB,
+    // Its current size: the content script's own goal (<= 8 KB, issue 11) comes with dropping
+    // webextension-polyfill from it.
+    'content.js': 43 * KiB,
+  },
+  firefox: {
+    'background.js': 2300 * KiB,
+    'options.js': 68 * KiB,
+    'popup.js': 52 * KiB,
+    'content.js': 43 * KiB,
+  },
+};
+
+/** One built bundle and its budget (undefined when it has none). */
+export interface BundleSize {
+  target: Target;
+  name: string;
+  bytes: number;
+  budget: number | undefined;
+}
+
+/**
+ * The bundles webpack wrote to `dist/<target>/`: its top-level `.js` files (the packaged library
+ * files under `pkg/` are copied, not bundled).
+ */
+export function bundleSizes(dist: string, targets: readonly Target[] = ['chrome', 'firefox']): BundleSize[] {
+  return targets.flatMap((target) =>
+    readdirSync(join(dist, target))
+      .filter((name) => name.endsWith('.js'))
+      .sort()
+      .map((name) => ({ target, name, bytes: statSync(join(dist, target, name)).size, budget: BUNDLE_BUDGETS[target][name] })),
+  );
+}
+
+/** True when the bundle is within a budget it has. */
+export const withinBudget = (b: BundleSize): boolean => b.budget !== undefined && b.bytes <= b.budget;
+
+const kib = (bytes: number): string => `${(bytes / KiB).toFixed(1)} KiB`;
+
+/** One line per bundle: path, size, budget, and what is wrong when something is. */
+export function formatSizes(sizes: readonly BundleSize[]): string {
+  const width = Math.max(...sizes.map((b) => `${b.target}/${b.name}`.length));
+  return sizes
+    .map((b) => {
+      const path = `${b.target}/${b.name}`.padEnd(width);
+      const budget = b.budget === undefined ? 'NO BUDGET (scripts/build/bundle-sizes.ts)' : `budget ${kib(b.budget)}${b.bytes > b.budget ? '  OVER BUDGET' : ''}`;
+      return `  ${path}  ${kib(b.bytes).padStart(11)}  ${budget}`;
+    })
+    .join('\n');
+}
+
+// Run after webpack by `npm run build`. It only reports: a build over budget still completes, so
+// that the bundle can be inspected; the test is what fails.
+if (import.meta.main) {
+  console.log(`bundle sizes (dist/):\n${formatSizes(bundleSizes(join(import.meta.dirname, '..', '..', 'dist')))}`);
+}
