@@ -28,8 +28,10 @@ export {
   BlockUploadLimitError,
   isPeerFault,
 } from './errors.ts';
+export { bodyOfBytes, type BlockBody } from './body.ts';
 export {
   createBlockServer,
+  type BlockLimit,
   type BlockLog,
   type BlockLookup,
   type BlockServer,

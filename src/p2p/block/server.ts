@@ -1,11 +1,14 @@
 /**
  * The serving side of `/peercache/block/1.0.0` (docs/PROTOCOL.md): one request per stream,
- * answered within per-peer limits, the upload speed limit and the monthly cap.
+ * answered within per-peer, per-address and global limits, the upload speed limit and the
+ * monthly cap. A block may come as bytes or as a body read piece by piece (body.ts), so a
+ * server reading from disk holds about one piece per stream however slowly the peer reads.
  *
  * Whether an asset may be answered at all (the privacy gate, metered networks) is the
  * `getBlock` callback's decision: it answers `refused`, and the peer learns nothing more.
  */
 import type { Connection, Stream, StreamHandler } from '@libp2p/interface';
+import type { Multiaddr } from '@multiformats/multiaddr';
 import { PeerRateLimiter, PeerStreamCounter, type Clock, type RateBucket } from '../../core/limits/index.ts';
 import {
   BLOCK_PROTOCOL,
@@ -19,9 +22,18 @@ import {
 import { BlockProtocolError, BlockStallError, BlockUploadLimitError } from './errors.ts';
 import { concatBytes } from './bytes.ts';
 import { StreamReader } from './stream-reader.ts';
+import { bodyOfBytes, type BlockBody } from './body.ts';
+import { remoteHostOf } from '../remote-host.ts';
 
-/** What `getBlock` answers. */
-export type BlockLookup = { status: 'found'; bytes: Uint8Array } | { status: 'not-found' } | { status: 'refused' };
+/** What `getBlock` answers: a found block as bytes, or as a body read as it is sent. */
+export type BlockLookup =
+  | { status: 'found'; bytes: Uint8Array }
+  | { status: 'found'; body: BlockBody }
+  | { status: 'not-found' }
+  | { status: 'refused' };
+
+/** Which limit refused a stream before its request was read (`onLimit`). */
+export type BlockLimit = 'penalised' | 'total-streams' | 'peer-streams' | 'address-streams' | 'peer-rate' | 'address-rate';
 
 /** A log function; libp2p's `Logger` and `console.log` both fit. */
 export type BlockLog = (message: string, ...args: unknown[]) => void;
@@ -32,12 +44,27 @@ export interface BlockServerLimits {
   readonly maxBlockBytes?: number;
   /** Streams one peer may have in progress; default 8. Over it: refused. */
   readonly maxConcurrentPerPeer?: number;
-  /** Streams all peers together may have in progress; default unlimited. */
+  /** Streams all peers together may have in progress; default unlimited. Over it: refused. */
   readonly maxConcurrentTotal?: number;
+  /**
+   * Streams all peers of one IP address may have in progress; default unlimited. Over it:
+   * refused. Peer ids cost nothing to make, so per-peer limits alone are undone by minting ids;
+   * connections without an address of the peer's own (relayed, WebRTC) count per peer id.
+   */
+  readonly maxConcurrentPerAddress?: number;
   /** Sustained requests per minute per peer; default 600. Over it: refused. */
   readonly requestsPerMinutePerPeer?: number;
   /** Requests a peer may make at once; default `requestsPerMinutePerPeer`. */
   readonly requestBurstPerPeer?: number;
+  /** Sustained requests per minute of all peers of one address (burst the same); default unlimited. */
+  readonly requestsPerMinutePerAddress?: number;
+  /** Told of every stream a limit refused (for metrics). */
+  readonly onLimit?: (limit: BlockLimit, peer: string) => void;
+  /**
+   * The address a connection counts under for the per-address limits; undefined counts it per
+   * peer id. Default {@link remoteHostOf}: its IP.
+   */
+  readonly addressOf?: (remoteAddr: Multiaddr) => string | undefined;
   /** Paces body bytes (`createUploadBucket(maxUploadKbps)`); a bucket that never refills refuses. */
   readonly uploadBucket?: RateBucket;
   /** Charged the whole block before it is sent; false refuses (`MonthlyCap`). */
@@ -108,6 +135,9 @@ export function createBlockServer(init: BlockServerInit): BlockServer {
   const streams = new PeerStreamCounter({ maxPerPeer: maxConcurrentPerPeer, maxTotal: limits.maxConcurrentTotal });
   const perMinute = limits.requestsPerMinutePerPeer ?? 600;
   const rate = new PeerRateLimiter({ perMinute, burst: limits.requestBurstPerPeer, now: init.now });
+  // Per address: the same counters, keyed by IP instead of peer id.
+  const addressStreams = limits.maxConcurrentPerAddress === undefined ? undefined : new PeerStreamCounter({ maxPerPeer: limits.maxConcurrentPerAddress });
+  const addressRate = limits.requestsPerMinutePerAddress === undefined ? undefined : new PeerRateLimiter({ perMinute: limits.requestsPerMinutePerAddress, now: init.now });
   const bucket = limits.uploadBucket;
   // Chunks no bigger than the bucket can ever hold, or a take would never succeed.
   const chunkBytes = Math.max(1, Math.min(BODY_WRITE_BYTES, MAX_CHUNK_BYTES, Math.floor(bucket?.capacity ?? MAX_CHUNK_BYTES)));
@@ -123,21 +153,36 @@ export function createBlockServer(init: BlockServerInit): BlockServer {
       return reply(stream, { status: 'refused' }, 'lookup failed');
     }
     if (lookup.status !== 'found') return reply(stream, { status: lookup.status }, lookup.status);
-    const { bytes } = lookup;
-    if (bytes.length > maxBlockBytes) return reply(stream, { status: 'refused' }, 'block too large');
+    const body = 'body' in lookup ? lookup.body : bodyOfBytes(lookup.bytes);
+    try {
+      await sendBody(stream, peer, body, closed);
+    } finally {
+      await body.close?.().catch((error: unknown) => log('closing the body of %s failed: %s', request.key, error));
+    }
+    log('served %d bytes of %s to %s', body.length, request.key, peer);
+  }
+
+  async function sendBody(stream: Stream, peer: string, body: BlockBody, closed: AbortSignal): Promise<void> {
+    const { length } = body;
+    if (length > maxBlockBytes) return reply(stream, { status: 'refused' }, 'block too large');
     if (bucket !== undefined && bucket.refillPerSecond <= 0) return reply(stream, { status: 'refused' }, 'upload disabled');
-    if (limits.monthlyCap !== undefined && !limits.monthlyCap.tryConsume(bytes.length)) {
+    if (limits.monthlyCap !== undefined && !limits.monthlyCap.tryConsume(length)) {
       return reply(stream, { status: 'refused' }, 'monthly cap reached');
     }
-    await send(stream, encodeResponseHeader({ status: 'found', length: bytes.length }));
-    for (let offset = 0; offset < bytes.length; offset += chunkBytes) {
-      const chunk = bytes.subarray(offset, offset + chunkBytes);
+    await send(stream, encodeResponseHeader({ status: 'found', length }));
+    let sent = 0;
+    // One piece at a time, each only once the peer took the last (send waits for drain): a
+    // peer that stops reading holds one piece here, and is reset after writeStallMs.
+    for await (const chunk of body.chunks(chunkBytes)) {
+      if (chunk.length > chunkBytes || sent + chunk.length > length) throw new Error(`Block body overran its ${length} bytes`);
       if (bucket !== undefined) await takeTokens(bucket, chunk.length, maxTokenWaitMs, closed);
       await send(stream, chunk);
       limits.onUpload?.(peer, chunk.length);
+      sent += chunk.length;
     }
+    // Short: the peer would see a clean end and blame us for a truncation; a reset it does not.
+    if (sent !== length) throw new Error(`Block body ended after ${sent} of ${length} bytes`);
     await stream.close({ signal: AbortSignal.timeout(writeStallMs) });
-    log('served %d bytes of %s to %s', bytes.length, request.key, peer);
   }
 
   async function reply(stream: Stream, header: ResponseHeader, why: string): Promise<void> {
@@ -166,16 +211,28 @@ export function createBlockServer(init: BlockServerInit): BlockServer {
     }
   }
 
+  const refuseOver = (stream: Stream, limit: BlockLimit, peer: string): Promise<void> => {
+    limits.onLimit?.(limit, peer);
+    return refuseEarly(stream, `${peer}: over ${limit}`);
+  };
+
   const handler = async (stream: Stream, connection: Connection): Promise<void> => {
     const peer = connection.remotePeer.toString();
-    if (limits.penaltyBox?.isPenalised(peer) === true) return refuseEarly(stream, `${peer} is penalised`);
+    if (limits.penaltyBox?.isPenalised(peer) === true) return refuseOver(stream, 'penalised', peer);
+    const address = (limits.addressOf ?? remoteHostOf)(connection.remoteAddr) ?? peer;
     const release = streams.tryAcquire(peer);
-    if (release === null) return refuseEarly(stream, `${peer} has too many streams`);
+    if (release === null) return refuseOver(stream, streams.total >= streams.maxTotal ? 'total-streams' : 'peer-streams', peer);
+    const releaseAddress = addressStreams === undefined ? () => {} : addressStreams.tryAcquire(address);
+    if (releaseAddress === null) {
+      release();
+      return refuseOver(stream, 'address-streams', peer);
+    }
     const closing = new AbortController();
     const onClose = (): void => closing.abort(new Error('Stream closed'));
     stream.addEventListener('close', onClose);
     try {
-      if (!rate.tryTake(peer)) return await refuseEarly(stream, `${peer} is over the request rate`);
+      if (!rate.tryTake(peer)) return await refuseOver(stream, 'peer-rate', peer);
+      if (addressRate?.tryTake(address) === false) return await refuseOver(stream, 'address-rate', peer);
       const request = await readRequest(stream, requestMs);
       await answer(stream, peer, request, closing.signal);
     } catch (error) {
@@ -185,6 +242,7 @@ export function createBlockServer(init: BlockServerInit): BlockServer {
       stream.abort(err);
     } finally {
       stream.removeEventListener('close', onClose);
+      releaseAddress();
       release();
     }
   };

@@ -4,18 +4,24 @@
  * this process.
  */
 import type { Libp2p, Stream } from '@libp2p/interface';
-import { tcp } from '@libp2p/tcp';
+import { tcp, type TCPSocketOptions } from '@libp2p/tcp';
 import { yamux } from '@libp2p/yamux';
 import { createLibp2p } from 'libp2p';
 import { encodeMultihash, encodeBase64, computeDigest, type SriAlgorithm } from '../../../../src/core/integrity/index.ts';
 import { createLanGater } from '../../../../src/p2p/lan-gate.ts';
 import { lanNodeNoise } from '../../../../src/node/noise-crypto.ts';
 
-/** Start a node listening on a free loopback port; `encrypter` defaults to the LAN node's noise. */
-export async function startNode(encrypter = lanNodeNoise()): Promise<Libp2p> {
+/**
+ * Start a node listening on a free loopback port; `encrypter` defaults to the LAN node's noise.
+ * `localAddress` (e.g. 127.0.0.2) is where its dials leave from: another machine, for limits
+ * per address (127.0.0.0/8 is all loopback on Linux).
+ */
+export async function startNode(encrypter = lanNodeNoise(), localAddress?: string): Promise<Libp2p> {
+  // @libp2p/tcp hands dialOpts to net.connect, localAddress included (its type leaves it out).
+  const dialOpts = (localAddress ? { localAddress } : {}) as TCPSocketOptions;
   return createLibp2p({
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
+    transports: [tcp({ dialOpts })],
     connectionEncrypters: [encrypter],
     streamMuxers: [yamux()],
     connectionGater: createLanGater(),
