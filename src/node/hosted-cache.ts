@@ -3,8 +3,10 @@
  * browser of the LAN group. Layout: `<dir>/<first 2 characters of the key>/<key>`.
  *
  * - Content-addressed and verified twice: `put` refuses bytes that do not hash to their key,
- *   and `get` hashes again, because a disk, a backup restore or an admin can change a file
- *   behind our back; a mismatching file is deleted and reported as missing.
+ *   and `get` and `read` hash again, because a disk, a backup restore or an admin can change a
+ *   file behind our back; a mismatching file is deleted and reported as missing (`get`) or ends
+ *   the read with an error before its last piece (`read`, block-file.ts).
+ * - Served without holding whole blocks: `read` gives a block piece by piece from its file.
  * - Crash-safe: writes go through {@link writeFileAtomic}; leftover temporary files from a
  *   crash are deleted by the scan at open.
  * - Bounded: least recently used blocks are evicted on `put` once `maxBytes` is exceeded. The
@@ -17,7 +19,9 @@ import { constants } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { keyToMultihash, verifyMultihashKey } from '../core/integrity/index.ts';
+import type { BlockBody } from '../p2p/block/index.ts';
 import { isTempFileName, writeFileAtomic } from './atomic-file.ts';
+import { blockFileBody } from './block-file.ts';
 import { BlockMismatchError, BlockTooLargeError, InvalidBlockKeyError } from './errors.ts';
 
 /** How the hosted cache is opened. */
@@ -50,6 +54,12 @@ export interface HostedCache {
   put(key: string, bytes: Uint8Array): Promise<'stored' | 'present'>;
   /** The verified bytes of `key`, or undefined. Throws {@link InvalidBlockKeyError} for a non-key. */
   get(key: string): Promise<Uint8Array | undefined>;
+  /**
+   * `key`'s block to be read piece by piece, hashed as it is read (a mismatch ends the read with
+   * {@link BlockMismatchError} before the last piece and deletes the file), or undefined. The
+   * caller reads it to the end or closes it. Throws {@link InvalidBlockKeyError} for a non-key.
+   */
+  read(key: string): Promise<BlockBody | undefined>;
   /** Whether `key` is held (not re-verified). Throws {@link InvalidBlockKeyError} for a non-key. */
   has(key: string): boolean;
   /** Held keys, least recently used first. */
@@ -192,6 +202,32 @@ export async function openHostedCache(init: HostedCacheInit): Promise<HostedCach
         remember(key, bytes.byteLength);
         await touch(key);
         return bytes;
+      })());
+    },
+
+    read(key) {
+      return track((async () => {
+        assertBlockKey(key);
+        if (!index.has(key)) return undefined;
+        let handle;
+        let size: number;
+        try {
+          handle = await open(pathOf(key), READ_FLAGS);
+          // The size of the file opened, not of the name: eviction may replace neither, but an
+          // admin may; a file that changes under an open handle fails its hash.
+          size = (await handle.stat()).size;
+        } catch (e) {
+          await handle?.close().catch(() => undefined);
+          log(`hosted cache: cannot read ${key}: ${(e as Error).message}`);
+          forget(key);
+          return undefined;
+        }
+        remember(key, size);
+        await touch(key);
+        return blockFileBody(handle, key, size, async (why) => {
+          log(`hosted cache: ${key} ${why} on read; deleted`);
+          await remove(key);
+        });
       })());
     },
 
