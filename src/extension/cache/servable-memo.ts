@@ -13,7 +13,8 @@ import { mayActFor } from './site-policy.ts';
  * What is read is kept, and decided again on every request as resolveServable would:
  * - the site policy and the privacy gate are asked afresh (they read settings, in memory);
  * - a binding is kept no longer than its freshness, nor than `ttlMs`; a miss is kept too;
- * - bytes verified once when read; what a hit would record for LRU is handed to `onUse`;
+ * - bytes verified once when read; every use, first read included, is handed to `onUse`
+ *   (the engine writes them after the page loaded) rather than written while the page waits;
  * - `clear()` after anything the memo was read from may have changed (learning, LAN peers,
  *   group bindings, clearing the cache, settings): the engine's `refresh()`.
  * Bounded: `maxBytes` of bytes and `data:` URLs, `maxUrls` bindings, least recently used first.
@@ -86,13 +87,17 @@ export function createServableMemo(init: { maxBytes: number; maxUrls: number; tt
       let held = blobs.get(bound.key);
       if (held) {
         touchLru(blobs, bound.key, held);
-        init.onUse(bound.key);
       } else {
-        const blob = await ctx.store.blobs.get(bound.key);
+        // Read without counting the use in the same breath: that is a read-write transaction,
+        // and IndexedDB runs those one at a time, so a page's first requests after the
+        // background started (nothing in memory yet) waited for each other's writes, about 10 ms
+        // apiece (bench pageLoad, "background suspended"). The use is counted with the others.
+        const blob = await ctx.store.blobs.get(bound.key, { touch: false });
         if (!blob) return undefined;
         held = { blob, dataUrls: new Map(), size: blob.size };
         if (gen === generation) hold(bound.key, held);
       }
+      init.onUse(bound.key);
       return { ...bound, type: bound.type, blob: held.blob };
     },
     dataUrlOf(serve) {
