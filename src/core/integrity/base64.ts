@@ -9,6 +9,9 @@ const URL_SAFE = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 /** Which 64-character alphabet. */
 export type Base64Alphabet = 'base64' | 'base64url';
 
+/** `Uint8Array.prototype.toBase64`, where the engine has it (not yet in TypeScript's lib, nor Node 24). */
+type NativeBase64 = Uint8Array & { toBase64?: (options: { alphabet: Base64Alphabet; omitPadding: boolean }) => string };
+
 // Code unit -> 6-bit value; -1 for anything else. Both alphabets share 62 of 64 symbols,
 // so one table answers "either alphabet" and per-alphabet checks are done by the caller.
 const DECODE = new Int8Array(128).fill(-1);
@@ -26,6 +29,11 @@ export function encodeBase64(
   alphabet: Base64Alphabet = 'base64',
   padding: boolean = alphabet === 'base64',
 ): string {
+  // The engine's own encoder (TC39 "Uint8Array to/from base64": Chromium 140, Firefox 133),
+  // about 30 times faster than the loop below: Firefox encodes every `data:` URL it answers
+  // a woken background's first page with while that page waits (bench pageLoad).
+  const native = (bytes as NativeBase64).toBase64;
+  if (typeof native === 'function') return native.call(bytes, { alphabet, omitPadding: !padding });
   const table = alphabet === 'base64' ? STANDARD : URL_SAFE;
   let out = '';
   let i = 0;

@@ -22,6 +22,28 @@ describe('encodeBase64', () => {
     expect(encodeBase64(SHA256_ABC, 'base64url')).toBe(SHA256_ABC_B64URL);
     expect(encodeBase64(Uint8Array.of(0xfb, 0xff), 'base64url', true)).toBe('-_8=');
   });
+
+  it("uses the engine's own Uint8Array.prototype.toBase64 where it exists, with the same output", () => {
+    const bytes = Uint8Array.from({ length: 1000 }, (_, i) => (i * 37) & 255);
+    const cases = [['base64', true], ['base64', false], ['base64url', false], ['base64url', true]] as const;
+    const byLoop = cases.map(([a, p]) => encodeBase64(bytes, a, p));
+    const proto = Uint8Array.prototype as { toBase64?: unknown };
+    const own = Object.getOwnPropertyDescriptor(proto, 'toBase64');
+    const calls: unknown[] = [];
+    // As the proposal specifies it (Node 24 lacks it; Chromium and Firefox have it).
+    proto.toBase64 = function (this: Uint8Array, o: { alphabet: string; omitPadding: boolean }) {
+      calls.push(o);
+      const s = Buffer.from(this).toString(o.alphabet === 'base64url' ? 'base64url' : 'base64').replace(/=+$/, '');
+      return o.omitPadding ? s : s.padEnd(Math.ceil(s.length / 4) * 4, '=');
+    };
+    try {
+      expect(cases.map(([a, p]) => encodeBase64(bytes, a, p))).toEqual(byLoop);
+      expect(calls).toHaveLength(cases.length);
+    } finally {
+      if (own) Object.defineProperty(proto, 'toBase64', own);
+      else delete proto.toBase64;
+    }
+  });
 });
 
 describe('decodeBase64Lenient', () => {
