@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { isLanIPv4, isLanIPv6 } from '../core/lan-address.ts';
-import { BLOCK_REQUEST_STATUSES, type NodeCounters } from './node-counters.ts';
+import { BLOCK_REQUEST_STATUSES, NODE_LIMITS, type NodeCounters } from './node-counters.ts';
 
 /** What the pages show, read fresh for each request. */
 export interface StatusSnapshot {
@@ -65,6 +65,12 @@ export function renderMetrics(s: StatusSnapshot): string {
     'counter',
     'Block requests answered, by outcome.',
     BLOCK_REQUEST_STATUSES.map((status) => [`{status="${status}"}`, s.counters.requests[status]]),
+  );
+  metric(
+    'peercache_limited_total',
+    'counter',
+    'Streams a limit turned away before reading them, by limit (docs/ADMIN.md, "Limits of the LAN node").',
+    NODE_LIMITS.map((limit) => [`{limit="${limit}"}`, s.counters.limited[limit]]),
   );
   return `${lines.join('\n')}\n`;
 }

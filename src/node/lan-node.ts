@@ -6,7 +6,8 @@
  * - the LAN population's shared cache: it answers `/peercache/block/1.0.0` for every block its
  *   hosted cache holds, to any peer that got past the gater (and the group key, when set). It
  *   holds blocks on behalf of everyone, so there is no per-peer "do I share this" decision;
- *   per-peer limits are the block server's business;
+ *   limits per peer, per address and in all are the block server's business, set in
+ *   node-limits.ts with the node's other caps (connections, answers, relay reservations);
  * - an mDNS participant (Node only, platform-notes.md), under PeerCache's own service tag so it
  *   finds other PeerCache nodes and not every libp2p host on the Wi-Fi;
  * - an HTTP status page and Prometheus endpoint for the admin.
@@ -33,6 +34,7 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { isLanIPv4, isLanIPv6 } from '../core/lan-address.ts';
+import { PenaltyBox } from '../core/limits/index.ts';
 import { createBlockServer, type BlockLookup } from '../p2p/block/index.ts';
 import { createLanGater, isLanMultiaddr } from '../p2p/lan-gate.ts';
 import type { NodeConfig } from './config.ts';
@@ -41,6 +43,7 @@ import { isBlockKey, openHostedCache, type HostedCache } from './hosted-cache.ts
 import { loadOrCreateIdentity } from './identity.ts';
 import { lanNodeNoise } from './noise-crypto.ts';
 import { createNodeCounters, type NodeCounters } from './node-counters.ts';
+import { BLOCK_LIMITS, CONNECTION_LIMITS, capConnectionsPerAddress, createNodeStreamLimits, releaseReservationsOnDisconnect } from './node-limits.ts';
 
 /** Services of the node's libp2p host. */
 // A type alias, not an interface: libp2p's ServiceMap needs an index signature.
@@ -140,7 +143,11 @@ export async function startLanNode(config: NodeConfig, options: LanNodeOptions):
       transports: [tcp(), webSockets()],
       connectionEncrypters: [lanNodeNoise()],
       streamMuxers: [yamux()],
-      connectionGater: createLanGater(),
+      connectionGater: capConnectionsPerAddress(createLanGater(), CONNECTION_LIMITS.perAddress),
+      connectionManager: {
+        maxConnections: CONNECTION_LIMITS.maxConnections,
+        maxIncomingPendingConnections: CONNECTION_LIMITS.maxIncomingPendingConnections,
+      },
       ...(config.groupKey ? { connectionProtector: preSharedKey({ psk: groupKeyToPsk(config.groupKey) }) } : {}),
       peerDiscovery: useMdns ? [mdns({ serviceTag: MDNS_SERVICE_TAG })] : [],
       services: {
@@ -150,39 +157,50 @@ export async function startLanNode(config: NodeConfig, options: LanNodeOptions):
       },
     });
 
-    // Default per-peer limits of the block server apply; the node has no upload cap or privacy
-    // gate of its own: everything it holds was put there to be shared.
+    releaseReservationsOnDisconnect(libp2p);
+    // The node has no upload cap or privacy gate of its own: everything it holds was put there
+    // to be shared. Its limits are about standing up under load (node-limits.ts).
     const server = createBlockServer({
       getBlock: async (key) => {
         if (stopping) return answered('refused');
         try {
-          const bytes = isBlockKey(key) ? await cache.get(key) : undefined;
-          if (!bytes) return answered('not-found');
+          // Read from disk as it is sent (block-file.ts), not whole: a stream holds one piece.
+          const body = isBlockKey(key) ? await cache.read(key) : undefined;
+          if (!body) return answered('not-found');
           counters.requests.found++;
-          return { status: 'found', bytes };
+          return { status: 'found', body };
         } catch (e) {
           log(`block request for ${key} failed: ${(e as Error).message}`);
           counters.requests.error++;
           return { status: 'refused' };
         }
       },
-      // Counted as chunks are handed to the stream, so an aborted transfer counts what left.
-      limits: { onUpload: (_peer, bytes) => { counters.bytesOut += bytes; } },
+      limits: {
+        ...BLOCK_LIMITS,
+        // A peer that sent garbage is refused for 10 minutes (under that peer id; its address
+        // stays within the per-address caps whatever ids it makes).
+        penaltyBox: new PenaltyBox(),
+        // Counted as chunks are handed to the stream, so an aborted transfer counts what left.
+        onUpload: (_peer, bytes) => { counters.bytesOut += bytes; },
+        onLimit: (limit) => { counters.limited[limit]++; },
+      },
       ...(options.debug ? { log: (message: string, ...args: unknown[]) => log(format(message, ...args)) } : {}),
     });
     await libp2p.handle(server.protocol, server.handler, server.maxInboundStreams === undefined ? {} : { maxInboundStreams: server.maxInboundStreams });
 
     const node = libp2p;
+    const limitStreams = createNodeStreamLimits(() => void counters.limited['other-streams']++);
     // Browsers find each other here (they cannot do mDNS): those that speak libp2p's WebRTC
     // signalling protocol.
     const peers = createPeersServer(node, '/webrtc-signaling/0.0.1');
-    await node.handle(peers.protocol, peers.handler);
+    await node.handle(peers.protocol, limitStreams(peers.protocol, peers.handler));
     // Bindings travel only inside a group: without a key anyone on the LAN could claim them.
     const groupBindings = config.groupKey ? await openGroupBindings({ dataDir: config.dataDir, now, log }) : undefined;
     const replication = await startReplication({
       node, cache, hashList: await loadNodeHashList(), log, onBytesIn: (n) => void (counters.bytesIn += n), now,
       ...(groupBindings ? { groupBindings } : {}),
       ...(options.pullEveryMs ? { pullEveryMs: options.pullEveryMs } : {}),
+      limitStreams,
       trustedNodes: new Set((config.peers ?? []).map((a) => multiaddr(a).getComponents().findLast((c) => c.name === 'p2p')!.value!)),
     });
     const keepPeers = keepConnected(node, config.peers ?? [], log);

@@ -11,7 +11,13 @@ import type { LookupAnswer } from '../p2p/lookup/index.ts';
 /** How long a member may take to download a file and tell the node. */
 export const LEASE_MS = 8_000;
 /** Most askers waiting at once; more are told "unknown" at once (they download themselves). */
-const MAX_WAITING = 1_000;
+export const MAX_WAITING = 1_000;
+/**
+ * Most leases held at once. URLs cost nothing to make up, and each lease keeps its URL (up to
+ * 2,048 characters) for 8 s; past this an asker downloads without a lease (nobody waits for
+ * it) rather than the map growing with a peer's requests (issue 10, item 4).
+ */
+const MAX_LEASES = 2_000;
 
 export interface Lookups {
   /** What the node holds for `url`, after waiting (bounded) for a colleague's download under way. */
@@ -38,7 +44,7 @@ export function createLookups(init: {
     const t = now();
     // Expired leases go as new ones are taken: the map stays as small as the downloads under way.
     for (const [u, l] of leases) if (l.until <= t) leases.delete(u);
-    leases.set(url, { holder: peer, until: t + LEASE_MS });
+    if (leases.size < MAX_LEASES || leases.has(url)) leases.set(url, { holder: peer, until: t + LEASE_MS });
     return {};
   }
 

@@ -14,7 +14,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Libp2p, PeerId } from '@libp2p/interface';
+import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface';
 import { parseHashList, type HashList } from '../core/hash-list/index.ts';
 import { fetchBlock, isPeerFault } from '../p2p/block/index.ts';
 import { BINDINGS_PROTOCOL, createBindingsServer, fetchBindings } from '../p2p/bindings/index.ts';
@@ -29,6 +29,15 @@ import { createLookups, type Lookups } from './lookups.ts';
 /** Most blocks fetched from one peer per connection. */
 const MAX_PER_ROUND = 200;
 const MAX_BLOCK_BYTES = 16 * 1024 * 1024;
+/**
+ * Transfers from peers in progress at once, all peers together (issue 10, item 4). Each holds
+ * what it reads in memory: a block of up to 16 MiB, a have list, a bindings answer of up to
+ * 4 MiB. Rounds run one at a time per peer, but peer ids are free to make: without this, many
+ * ids announcing large blocks (and sending them slowly) made the node hold one each.
+ */
+const MAX_TRANSFERS = 2;
+
+type Handler = (stream: Stream, connection: Connection) => Promise<void>;
 
 /** The public hash list the extension ships (the node reads the same file). */
 export async function loadNodeHashList(): Promise<HashList> {
@@ -54,15 +63,16 @@ export async function startReplication(init: {
    * as one reporter: any member holds the group key and could pose as a node claiming any count.
    */
   trustedNodes?: ReadonlySet<string>;
+  /** Wraps each protocol's handler in the node's stream caps (stream-gate.ts); default none. */
+  limitStreams?: (protocol: string, handler: Handler) => Handler;
 }): Promise<{ stop(): Promise<void>; lookups: Lookups }> {
   const { node, cache, hashList, log, groupBindings } = init;
   const now = init.now ?? Date.now;
+  const handle = (s: { protocol: string; handler: Handler }): Promise<void> => node.handle(s.protocol, init.limitStreams?.(s.protocol, s.handler) ?? s.handler);
+  const transfer = createSlots(MAX_TRANSFERS);
   const have = createHaveServer(async () => (await cache.keys()).filter((k) => hashList.isListed(k)));
-  await node.handle(have.protocol, have.handler);
-  if (groupBindings) {
-    const book = createBindingsServer(async () => groupBindings.list());
-    await node.handle(book.protocol, book.handler);
-  }
+  await handle(have);
+  if (groupBindings) await handle(createBindingsServer(async () => groupBindings.list()));
   const lookups = createLookups({
     held: (url) => {
       const listed = hashList.lookup(url);
@@ -76,8 +86,7 @@ export async function startReplication(init: {
     now,
     maxWaitMs: init.lookupWaitMs ?? MAX_LOOKUP_WAIT_MS - 1_000,
   });
-  const lookup = createLookupServer((peer, url) => lookups.answer(peer, url));
-  await node.handle(lookup.protocol, lookup.handler);
+  await handle(createLookupServer((peer, url) => lookups.answer(peer, url)));
 
   // Which of our protocols each connected peer speaks (from identify).
   const speaks = new Map<string, string[]>();
@@ -108,7 +117,7 @@ export async function startReplication(init: {
     }
     const hosted: string[] = [];
     for (const key of [...wanted].slice(0, MAX_PER_ROUND)) {
-      const r = await fetchBlock(node, peer, key, { maxBytes: MAX_BLOCK_BYTES, timeoutMs: 10_000 });
+      const r = await transfer(() => fetchBlock(node, peer, key, { maxBytes: MAX_BLOCK_BYTES, timeoutMs: 10_000 }));
       if (r.status !== 'found') continue;
       await cache.put(key, r.bytes);
       init.onBytesIn(r.bytes.byteLength);
@@ -146,8 +155,8 @@ export async function startReplication(init: {
   }
 
   async function pull(peer: PeerId, protocols: readonly string[]): Promise<Update> {
-    const listed = protocols.includes(have.protocol) ? await fetchHave(node, peer) : [];
-    const bindings = groupBindings && protocols.includes(BINDINGS_PROTOCOL) ? await fetchBindings(node, peer, now()) : [];
+    const listed = protocols.includes(have.protocol) ? await transfer(() => fetchHave(node, peer)) : [];
+    const bindings = groupBindings && protocols.includes(BINDINGS_PROTOCOL) ? await transfer(() => fetchBindings(node, peer, now())) : [];
     return { have: listed, bindings };
   }
 
@@ -162,7 +171,7 @@ export async function startReplication(init: {
     },
     now,
   });
-  await node.handle(updates.protocol, updates.handler);
+  await handle(updates);
 
   const ours = groupBindings ? [have.protocol, BINDINGS_PROTOCOL, UPDATE_PROTOCOL] : [have.protocol, UPDATE_PROTOCOL];
   node.addEventListener('peer:identify', (event) => {
@@ -187,6 +196,24 @@ export async function startReplication(init: {
       announce.stop();
       await saveBook.flush();
     },
+  };
+}
+
+/** Runs at most `n` of the jobs given at once, the others in order as slots free up. */
+function createSlots(n: number): <T>(job: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const queue: (() => void)[] = [];
+  return async (job) => {
+    if (running >= n) await new Promise<void>((resolve) => queue.push(resolve));
+    else running++;
+    try {
+      return await job();
+    } finally {
+      // The slot passes straight to the next job waiting, if any.
+      const next = queue.shift();
+      if (next) next();
+      else running--;
+    }
   };
 }
 

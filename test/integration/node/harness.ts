@@ -8,7 +8,7 @@ import { identify, type Identify } from '@libp2p/identify';
 import type { Libp2p } from '@libp2p/interface';
 import { ping, type Ping } from '@libp2p/ping';
 import { preSharedKey } from '@libp2p/pnet';
-import { tcp } from '@libp2p/tcp';
+import { tcp, type TCPSocketOptions } from '@libp2p/tcp';
 import { webSockets } from '@libp2p/websockets';
 import { yamux } from '@libp2p/yamux';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
@@ -48,6 +48,8 @@ export interface ClientOptions {
   readonly groupKey?: string;
   /** Listen on a relay slot at this address (`<relay>/p2p-circuit`), as a browser does. */
   readonly relayListen?: string;
+  /** TCP dials leave from this loopback address (127.0.0.2, …): another machine, for limits per address. */
+  readonly localAddress?: string;
 }
 
 /** Services of a client node. */
@@ -57,7 +59,11 @@ export type ClientServices = { identify: Identify; ping: Ping };
 export async function startClient(opts: ClientOptions): Promise<Libp2p<ClientServices>> {
   return createLibp2p<ClientServices>({
     addresses: { listen: opts.relayListen ? [opts.relayListen] : [] },
-    transports: [opts.transport === 'tcp' ? tcp() : webSockets(), ...(opts.relayListen ? [circuitRelayTransport()] : [])],
+    transports: [
+      // @libp2p/tcp hands dialOpts to net.connect, localAddress included (its type leaves it out).
+      opts.transport === 'tcp' ? tcp({ dialOpts: (opts.localAddress ? { localAddress: opts.localAddress } : {}) as TCPSocketOptions }) : webSockets(),
+      ...(opts.relayListen ? [circuitRelayTransport()] : []),
+    ],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: createLanGater(),

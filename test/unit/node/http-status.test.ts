@@ -29,6 +29,17 @@ describe('status page and metrics', () => {
     expect(text.endsWith('\n')).toBe(true);
   });
 
+  it('counts the streams each limit turned away, every limit listed from zero', () => {
+    const s = snapshot();
+    s.counters.limited['address-streams'] = 5;
+    const text = renderMetrics(s);
+    expect(text).toContain('# TYPE peercache_limited_total counter\n');
+    expect(text).toContain('peercache_limited_total{limit="address-streams"} 5\n');
+    for (const limit of ['total-streams', 'peer-streams', 'address-rate', 'peer-rate', 'penalised', 'other-streams']) {
+      expect(text).toContain(`peercache_limited_total{limit="${limit}"} 0\n`);
+    }
+  });
+
   it('shows who the node is on the status page, escaping what it shows', () => {
     const html = renderStatusPage(snapshot({ version: '<script>x</script>' }));
     expect(html).toContain('12D3KooWPeer');
