@@ -35,6 +35,15 @@ describe('per-browser manifests', () => {
     expect((m.browser_specific_settings as { gecko: { id: string } }).gecko.id).toBe('peercache@peercache.dev');
   });
 
+  it.each(['chrome', 'firefox'] as const)('keeps the %s build out of private windows and to HTTPS sites, its pages no looser than measured', (target) => {
+    const m = manifestFor(source, target);
+    // A private window's browsing must not land in a cache that outlives it (store-assets/PRIVACY.md).
+    expect(m.incognito).toBe('not_allowed');
+    expect(m.host_permissions).toEqual(['https://*/*']);
+    // WebAssembly only: libp2p pnet's xsalsa20 compiles it on load; no eval, no remote code.
+    expect((m.content_security_policy as { extension_pages: string }).extension_pages).toBe("script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
+  });
+
   it('never rewrites the source manifest', () => {
     const before = JSON.stringify(source);
     manifestFor(source, 'chrome');
