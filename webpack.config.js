@@ -88,10 +88,12 @@ const config = (target) => ({
     content: './src/extension/content/index.ts',
     ...(target === 'chrome' ? { offscreen: './src/extension/offscreen/index.ts' } : {}),
   },
-  output: { path: resolve(root, 'dist', target), filename: '[name].js', clean: true },
+  output: { path: resolve(root, 'dist', target), filename: '[name].js', chunkFilename: '[name].js', clean: true },
   // Readable output: store reviewers read it, and extension code must not need eval (CSP).
   devtool: false,
-  optimization: { minimize: false },
+  // One file per lazily loaded part, named (Firefox's background loads the peer service as
+  // `peers.js` only when LAN sharing is wanted), so bundle budgets can name it.
+  optimization: { minimize: false, splitChunks: false },
   resolve: { extensions: ['.ts', '.js'], extensionAlias: { '.js': ['.ts', '.js'] } },
   module: {
     rules: [

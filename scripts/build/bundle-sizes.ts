@@ -25,7 +25,10 @@ export const BUNDLE_BUDGETS: Readonly<Record<Target, Readonly<Record<string, num
     'content.js': 43 * KiB,
   },
   firefox: {
-    'background.js': 2300 * KiB,
+    // The event page parses it at every wake, often for a page's request, so the peer service
+    // (libp2p) is its own file, loaded only when LAN sharing is wanted (peer-link.firefox.ts).
+    'background.js': 620 * KiB,
+    'peers.js': 1720 * KiB,
     'options.js': 68 * KiB,
     'popup.js': 52 * KiB,
     'content.js': 43 * KiB,

@@ -2,22 +2,36 @@
  * Firefox: the background is an event page with a DOM, so WebRTC works there and the peer
  * service runs in-process. (Firefox may suspend an idle event page; an open connection's
  * events keep it alive.)
+ *
+ * The service, and the libp2p code it needs (most of the background's bytes), is loaded only
+ * once settings ask for LAN sharing, as Chromium starts its offscreen document only then: Firefox
+ * starts a suspended event page again for the next page's request, which waits for it (bench
+ * pageLoad, "background suspended").
  */
+import type { Settings } from '../../core/settings/index.ts';
 import type { CacheContext } from '../cache/context.ts';
-import { createPeerService, type PeerService } from '../peers/peer-service.ts';
+import type { PeerService, PeerStatus } from '../peers/peer-service.ts';
+import { idleState, wantsPeers } from '../peers/sharing-state.ts';
 import { oneAtATime, type PeerLink } from './peer-link-types.ts';
 
 export function createPeerLink(init: { log: (line: string) => void; cache?: () => Promise<CacheContext>; onStored?: () => void }): PeerLink {
   // The promise, not the service, is kept: calls that overlap while the cache opens must share
   // one service (two would run two nodes, and status would ask the one never applied).
   let service: Promise<PeerService> | undefined;
+  let idle: PeerStatus = { state: 'off', lanNodes: 0, peers: 0 };
   const get = (): Promise<PeerService> =>
-    (service ??= init.cache!().then((ctx) => createPeerService({ store: ctx.store, hashList: ctx.hashList, log: init.log, ...(init.onStored ? { onStored: init.onStored } : {}) })));
+    (service ??= Promise.all([init.cache!(), import(/* webpackChunkName: "peers" */ '../peers/peer-service.ts')]).then(([ctx, { createPeerService }]) =>
+      createPeerService({ store: ctx.store, hashList: ctx.hashList, log: init.log, ...(init.onStored ? { onStored: init.onStored } : {}) }),
+    ));
   return {
-    apply: oneAtATime(async (settings, paused) => (await get()).apply(settings, paused)),
-    status: async () => (await get()).status(),
-    fetch: async (key, type, maxBytes) => (await get()).fetch(key, type, maxBytes),
-    lookup: async (url, type, maxBytes) => (await get()).lookup(url, type, maxBytes),
-    learned: () => void get().then((p) => p.learned()),
+    apply: oneAtATime(async (settings: Settings, paused: boolean) => {
+      idle = idleState(settings, paused);
+      // A service that runs is told to stop; none is made only to be told so.
+      if (wantsPeers(settings, paused) || service) await (await get()).apply(settings, paused);
+    }),
+    status: async () => (service ? (await service).status() : idle),
+    fetch: async (key, type, maxBytes) => (service ? (await service).fetch(key, type, maxBytes) : 'unavailable'),
+    lookup: async (url, type, maxBytes) => (service ? (await service).lookup(url, type, maxBytes) : 'unavailable'),
+    learned: () => void service?.then((p) => p.learned()),
   };
 }

@@ -56,6 +56,17 @@ describe('peer link (Firefox)', () => {
     await Promise.all([link.apply(sharing([]), false), tick(1).then(() => link.status())]);
     expect((await link.status()).state).toBe('no-lan-node');
   });
+
+  it('without LAN sharing, neither opens the cache nor loads the peer service (an event page woken for a page stays light)', async () => {
+    let opened = 0;
+    const link = createFirefoxPeerLink({ log: () => {}, cache: async () => (opened++, { store: {}, hashList: {} }) as unknown as CacheContext });
+    await link.apply(defaultSettings(), false); // LAN sharing on, no LAN node named
+    expect((await link.status()).state).toBe('no-lan-node');
+    expect(await link.fetch('key', 'text/javascript', 1e6)).toBe('unavailable');
+    expect(await link.lookup('https://cdn.example/a.js', 'text/javascript', 1e6)).toBe('unavailable');
+    link.learned();
+    expect(opened).toBe(0);
+  });
 });
 
 describe('oneAtATime', () => {
