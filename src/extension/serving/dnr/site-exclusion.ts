@@ -45,3 +45,31 @@ export function packagedSiteRules(
 function domains(patterns: readonly string[]): string[] {
   return [...new Set(patterns.map((p) => (p.startsWith('*.') ? p.slice(2) : p).toLowerCase()))].sort();
 }
+
+/**
+ * Whether the site rules in force (the browser's copy of the dynamic rules with
+ * {@link SITE_EXCLUSION_RULE_IDS}) already say what `wanted` says, so the background, started
+ * again for a page's request, need not write them again: a write re-indexes the extension's
+ * dynamic rules while that page loads. The browser's copy may order keys differently and name
+ * fields we leave out (empty, false or null); anything else that differs is a difference.
+ */
+export function sameSiteRules(inForce: readonly DnrRule[], wanted: readonly DnrRule[]): boolean {
+  if (inForce.length !== wanted.length) return false;
+  const byId = new Map(inForce.map((r) => [r.id, r]));
+  return wanted.every((w) => {
+    const r = byId.get(w.id);
+    return r !== undefined && r.priority === w.priority && canonical(r.action) === canonical(w.action) && canonical(r.condition) === canonical(w.condition);
+  });
+}
+
+/** JSON with sorted keys and without the fields a browser may fill in as "none". */
+const canonical = (o: object): string =>
+  JSON.stringify(o, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v)
+            .filter(([, x]) => x !== null && x !== undefined && x !== false && !(Array.isArray(x) && x.length === 0))
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
