@@ -2,7 +2,8 @@
 // own HTTP cache partition, so learning a file used to download it a second time. Now it reads
 // the file from the cache partition the page just filled, in that page's isolated world, when
 // that is safe (core/serving/page-cache.ts): the origin serves the file once. Where it is not
-// (no CORS header, cookies sent), learning downloads as before, where that pays back.
+// (cookies sent), learning downloads as before, where that pays back; a file no rule could answer
+// (another origin's, without a CORS header) is never downloaded.
 // Chromium only: Firefox copies the body as it passes (never a second download).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
@@ -24,6 +25,8 @@ const script = (name: string, size: number) => {
 const SHARED = { host: 'static.test', ...script('shared', 20_000) };
 /** The same, but sent without Access-Control-Allow-Origin: a CORS read of it fails. */
 const NO_CORS = { host: 'static.test', ...script('nocors', 30_000) };
+/** Site A's own file, sent without ACAO: site A's page reads it (same origin). */
+const OWN = { host: 'site-a.test', ...script('own', 25_000) };
 /** Site A's own file, sent with ACAO *, but the page's request carries site A's cookie. */
 const WITH_COOKIE = { host: 'site-a.test', ...script('cookie', 40_000) };
 
@@ -41,6 +44,8 @@ beforeAll(async () => {
   const { 'access-control-allow-origin': _, ...noAcao } = CDN_HEADERS;
   origin.route(NO_CORS.host, NO_CORS.path, { headers: noAcao, body: NO_CORS.body });
   origin.route(WITH_COOKIE.host, WITH_COOKIE.path, { headers: CDN_HEADERS, body: WITH_COOKIE.body });
+  origin.route(OWN.host, OWN.path, { headers: noAcao, body: OWN.body });
+  origin.route('site-a.test', '/own.html', page(OWN));
   for (const site of ['site-a.test', 'site-b.test', 'site-c.test']) {
     origin.route(site, '/', html(`<h1>${site}</h1><script>document.title = 'ready'</script>`));
     origin.route(site, '/shared.html', page(SHARED));
@@ -107,15 +112,23 @@ describe("Chromium learns from the page's own HTTP cache", () => {
     expect(hits(SHARED)).toBe(1);
   });
 
-  it('downloads as before a file sent without Access-Control-Allow-Origin, once a second site loads it', async () => {
+  it('never downloads another origin\'s file sent without Access-Control-Allow-Origin: no rule could ever answer it', async () => {
+    const cached = (await ui.send<ServingView>({ type: 'ui-bg-get-serving' })).cached;
     expect(await titleOf(browser, 'https://site-a.test/nocors.html')).toBe('loaded nocors');
-    await new Promise((r) => setTimeout(r, 1_000));
-    // One site so far: no download is due, and no read was tried (it would fail CORS).
-    expect(hits(NO_CORS)).toBe(1);
+    // Two sites: without this rule, learning downloaded it a second time here.
     expect(await titleOf(browser, 'https://site-c.test/nocors.html')).toBe('loaded nocors');
-    const learned = await pollUntil(() => siteStats('site-c.test'), (s) => (s?.learnBytes ?? 0) > 0);
-    expect(learned).toMatchObject({ learnBytes: NO_CORS.body.length, pageCacheBytes: 0 });
-    expect(hits(NO_CORS)).toBe(3);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(hits(NO_CORS)).toBe(2);
+    expect((await stored(`https://${NO_CORS.host}${NO_CORS.path}`)).key).toBeUndefined();
+    expect((await ui.send<ServingView>({ type: 'ui-bg-get-serving' })).cached).toBe(cached);
+  });
+
+  it("learns a site's own file without a CORS header from that site's page cache (same origin), for free", async () => {
+    expect(await titleOf(browser, 'https://site-a.test/own.html')).toBe('loaded own');
+    const learned = await pollUntil(() => siteStats('site-a.test'), (s) => (s?.pageCacheBytes ?? 0) > SHARED.body.length);
+    expect(learned).toMatchObject({ pageCacheBytes: SHARED.body.length + OWN.body.length, learnBytes: 0 });
+    expect((await stored(`https://${OWN.host}${OWN.path}`)).bytesSha384).toBe(OWN.sha384);
+    expect(hits(OWN)).toBe(1);
   });
 
   it("never reads what a page's request with cookies filled: downloads anonymously instead, where that pays back", async () => {
@@ -126,14 +139,14 @@ describe("Chromium learns from the page's own HTTP cache", () => {
     await new Promise((r) => setTimeout(r, 1_000));
     // Not read (nothing more learned from a page's cache), and one site so far: not downloaded.
     expect({ hits: hits(WITH_COOKIE), pageCacheBytes: (await siteStats('site-a.test'))?.pageCacheBytes, cached: (await ui.send<ServingView>({ type: 'ui-bg-get-serving' })).cached })
-      .toEqual({ hits: 1, pageCacheBytes: SHARED.body.length, cached });
+      .toEqual({ hits: 1, pageCacheBytes: SHARED.body.length + OWN.body.length, cached });
     expect(await titleOf(browser, 'https://site-c.test/cookie.html')).toBe('loaded cookie');
     await servingUntil(ui, (v) => v.cached > cached);
     // Site C's request: sent without the cookie (this Chromium blocks third-party cookies), site
     // C's own cache is read; sent with it, the file is downloaded anonymously. Never both.
     const sentAtC = origin.seen.filter((s) => s.path === WITH_COOKIE.path).map((s) => /sid=1/.test(s.headers.cookie ?? ''))[1];
-    const atC = await pollUntil(() => siteStats('site-c.test'), (c) => (c?.pageCacheBytes ?? 0) + (c?.learnBytes ?? 0) > NO_CORS.body.length);
-    expect(atC).toMatchObject(sentAtC ? { learnBytes: NO_CORS.body.length + WITH_COOKIE.body.length, pageCacheBytes: 0 } : { learnBytes: NO_CORS.body.length, pageCacheBytes: WITH_COOKIE.body.length });
+    const atC = await pollUntil(() => siteStats('site-c.test'), (c) => (c?.pageCacheBytes ?? 0) + (c?.learnBytes ?? 0) > 0);
+    expect(atC).toMatchObject(sentAtC ? { learnBytes: WITH_COOKIE.body.length, pageCacheBytes: 0 } : { learnBytes: 0, pageCacheBytes: WITH_COOKIE.body.length });
     expect(hits(WITH_COOKIE)).toBe(sentAtC ? 3 : 2);
   });
 });

@@ -13,7 +13,8 @@
  * - it came from the network, not from the HTTP cache: who filled an older entry, with which
  *   credentials, is not known;
  * - status 200 without `no-store` (nothing else is in the cache to read);
- * - `Access-Control-Allow-Origin: *`: a CORS read of an entry without it fails;
+ * - `Access-Control-Allow-Origin: *`, unless the file is the document's own origin's (a read
+ *   of a cross-origin entry without it fails; a same-origin read needs none and sends no Origin);
  * - Vary names nothing but Accept-Encoding, or also Origin when the page's request was itself
  *   CORS (it then sent the same Origin as the read does; a no-cors request sent none: a miss).
  * Pure: the caller passes what webRequest observed.
@@ -37,6 +38,8 @@ export interface PageCacheFacts {
   readonly fromCache: boolean;
   /** The document that made the request is known. */
   readonly inDocument: boolean;
+  /** The file is on the origin of that document. */
+  readonly sameOrigin?: boolean;
 }
 
 export type PageCacheRefusal = 'no-document' | 'request-unseen' | 'credentialed' | 'from-cache' | 'status' | 'no-store' | 'not-any-origin' | 'vary';
@@ -51,7 +54,7 @@ export function pageCacheVerdict(f: PageCacheFacts): { read: true } | { read: fa
   if (f.status !== 200) return refuse('status');
   const headers = createHeaderLookup(f.responseHeaders);
   if (readResponseCacheControl(parseCacheControl(headers.all('cache-control'))).noStore) return refuse('no-store');
-  if (headers.get('access-control-allow-origin')?.trim() !== '*') return refuse('not-any-origin');
+  if (!f.sameOrigin && headers.get('access-control-allow-origin')?.trim() !== '*') return refuse('not-any-origin');
   const varies = headers.all('vary').flatMap(splitList).map((n) => n.toLowerCase());
   const matching = f.request.cors ? ['accept-encoding', 'origin'] : ['accept-encoding'];
   if (varies.some((n) => !matching.includes(n))) return refuse('vary');

@@ -13,6 +13,15 @@ const OWN_GRACE_MS = 10_000;
  */
 const MISS_PAUSE_MS = 3_600_000;
 
+/** `url`'s origin as webRequest writes an initiator (scheme://host[:port]), or undefined. */
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
 export type PageCacheOutcome =
   | { readonly outcome: 'bytes'; readonly bytes: Uint8Array; readonly fromCache: boolean }
   /** The read made a request and got nothing usable: it may have cost a download already. */
@@ -45,7 +54,7 @@ export function createPageCacheReads(init: { read: ReadPageCache; missedAt: Json
      */
     async read(r: ObservedForLearning, o: { maxBytes: number; mayDownload: boolean }): Promise<PageCacheOutcome> {
       const doc = r.document;
-      const facts = { status: r.status, responseHeaders: r.responseHeaders, request: r.request, fromCache: r.fromCache ?? true, inDocument: !!doc };
+      const facts = { status: r.status, responseHeaders: r.responseHeaders, request: r.request, fromCache: r.fromCache ?? true, inDocument: !!doc, sameOrigin: originOf(r.url) === r.initiator };
       if (!doc || !pageCacheVerdict(facts).read) return { outcome: 'none' };
       missedAt ??= init.missedAt.read();
       if (!o.mayDownload && now() - ((await missedAt) ?? -Infinity) < MISS_PAUSE_MS) return { outcome: 'none' };

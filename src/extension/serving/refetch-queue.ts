@@ -93,7 +93,9 @@ export function createRefetchQueue(init: {
     const seen = await sightings;
     const sites = seen.record(r.url, hostOf(r.initiator) ?? '');
     void sightingsState.write(seen.toJSON());
-    const verdict = learningVerdict({ ...facts, sites });
+    // Chromium's rules answer only files any origin may read (serving/dnr/rules.ts).
+    const answerableHere = r.responseHeaders.some((h) => h.name.toLowerCase() === 'access-control-allow-origin' && h.value.trim() === '*');
+    const verdict = learningVerdict({ ...facts, sites, answerableHere });
     // The page's own cache: free, so not bound to the verdict while reads hit.
     const read = await pageCache?.read(r, { maxBytes: max, mayDownload: verdict.download });
     if (read?.outcome === 'bytes') {

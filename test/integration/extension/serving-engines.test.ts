@@ -192,18 +192,33 @@ describe('the Chromium engine, with the browser as plain functions', () => {
       expect((await t.ctx.store.stats.summary()).perSite['site-a.example']).toMatchObject({ learnBytes: 0, pageCacheBytes: LIB.length });
     });
 
-    it('falls back to the download, and only where it pays back, when the page\'s request had cookies or the file no CORS header', async () => {
-      for (const over of [{ request: { credentialed: true, cors: false } }, { responseHeaders: HEADERS.filter((h) => h.name !== 'access-control-allow-origin') }]) {
-        const t = await setup();
-        const fetched: string[] = [];
-        const cache = pageCache();
-        const c = chromium(t.env, fetched, undefined, cache.read);
-        c.respond(pageLoad('https://site-a.example', over));
-        c.respond(pageLoad('https://site-b.example', { ...over, documentId: 'doc-2' }));
-        await expect.poll(() => fetched.length, { timeout: 5_000 }).toBe(1);
-        expect(cache.reads).toEqual([]);
-        store?.close();
-      }
+    it('falls back to the download, and only where it pays back, when the page\'s request had cookies', async () => {
+      const over = { request: { credentialed: true, cors: false } };
+      const t = await setup();
+      const fetched: string[] = [];
+      const cache = pageCache();
+      const c = chromium(t.env, fetched, undefined, cache.read);
+      c.respond(pageLoad('https://site-a.example', over));
+      c.respond(pageLoad('https://site-b.example', { ...over, documentId: 'doc-2' }));
+      await expect.poll(() => fetched.length, { timeout: 5_000 }).toBe(1);
+      expect(cache.reads).toEqual([]);
+    });
+
+    it('never downloads a file sent without Access-Control-Allow-Origin (no rule could answer it), but reads it free on its own origin', async () => {
+      const noAcao = HEADERS.filter((h) => h.name !== 'access-control-allow-origin');
+      // Off-list files are learned once requirePopular is off.
+      const t = await setup({ requirePopular: false });
+      const fetched: string[] = [];
+      const cache = pageCache();
+      const c = chromium(t.env, fetched, undefined, cache.read);
+      // Another origin's file: a CORS read would fail, and a download could never pay back here.
+      c.respond(pageLoad('https://site-a.example', { responseHeaders: noAcao }));
+      c.respond(pageLoad('https://site-b.example', { responseHeaders: noAcao, documentId: 'doc-2' }));
+      // The same file as its own origin's page loads it: read from that page's cache.
+      c.respond(pageLoad('https://static.example', { url: 'https://static.example/own.js', responseHeaders: noAcao, documentId: 'doc-3' }));
+      await expect.poll(() => cache.reads, { timeout: 5_000 }).toEqual(['doc-3 https://static.example/own.js']);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(fetched).toEqual([]);
     });
 
     it('after a read the cache could not answer (it went to the origin), reads no more where learning would not download', async () => {

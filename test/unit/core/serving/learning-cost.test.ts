@@ -9,6 +9,12 @@ describe('learning cost', () => {
     expect(learningVerdict({ ...base, servable: false, sites: 5 })).toEqual({ download: false, reason: 'never-served' });
   });
 
+  it('never downloads what this browser could not answer anyway, LAN or not (Chromium: no Access-Control-Allow-Origin: *)', () => {
+    expect(learningVerdict({ ...base, answerableHere: false, lanSharing: true })).toEqual({ download: false, reason: 'not-answerable-here' });
+    expect(learningVerdict({ ...base, answerableHere: false, sites: 2 })).toEqual({ download: false, reason: 'not-answerable-here' });
+    expect(learningVerdict({ ...base, answerableHere: true, lanSharing: true })).toEqual({ download: true, reason: 'for-the-lan' });
+  });
+
   it('waits for a second site without a LAN, and downloads at once for the LAN', () => {
     expect(learningVerdict(base)).toEqual({ download: false, reason: 'one-site-so-far' });
     expect(learningVerdict({ ...base, sites: 2 })).toEqual({ download: true, reason: 'shared-by-two-sites' });

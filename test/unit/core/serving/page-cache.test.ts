@@ -29,6 +29,12 @@ describe('reading a file from the page\'s own HTTP cache', () => {
     expect(verdict({}, { 'access-control-allow-origin': 'https://site-a.test' })).toEqual({ read: false, reason: 'not-any-origin' });
   });
 
+  it("reads a site's own file without a CORS header: the document's own origin reads it", () => {
+    const own = { ...CDN, 'access-control-allow-origin': undefined };
+    expect(pageCacheVerdict({ ...plain, sameOrigin: true, responseHeaders: own })).toEqual({ read: true });
+    expect(pageCacheVerdict({ ...plain, sameOrigin: true, responseHeaders: own, request: { credentialed: true, cors: false } })).toEqual({ read: false, reason: 'credentialed' });
+  });
+
   it('reads a Vary: Origin response only when the page\'s request sent an Origin too', () => {
     expect(verdict({}, { vary: 'Origin' })).toEqual({ read: false, reason: 'vary' });
     expect(verdict({ request: { credentialed: false, cors: true } }, { vary: 'Accept-Encoding, Origin' })).toEqual({ read: true });
