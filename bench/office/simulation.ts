@@ -196,6 +196,8 @@ export async function simulate(o: RunOptions): Promise<RunResult> {
     clearInterval(sampler);
     await Promise.allSettled(members.map((m) => m.stop()));
     await node.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    // A write the stopped node had under way may still land while the directory goes: retry,
+    // and never let the clean-up of a temporary directory cost the run its figures.
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }).catch((e: unknown) => console.error(`office: leaving ${dataDir}: ${String(e)}`));
   }
 }
