@@ -46,13 +46,14 @@ export const CONNECTION_LIMITS = {
 
 /**
  * Block streams. Each stream holds about one 64 KiB piece (hosted blocks are read as they are
- * sent) and whatever yamux buffers (its window, 256 KiB at first): 128 of them stay within a
- * few tens of MB. A peer that stops reading is reset after 10 s (`writeStallMs`).
+ * sent) and its encrypted copy, 16 MB for all 128. A peer that stops reading is reset after
+ * 10 s (`writeStallMs`), but may ask again at once: per address, one machine holds at most 8 (a
+ * browser's per-peer 8; two browsers fetching at the same moment share them), so it takes 16
+ * addresses to fill the node, and three attacking machines leave honest ones 104.
  */
 export const BLOCK_LIMITS = {
   maxConcurrentTotal: 128,
-  // Two peers' worth of the per-peer 8: a machine with two browsers fetching at full speed.
-  maxConcurrentPerAddress: 16,
+  maxConcurrentPerAddress: 8,
   // Four peers' worth of the per-peer 600 a minute.
   requestsPerMinutePerAddress: 2_400,
   addressOf: cappedAddressOf,
