@@ -39,17 +39,8 @@ export function startBenchPeer(localAddress: string): Promise<Libp2p> {
   });
 }
 
-/** Deterministic numbers in [0, 1) (mulberry32), so runs pick the same blocks. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic numbers in [0, 1), so runs pick the same blocks: the office trace's generator. */
+export { seeded as seededRandom } from '../office/prng.ts';
 
 /** The p-th percentile (0..100) of `xs`, nearest rank; NaN when empty. */
 export function percentile(xs: readonly number[], p: number): number {
