@@ -35,7 +35,8 @@ export interface Learner {
   learn(r: SeenResponse, admitted: Admitted, bytes: Uint8Array, extraBytes: number, pageCacheBytes?: number): Promise<LearnOutcome>;
 }
 
-const header = (r: SeenResponse, name: string): string | undefined =>
+/** A response header's value, by name in any case. */
+export const header = (r: SeenResponse, name: string): string | undefined =>
   r.responseHeaders.find((h) => h.name.toLowerCase() === name)?.value;
 
 /**

@@ -1,4 +1,4 @@
-import type { SeenResponse } from '../cache/learner.ts';
+import { header, type SeenResponse } from '../cache/learner.ts';
 import { bindingFor } from '../cache/resolver.ts';
 import type { EngineEnv, JsonState } from './engine-types.ts';
 import { createSightings, learningVerdict, type Sightings } from '../../core/serving/learning-cost.ts';
@@ -94,7 +94,7 @@ export function createRefetchQueue(init: {
     const sites = seen.record(r.url, hostOf(r.initiator) ?? '');
     void sightingsState.write(seen.toJSON());
     // Chromium's rules answer only files any origin may read (serving/dnr/rules.ts).
-    const answerableHere = r.responseHeaders.some((h) => h.name.toLowerCase() === 'access-control-allow-origin' && h.value.trim() === '*');
+    const answerableHere = header(r, 'access-control-allow-origin')?.trim() === '*';
     const verdict = learningVerdict({ ...facts, sites, answerableHere });
     // The page's own cache: free, so not bound to the verdict while reads hit.
     const read = await pageCache?.read(r, { maxBytes: max, mayDownload: verdict.download });
@@ -108,7 +108,7 @@ export function createRefetchQueue(init: {
     const res = await download(r.url, { credentials: 'omit', cache: 'no-store', redirect: 'error' });
     if (res.status !== 200 || Number(res.headers.get('content-length') ?? 0) > max) return;
     // The same version as the page got, when the origin names versions.
-    const seenEtag = r.responseHeaders.find((h) => h.name.toLowerCase() === 'etag')?.value;
+    const seenEtag = header(r, 'etag');
     if (seenEtag && res.headers.get('etag') && res.headers.get('etag') !== seenEtag) return;
     const bytes = new Uint8Array(await res.arrayBuffer());
     if ((await learner.learn(r, admitted, bytes, bytes.byteLength)) === 'stored') init.onStored();
