@@ -35,17 +35,23 @@ const safety = createSiteSafetyStore({ state: jsonState('local', 'siteSafety'), 
 // The user's paused sites: read once, without opening the cache (the packaged rules need them at start).
 const pausedSites: Promise<PausedSites> = pausedState.read().then((saved) => createPausedSites(saved, (list) => pausedState.write(list)));
 
-// The cache opens once, on first need, after the settings it obeys are known.
+// The cache opens once, on first need; it is handed out once the settings it obeys are known.
 let cacheOpening: Promise<{ ctx: CacheContext; learner: Learner; paused: PausedSites }> | undefined;
 function cache(): Promise<{ ctx: CacheContext; learner: Learner; paused: PausedSites }> {
   cacheOpening ??= (async () => {
-    let current = (await settings.current()).values;
+    // The store and the public list open while the settings are read, not after: Firefox answers
+    // the requests of the page that woke its event page only once all three are in.
+    // (The context reads both only once it is returned, below, when both are known.)
+    let current: Settings | undefined;
+    const opening = openCache({ settings: () => current!, pausedSites: () => paused.list(), loadHashList, log });
+    opening.catch(() => undefined); // its failure is the caller's, awaited below: not an unhandled rejection meanwhile
+    current = (await settings.current()).values;
     settings.subscribe((m) => {
       current = m.values;
       engine.refresh();
     });
     const paused = await pausedSites;
-    const ctx = await openCache({ settings: () => current, pausedSites: () => paused.list(), loadHashList, log });
+    const ctx = await opening;
     return {
       ctx,
       learner: createLearner(ctx, () => {
