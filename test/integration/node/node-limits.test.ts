@@ -48,7 +48,7 @@ async function hosted(lan: LanNode, size: number): Promise<{ key: string; bytes:
  * reads (`get`). With `gate`, no piece is read until `open()`: streams stay in progress.
  */
 function watchReads(lan: LanNode, gated = false) {
-  const seen = { pieces: [] as number[], opened: 0, closed: 0, gets: 0 };
+  const seen = { pieces: [] as number[], perBody: [] as number[], opened: 0, closed: 0, gets: 0 };
   let open!: () => void;
   const gate = gated ? new Promise<void>((r) => (open = r)) : Promise.resolve();
   const { read, get } = lan.cache;
@@ -56,13 +56,15 @@ function watchReads(lan: LanNode, gated = false) {
   lan.cache.read = async (key) => {
     const body = await read(key);
     if (!body) return body;
-    seen.opened++;
+    const index = seen.opened++;
+    seen.perBody[index] = 0;
     const watched: BlockBody = {
       length: body.length,
       async *chunks(max) {
         await gate;
         for await (const piece of body.chunks(max)) {
           seen.pieces.push(piece.length);
+          seen.perBody[index]! += piece.length;
           yield piece;
         }
       },
@@ -108,8 +110,11 @@ describe('the LAN node serving blocks under load', () => {
     }
     expect(seen.gets).toBe(0);
     expect(Math.max(...seen.pieces)).toBeLessThanOrEqual(64 * 1024);
-    // yamux's first window is 256 KiB: about 5 pieces a stream, not 256.
-    expect(seen.pieces.length).toBeLessThanOrEqual(20 * 8);
+    // What a stalled stream makes the node read is what yamux's first window (256 KiB) and the
+    // stream's write buffer up to its drain take: a few hundred KiB (how many pieces exactly
+    // depends on libp2p's buffering), never the block. 1 MiB is 1/16 of it.
+    expect(seen.perBody).toHaveLength(20);
+    expect(Math.max(...seen.perBody)).toBeLessThanOrEqual(MiB);
     for (const s of streams) s.abort(new Error('reader gone'));
     await waitFor(() => seen.closed === 20, 10_000, 'every body to be closed');
     expect(await get(readers[0]!, lan, big.key)).toEqual({ status: 'found', bytes: big.bytes });
