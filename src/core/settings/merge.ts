@@ -74,3 +74,13 @@ export function applyUserChange(current: MergedSettings, storedUser: unknown, na
   const base = storedUser && typeof storedUser === 'object' && !Array.isArray(storedUser) ? (storedUser as Record<string, unknown>) : {};
   return { ok: true, user: { ...base, [name]: checked.value } };
 }
+
+/**
+ * Whether two merged settings act the same: every value equal and the same settings locked.
+ * Sources and problems are left out: a user setting a value equal to the default, or a bad
+ * policy value skipped again, changes what the UI explains, not what PeerCache does.
+ */
+export function sameEffectiveSettings(a: MergedSettings, b: MergedSettings): boolean {
+  const sameValues = SETTING_NAMES.every((n) => JSON.stringify(a.values[n]) === JSON.stringify(b.values[n]));
+  return sameValues && a.locked.length === b.locked.length && a.locked.every((n) => b.locked.includes(n));
+}

@@ -1,4 +1,4 @@
-import { applyUserChange, mergeSettings, type MergedSettings } from '../../core/settings/index.ts';
+import { applyUserChange, mergeSettings, sameEffectiveSettings, type MergedSettings } from '../../core/settings/index.ts';
 import type { SettingsStorage } from '../platform/settings-storage.ts';
 
 /** Result of a user's change: the new merged settings, or why it was refused. */
@@ -12,7 +12,11 @@ export interface SettingsService {
   reload(): Promise<MergedSettings>;
   /** Validates and stores one user change; locked and invalid values are refused. */
   set(name: string, value: unknown): Promise<ChangeResult>;
-  /** Calls `listener` with every newly merged settings object. */
+  /**
+   * Calls `listener` with the first merged settings, then each time values or locks really change
+   * (a reload that finds the same settings, e.g. the storage event of the service's own write,
+   * tells nobody).
+   */
   subscribe(listener: (settings: MergedSettings) => void): void;
 }
 
@@ -25,6 +29,8 @@ export function createSettingsService(init: { storage: SettingsStorage; log?: (l
   const listeners: ((s: MergedSettings) => void)[] = [];
   let chain: Promise<unknown> = Promise.resolve();
   let loaded: Promise<MergedSettings> | undefined;
+  /** What subscribers were last told. */
+  let announced: MergedSettings | undefined;
 
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
     const run = chain.then(task, task);
@@ -36,7 +42,10 @@ export function createSettingsService(init: { storage: SettingsStorage; log?: (l
     const [policy, user] = await Promise.all([storage.readManaged(), storage.readUser()]);
     const merged = mergeSettings({ policy, user });
     for (const p of merged.problems) log(`settings: ${p.source} value for "${p.name}" ignored: ${p.message}`);
-    for (const l of listeners) l(merged);
+    if (!announced || !sameEffectiveSettings(announced, merged)) {
+      announced = merged;
+      for (const l of listeners) l(merged);
+    }
     return merged;
   };
 

@@ -56,6 +56,35 @@ describe('settings service', () => {
     expect(seen).toEqual([512, 32]);
   });
 
+  it('announces a change once: not again for the re-read of its own write, nor for the storage event it causes', async () => {
+    const { storage, fire } = memoryStorage();
+    const service = createSettingsService({ storage });
+    const seen: number[] = [];
+    service.subscribe((s) => seen.push(s.values.maxCacheMB));
+    await service.current();
+    expect(seen).toEqual([512]);
+    await service.set('maxCacheMB', 100);
+    // The browser's storage.onChanged for that write: the background reloads (background/index.ts).
+    fire();
+    await service.reload();
+    expect(seen).toEqual([512, 100]);
+    // A change that changes nothing (the default, written as the user's value) tells nobody either.
+    await service.set('enabled', true);
+    expect(seen).toEqual([512, 100]);
+  });
+
+  it('announces a policy locking a setting at the value it already had (the options page must lock the field)', async () => {
+    const { storage, state } = memoryStorage(undefined, { maxCacheMB: 64 });
+    const service = createSettingsService({ storage });
+    const seen: string[][] = [];
+    service.subscribe((s) => seen.push([...s.locked]));
+    await service.current();
+    state.policy = { maxCacheMB: 64 };
+    await service.reload();
+    await service.reload();
+    expect(seen).toEqual([[], ['maxCacheMB']]);
+  });
+
   it('logs ignored values so an admin can find them in the background console', async () => {
     const { storage } = memoryStorage({ maxCacheMB: -1 });
     const lines: string[] = [];
