@@ -108,7 +108,6 @@ export function createChromiumEngine(env: EngineEnv, hooks: ChromiumHooks): Serv
     sightings: hooks.sessionState('learningSightings'),
     readPageCache: hooks.readPageCache,
     pageCacheMiss: hooks.sessionState('pageCacheMissAt'),
-    onStored: () => engine.refresh(),
   });
 
   // Listeners at top level, synchronously: the service worker may have been woken by them.

@@ -95,7 +95,8 @@ export function createFirefoxEngine(env: EngineEnv, hooks: FirefoxHooks): Servin
       new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), LAN_WAIT_MS)),
     ]);
     if (outcome !== 'stored') return undefined;
-    memo.clear();
+    // The binding was known already and a missing blob is never remembered: the memo reads the
+    // new bytes as it is. (The peer service announced the store; the background refreshed.)
     return memo.resolve(ctx, url, initiator);
   }
 
@@ -123,10 +124,8 @@ export function createFirefoxEngine(env: EngineEnv, hooks: FirefoxHooks): Servin
         maxBytes: env.maxAssetBytes(),
         onBody: (bytes) => {
           if (!bytes) return;
-          void learnerNow.learn(seen, admitted, bytes, 0).then(
-            (outcome) => outcome === 'stored' && engine.refresh(),
-            (e: unknown) => env.log(`learn ${r.url}: ${String(e)}`),
-          );
+          // A store is announced by the learner (onLearned), which refreshes this engine.
+          void learnerNow.learn(seen, admitted, bytes, 0).catch((e: unknown) => env.log(`learn ${r.url}: ${String(e)}`));
         },
       },
     };

@@ -35,7 +35,8 @@ export type ReadPageCache = (doc: PageDocument, url: string, maxBytes: number, t
  * that pays back (core/serving/learning-cost.ts: never a packaged file; without a LAN, once a
  * second site loaded the URL). Downloaded bytes are counted in the stats as learning's cost,
  * bytes from the page's cache apart. Bounded: at most two at a time and 200 waiting;
- * duplicates are dropped.
+ * duplicates are dropped. It announces no store itself: whoever stores the bytes does, once
+ * (the learner's `onLearned`, the peer service's `onStored`), and the background re-plans.
  */
 export function createRefetchQueue(init: {
   env: EngineEnv;
@@ -47,7 +48,6 @@ export function createRefetchQueue(init: {
   readPageCache?: ReadPageCache;
   /** When a read of the page's cache last went to the network, kept for the browser session. */
   pageCacheMiss?: JsonState<number>;
-  onStored: () => void;
 }): { consider(r: ObservedForLearning): void } {
   // Called unbound: a browser's fetch refuses any `this` but the global scope ("Illegal invocation").
   const { env, fetch: download } = init;
@@ -77,17 +77,11 @@ export function createRefetchQueue(init: {
     const bound = await bindingFor(ctx, r.url);
     // Held already (the group's binding named bytes this browser has): nothing to download.
     if (bound && (await ctx.store.blobs.has(bound.key))) return;
-    if (bound && (await env.peers.fetch(bound.key, admitted.contentType, max)) === 'stored') {
-      init.onStored();
-      return;
-    }
+    if (bound && (await env.peers.fetch(bound.key, admitted.contentType, max)) === 'stored') return;
     // Any URL the LAN knows is never downloaded twice: a LAN node may hold its file (the group's
     // binding has not reached us yet), or a colleague is downloading it right now and the node
     // makes us wait for that one download (p2p/lookup, node/lookups.ts).
-    if (lanSharing && (await env.peers.lookup(r.url, admitted.contentType, max)) === 'stored') {
-      init.onStored();
-      return;
-    }
+    if (lanSharing && (await env.peers.lookup(r.url, admitted.contentType, max)) === 'stored') return;
     // From the origin: one more download, only where it can pay back.
     sightings ??= sightingsState.read().then((saved) => createSightings(MAX_SIGHTINGS, saved));
     const seen = await sightings;
@@ -100,7 +94,7 @@ export function createRefetchQueue(init: {
     const read = await pageCache?.read(r, { maxBytes: max, mayDownload: verdict.download });
     if (read?.outcome === 'bytes') {
       const { bytes, fromCache } = read;
-      if ((await learner.learn(r, admitted, bytes, fromCache ? 0 : bytes.byteLength, fromCache ? bytes.byteLength : 0)) === 'stored') init.onStored();
+      await learner.learn(r, admitted, bytes, fromCache ? 0 : bytes.byteLength, fromCache ? bytes.byteLength : 0);
       return;
     }
     // A read that made a request may have downloaded the file already: never a second time.
@@ -111,7 +105,7 @@ export function createRefetchQueue(init: {
     const seenEtag = header(r, 'etag');
     if (seenEtag && res.headers.get('etag') && res.headers.get('etag') !== seenEtag) return;
     const bytes = new Uint8Array(await res.arrayBuffer());
-    if ((await learner.learn(r, admitted, bytes, bytes.byteLength)) === 'stored') init.onStored();
+    await learner.learn(r, admitted, bytes, bytes.byteLength);
   }
 
   function pump(): void {

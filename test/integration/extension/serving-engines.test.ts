@@ -9,7 +9,7 @@ import type { OutgoingRequest, SubresourceHooks } from '../../../src/extension/p
 import type { ReadPageCache } from '../../../src/extension/serving/refetch-queue.ts';
 import { createChromiumEngine } from '../../../src/extension/serving/chromium-engine.ts';
 import type { DnrRuleUpdate } from '../../../src/extension/serving/dnr/types.ts';
-import type { EngineEnv, JsonState, SiteSafetyView } from '../../../src/extension/serving/engine-types.ts';
+import type { EngineEnv, JsonState, ServingEngine, SiteSafetyView } from '../../../src/extension/serving/engine-types.ts';
 import { createFirefoxEngine } from '../../../src/extension/serving/firefox-engine.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
 
@@ -43,7 +43,10 @@ async function setup(over: Partial<Settings> = {}) {
   const settings = { ...mergeSettings({}).values, ...over };
   const log: string[] = [];
   const ctx: CacheContext = { store, hashList, settings: () => settings, pausedSites: () => [], now: () => clock.now, log: (l) => log.push(l) };
-  const learner = createLearner(ctx, () => undefined);
+  // A store is announced once, by whoever stored (here the learner): the background then
+  // refreshes its engine (background/index.ts); `announced` plays that wiring.
+  const announced: (() => void)[] = [];
+  const learner = createLearner(ctx, () => announced.forEach((l) => l()));
   // news.example's CSP admits data: for everything (and `safe.push` adds a site, `safetyChanged` tells).
   const safe = ['news.example'];
   const safetyListeners: (() => void)[] = [];
@@ -60,7 +63,19 @@ async function setup(over: Partial<Settings> = {}) {
     const seen = { url, method: 'GET', status: 200, responseHeaders: headers, initiator };
     expect(await learner.learn(seen, learner.admit(seen)!, LIB, 0)).toBe('stored');
   };
-  return { ctx, env, log, learn, clock, safe, safetyChanged: () => safetyListeners.forEach((l) => l()) };
+  return { ctx, env, log, learn, clock, safe, announced, safetyChanged: () => safetyListeners.forEach((l) => l()) };
+}
+type Setup = Awaited<ReturnType<typeof setup>>;
+
+/** Counts the engine's re-plans from now on. */
+function countRefreshes(engine: ServingEngine): { readonly count: number } {
+  const counter = { count: 0 };
+  const refresh = engine.refresh.bind(engine);
+  engine.refresh = () => {
+    counter.count++;
+    refresh();
+  };
+  return counter;
 }
 
 function memoryState<T>(): JsonState<T> {
@@ -70,7 +85,8 @@ function memoryState<T>(): JsonState<T> {
 
 describe('the Chromium engine, with the browser as plain functions', () => {
   /** `session`: the browser session's storage, which outlives a service worker (one engine). */
-  function chromium(env: EngineEnv, fetched: string[] = [], session = new Map<string, JsonState<unknown>>(), readPageCache?: ReadPageCache) {
+  function chromium(t: Setup, fetched: string[] = [], session = new Map<string, JsonState<unknown>>(), readPageCache?: ReadPageCache) {
+    const { env } = t;
     const updates: DnrRuleUpdate[] = [];
     const responses: ((r: ObservedResponse) => void)[] = [];
     const redirects: ((r: { url: string; initiator?: string }) => void)[] = [];
@@ -92,6 +108,7 @@ describe('the Chromium engine, with the browser as plain functions', () => {
       readPageCache: readPageCache ?? (async () => ({ ok: false, reason: 'no-document', requested: false })),
       clock: () => performance.now(),
     });
+    t.announced.push(() => engine.refresh());
     return {
       engine,
       updates,
@@ -103,7 +120,7 @@ describe('the Chromium engine, with the browser as plain functions', () => {
   it('installs a data: redirect for a cached listed file, and lets sites not known to admit data: pass', async () => {
     const t = await setup();
     await t.learn(LIST_URL, 'https://site-a.example');
-    const c = chromium(t.env);
+    const c = chromium(t);
     const view = await c.engine.view();
     expect(view).toMatchObject({ engine: 'declarativeNetRequest', cached: 1, servable: 1, safeHosts: { script: ['news.example'] } });
     const added = c.updates.flatMap((u) => u.addRules);
@@ -117,12 +134,12 @@ describe('the Chromium engine, with the browser as plain functions', () => {
     const t = await setup();
     await t.learn(LIST_URL, 'https://site-a.example');
     const session = new Map<string, JsonState<unknown>>();
-    expect((await chromium(t.env, [], session).engine.view()).servable).toBe(1);
+    expect((await chromium(t, [], session).engine.view()).servable).toBe(1);
 
     let reads = 0;
     const get = t.ctx.store.blobs.get;
     t.ctx.store.blobs.get = (mh, o) => (reads++, get(mh, o));
-    const again = chromium(t.env, [], session);
+    const again = chromium(t, [], session);
     t.safetyChanged(); // the safety store reports that it loaded
     await new Promise((r) => setTimeout(r, 400)); // past the plan's debounce
     expect({ updates: again.updates.length, reads }).toEqual({ updates: 0, reads: 0 });
@@ -138,7 +155,7 @@ describe('the Chromium engine, with the browser as plain functions', () => {
   it('counts the requests its rules answered, per site, and writes them before the stats are read', async () => {
     const t = await setup();
     await t.learn(LIST_URL, 'https://site-a.example');
-    const c = chromium(t.env);
+    const c = chromium(t);
     await c.engine.view();
     c.redirected({ url: LIST_URL, initiator: 'https://news.example' });
     c.redirected({ url: LIST_URL, initiator: 'https://news.example' });
@@ -151,13 +168,49 @@ describe('the Chromium engine, with the browser as plain functions', () => {
   it('learns a listed file the second site loads, with its own anonymous fetch, and then serves it', async () => {
     const t = await setup();
     const fetched: string[] = [];
-    const c = chromium(t.env, fetched);
+    const c = chromium(t, fetched);
     const load = (site: string): void =>
       c.respond({ url: LIST_URL, method: 'GET', statusCode: 200, type: 'script', initiator: site, tabId: 1, fromCache: false, responseHeaders: HEADERS });
     load('https://site-a.example');
     load('https://site-b.example');
     await expect.poll(async () => (await c.engine.view()).servable, { timeout: 5_000 }).toBe(1);
     expect(fetched).toEqual([LIST_URL]);
+  });
+
+  describe('one store, one re-plan (issue 11)', () => {
+    const load = (c: ReturnType<typeof chromium>, site: string): void =>
+      c.respond({ url: LIST_URL, method: 'GET', statusCode: 200, type: 'script', initiator: site, tabId: 1, fromCache: false, responseHeaders: HEADERS });
+
+    it('a file learned by its own download is announced once', async () => {
+      const t = await setup();
+      const c = chromium(t);
+      await c.engine.view(); // the start-up plan is done
+      const replans = countRefreshes(c.engine);
+      load(c, 'https://site-a.example');
+      load(c, 'https://site-b.example');
+      await expect.poll(async () => (await c.engine.view()).servable, { timeout: 5_000 }).toBe(1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(replans.count).toBe(1);
+    });
+
+    it('a block a LAN peer sent is announced once, by the peer service, and served', async () => {
+      const t = await setup();
+      const c = chromium(t);
+      await c.engine.view();
+      const replans = countRefreshes(c.engine);
+      const fromLan: string[] = [];
+      // The peer service stores the verified block and announces it (Chromium: os-bg-blocks-stored).
+      t.env.peers.fetch = async (key, type) => {
+        fromLan.push(key);
+        await t.ctx.store.blobs.put(key, LIB, type);
+        t.announced.forEach((l) => l());
+        return 'stored';
+      };
+      load(c, 'https://site-a.example');
+      await expect.poll(async () => (await c.engine.view()).servable, { timeout: 5_000 }).toBe(1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect({ fromLan: fromLan.length, replans: replans.count }).toEqual({ fromLan: 1, replans: 1 });
+    });
   });
 
   describe("learning from the page's own HTTP cache (issue 12, never twice)", () => {
@@ -183,7 +236,7 @@ describe('the Chromium engine, with the browser as plain functions', () => {
       const t = await setup();
       const fetched: string[] = [];
       const cache = pageCache();
-      const c = chromium(t.env, fetched, undefined, cache.read);
+      const c = chromium(t, fetched, undefined, cache.read);
       cache.wire(c);
       c.respond(pageLoad('https://site-a.example'));
       await expect.poll(async () => (await c.engine.view()).servable, { timeout: 5_000 }).toBe(1);
@@ -197,7 +250,7 @@ describe('the Chromium engine, with the browser as plain functions', () => {
       const t = await setup();
       const fetched: string[] = [];
       const cache = pageCache();
-      const c = chromium(t.env, fetched, undefined, cache.read);
+      const c = chromium(t, fetched, undefined, cache.read);
       c.respond(pageLoad('https://site-a.example', over));
       c.respond(pageLoad('https://site-b.example', { ...over, documentId: 'doc-2' }));
       await expect.poll(() => fetched.length, { timeout: 5_000 }).toBe(1);
@@ -210,7 +263,7 @@ describe('the Chromium engine, with the browser as plain functions', () => {
       const t = await setup({ requirePopular: false });
       const fetched: string[] = [];
       const cache = pageCache();
-      const c = chromium(t.env, fetched, undefined, cache.read);
+      const c = chromium(t, fetched, undefined, cache.read);
       // Another origin's file: a CORS read would fail, and a download could never pay back here.
       c.respond(pageLoad('https://site-a.example', { responseHeaders: noAcao }));
       c.respond(pageLoad('https://site-b.example', { responseHeaders: noAcao, documentId: 'doc-2' }));
@@ -227,7 +280,7 @@ describe('the Chromium engine, with the browser as plain functions', () => {
         const t = await setup({ requirePopular: false });
         const fetched: string[] = [];
         const cache = pageCache(hit);
-        const c = chromium(t.env, fetched, undefined, cache.read);
+        const c = chromium(t, fetched, undefined, cache.read);
         c.respond(pageLoad('https://site-a.example'));
         // A miss was a download, counted as learning's cost.
         const counted = hit ? { learnBytes: 0, pageCacheBytes: LIB.length } : { learnBytes: LIB.length, pageCacheBytes: 0 };
@@ -244,7 +297,7 @@ describe('the Chromium engine, with the browser as plain functions', () => {
       const t = await setup();
       const fetched: string[] = [];
       const reads: string[] = [];
-      const c = chromium(t.env, fetched, undefined, async (doc) => (reads.push(doc.documentId), { ok: false, reason: 'failed', requested: true }));
+      const c = chromium(t, fetched, undefined, async (doc) => (reads.push(doc.documentId), { ok: false, reason: 'failed', requested: true }));
       c.respond(pageLoad('https://site-a.example'));
       c.respond(pageLoad('https://site-b.example', { documentId: 'doc-2' }));
       await expect.poll(() => reads.length, { timeout: 5_000 }).toBe(2);
@@ -255,9 +308,10 @@ describe('the Chromium engine, with the browser as plain functions', () => {
 });
 
 describe('the Firefox engine, with the browser as plain functions', () => {
-  function firefox(env: EngineEnv) {
+  function firefox(t: Setup) {
     let hooks: SubresourceHooks | undefined;
-    const engine = createFirefoxEngine(env, { onDocumentHeaders: () => undefined, interceptSubresources: (h) => void (hooks = h) });
+    const engine = createFirefoxEngine(t.env, { onDocumentHeaders: () => undefined, interceptSubresources: (h) => void (hooks = h) });
+    t.announced.push(() => engine.refresh());
     const request = (over: Partial<OutgoingRequest> = {}): OutgoingRequest => ({
       requestId: '1',
       url: LIST_URL,
@@ -275,7 +329,7 @@ describe('the Firefox engine, with the browser as plain functions', () => {
   it('answers a cached listed script with data: on a page that admits it, and replaces the body elsewhere', async () => {
     const t = await setup();
     await t.learn(LIST_URL, 'https://site-a.example');
-    const f = firefox(t.env);
+    const f = firefox(t);
     expect(await f.hooks().beforeSend(f.request())).toBe(DATA_URL);
     const strict = f.request({ requestId: '2', documentUrl: 'https://strict.example/' });
     expect(await f.hooks().beforeSend(strict)).toBeUndefined();
@@ -288,7 +342,7 @@ describe('the Firefox engine, with the browser as plain functions', () => {
   it('counts every answer as a use of its bytes, the first read included, once the page loaded: the page waits for no write', async () => {
     const t = await setup();
     await t.learn(LIST_URL, 'https://site-a.example');
-    const f = firefox(t.env);
+    const f = firefox(t);
     const useCount = async (): Promise<number | undefined> => (await t.ctx.store.blobs.list())[0]?.useCount;
     const before = await useCount();
     expect(await f.hooks().beforeSend(f.request())).toBe(DATA_URL); // read from the store
@@ -301,7 +355,7 @@ describe('the Firefox engine, with the browser as plain functions', () => {
   it('answers from memory only what the cache still holds: not once it was cleared', async () => {
     const t = await setup();
     await t.learn(LIST_URL, 'https://site-a.example');
-    const f = firefox(t.env);
+    const f = firefox(t);
     expect(await f.hooks().beforeSend(f.request())).toBe(DATA_URL);
     await t.ctx.store.blobs.clear();
     await t.ctx.store.bindings.clear();
@@ -314,15 +368,42 @@ describe('the Firefox engine, with the browser as plain functions', () => {
     const url = 'https://static.example/own.js';
     const fresh = HEADERS.map((h) => (h.name === 'cache-control' ? { ...h, value: 'public, max-age=7200' } : h));
     await t.learn(url, 'https://site-a.example', fresh);
-    const f = firefox(t.env);
+    const f = firefox(t);
     expect(await f.hooks().beforeSend(f.request({ url }))).toMatch(/^data:/);
     t.clock.now += 7_201_000;
     expect(await f.hooks().beforeSend(f.request({ url, requestId: '2' }))).toBeUndefined();
   });
 
+  it('one store, one refresh: a body copied as it streams is announced once (by the learner), then answered', async () => {
+    const t = await setup();
+    const f = firefox(t);
+    await t.env.learner();
+    const refreshes = countRefreshes(f.engine);
+    const r = f.request({ documentUrl: 'https://site-a.example/' });
+    expect(await f.hooks().beforeSend(r)).toBeUndefined();
+    const action = f.hooks().headers({ ...r, statusCode: 200, responseHeaders: HEADERS });
+    if (!action || !('tee' in action)) throw new Error('no copy of the body');
+    action.tee.onBody(LIB);
+    await expect.poll(() => f.hooks().beforeSend(f.request({ requestId: '2' })), { timeout: 5_000 }).toBe(DATA_URL);
+    expect(refreshes.count).toBe(1);
+  });
+
+  it('one store, one refresh: a block a LAN peer sent while the page waited answers that request', async () => {
+    const t = await setup();
+    const f = firefox(t);
+    const refreshes = countRefreshes(f.engine);
+    t.env.peers.fetch = async (key, type) => {
+      await t.ctx.store.blobs.put(key, LIB, type);
+      t.announced.forEach((l) => l()); // the peer service's own announcement
+      return 'stored';
+    };
+    expect(await f.hooks().beforeSend(f.request())).toBe(DATA_URL);
+    expect(refreshes.count).toBe(1);
+  });
+
   it('lets a request for a file it does not hold go out, and copies its body as it streams', async () => {
     const t = await setup();
-    const f = firefox(t.env);
+    const f = firefox(t);
     await t.env.learner(); // the engine takes its learner as soon as it is ready
     const r = f.request();
     expect(await f.hooks().beforeSend(r)).toBeUndefined();
