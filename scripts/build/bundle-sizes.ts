@@ -16,7 +16,9 @@ const KiB = 1024;
 /** Largest size, in bytes, of each bundle (`dist/<target>/<name>.js`). */
 export const BUNDLE_BUDGETS: Readonly<Record<Target, Readonly<Record<string, number>>>> = {
   chrome: {
-    'background.js': 640 * KiB,
+    // +25 KiB (issue 10, item 6): es-module-lexer's pure-JS build replaced the hand-written
+    // module-syntax scanner (core/serving/js-scan.ts says why that build).
+    'background.js': 665 * KiB,
     'offscreen.js': 2150 * KiB,
     'options.js': 68 * KiB,
     'popup.js': 52 * KiB,
@@ -27,7 +29,8 @@ export const BUNDLE_BUDGETS: Readonly<Record<Target, Readonly<Record<string, num
   firefox: {
     // The event page parses it at every wake, often for a page's request, so the peer service
     // (libp2p) is its own file, loaded only when LAN sharing is wanted (peer-link.firefox.ts).
-    'background.js': 620 * KiB,
+    // +25 KiB, es-module-lexer, as Chromium's background.
+    'background.js': 645 * KiB,
     'peers.js': 1720 * KiB,
     'options.js': 68 * KiB,
     'popup.js': 52 * KiB,

@@ -16,7 +16,6 @@ describe('findModuleSyntax: classic scripts pass', () => {
     ['division after an object literal', 'var o = {} / 2; var p = 4 / 2 / 1;'],
     // Read the wrong way, each of these would open a string at the quote and never close it.
     ['a regex with a quote after a control paren', "if (x) /'/.test(y);"],
-    ['a regex with a quote after a block', "{ a(); } /'/.test(y);"],
     ['division before a string holding a slash, after an object literal', 'var o = {} / 2, s = "/";'],
     ['division before a string holding a slash, after a call', 'var o = f() / 2, s = "/";'],
     ['division after a paren expression', 'var a = (b + c) / 2, d = e / f;'],
@@ -31,6 +30,9 @@ describe('findModuleSyntax: classic scripts pass', () => {
     ['spread', 'f(...args); var o = { ...p };'],
     ['nested template', 'var s = `a${`b${c}`}d`; var t = /x/;'],
     ['number with exponent and dot', 'var a = 1.5e3 / .5;'],
+    ['method named import', 'var o = { import() {} }; class A { static import() {} }'],
+    // The script is a syntax error from data: and from its own URL alike; nothing is hidden after it.
+    ['unterminated trailing block comment', 'var a; /* no end'],
   ])('%s', (_label, js) => {
     expect(findModuleSyntax(js)).toBeNull();
   });
@@ -57,7 +59,6 @@ describe('findModuleSyntax: module syntax is found', () => {
     ['dynamic import inside a template substitution', 'var s = `${import("./x.js")}`;', 'dynamic-import'],
     ['dynamic import after a regex', 'var r = /x/; import("./x.js");', 'dynamic-import'],
     ['after division that looks like a regex start', 'var a = b / c; import x from "y"; d = e / f;', 'import-declaration'],
-    ['method named import (false positive by design)', 'var o = { import() {} };', 'dynamic-import'],
   ])('%s', (_label, js, kind) => {
     expect(findModuleSyntax(js)).toMatchObject({ kind });
   });
@@ -71,7 +72,8 @@ describe('findModuleSyntax: module syntax is found', () => {
 describe('findModuleSyntax: what it cannot follow', () => {
   it.each([
     ['unterminated string', 'var s = "abc\nimport x from "y";'],
-    ['unterminated block comment', 'var a; /* no end'],
+    // Valid, but the lexer reads the `/` after a block's `}` as division: a cache miss, never a hidden module.
+    ['a regex with a quote after a block', "{ a(); } /'/.test(y);"],
     ['unterminated template', 'var s = `abc'],
     ['unterminated template substitution', 'var s = `a${b'],
     ['unterminated regex', 'var r = /abc\n;'],
