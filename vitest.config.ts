@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Three kinds of tests (style.md, principle 9). E2E drives real browsers and writes
-// machine-wide policy files, so its files run one at a time.
+// Three kinds of tests (style.md, principle 9), and properties fuzzed against oracles. E2E
+// drives real browsers and writes machine-wide policy files, so its files run one at a time.
 export default defineConfig({
   test: {
     projects: [
@@ -12,6 +12,17 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
+        },
+      },
+      {
+        // Property-based fuzzing against independent oracles (issue 10, item 6). A plain run
+        // takes a few seconds of it; `npm run fuzz` raises FUZZ_RUNS (test/fuzz/support/runs.ts).
+        test: {
+          name: 'fuzz',
+          include: ['test/fuzz/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/fuzz/support/count-setup.ts'],
+          testTimeout: 1_200_000,
         },
       },
       {
