@@ -149,7 +149,6 @@ export async function startMember(init: MemberInit): Promise<Member> {
     },
     pageCacheMiss: memoryState(),
     sightings: memoryState(),
-    onStored: () => undefined,
   });
   await service.apply(settings, false);
 
