@@ -1,10 +1,13 @@
 /**
- * Every message between the extension's contexts, in one discriminated union named by
- * direction (style.md, principle 6): `ui-bg-*` go from the options page or popup to the background.
+ * Every message between the extension's contexts, named by direction (style.md, principle 6):
+ * to the background one discriminated union, `Request` (`ui-bg-*` from the options page or
+ * popup, `cs-bg-*` from content scripts, `os-bg-*` from Chromium's offscreen document); from the
+ * background to the offscreen document another, `OffscreenRequest` (`bg-os-*`). Each is
+ * shape-checked where it arrives: messages are input like any other.
  */
 import type { NetworkState } from '../core/metered.ts';
-import type { PeerStatus } from './peers/peer-service.ts';
-import type { MergedSettings, SettingName, SettingProblem, Settings, SettingSource } from '../core/settings/index.ts';
+import type { FetchOutcome, LookupOutcome, PeerStatus } from './peers/peer-service.ts';
+import { SETTING_NAMES, validateSetting, type MergedSettings, type SettingName, type SettingProblem, type Settings, type SettingSource } from '../core/settings/index.ts';
 
 /** What the UI needs to render the settings. */
 export interface SettingsView {
@@ -144,6 +147,68 @@ export interface MessageSender {
   readonly frameId?: number;
   /** The sender is one of the extension's own pages (options, popup), not a content script. */
   readonly extensionPage: boolean;
+}
+
+/**
+ * Requests from the background to Chromium's offscreen document, where the peer service runs
+ * (no WebRTC in a service worker). The document accepts them from the background only
+ * (platform/chromium/offscreen.ts).
+ */
+export type OffscreenRequest =
+  | { readonly type: 'bg-os-apply'; readonly settings: Settings; readonly paused: boolean }
+  | { readonly type: 'bg-os-status' }
+  | { readonly type: 'bg-os-fetch'; readonly key: string; readonly contentType: string; readonly maxBytes: number }
+  | { readonly type: 'bg-os-lookup'; readonly url: string; readonly contentType: string; readonly maxBytes: number }
+  | { readonly type: 'bg-os-learned' };
+
+interface OffscreenResponses {
+  'bg-os-apply': void;
+  'bg-os-status': PeerStatus;
+  'bg-os-fetch': FetchOutcome;
+  'bg-os-lookup': LookupOutcome;
+  'bg-os-learned': void;
+}
+
+export type OffscreenResponseOf<R extends OffscreenRequest> = OffscreenResponses[R['type']];
+
+/** The offscreen document is a map of handlers too, one per request type. */
+export type OffscreenHandlers = {
+  readonly [T in OffscreenRequest['type']]: (request: Extract<OffscreenRequest, { type: T }>) => Promise<OffscreenResponses[T]>;
+};
+
+/**
+ * What the offscreen document sends back: the answer, or the error its handler failed with.
+ * `chrome.runtime` carries no rejection to the sender, so the failure travels as data and the
+ * sender throws it again as an {@link OffscreenError}.
+ */
+export type OffscreenReply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+/** A request the offscreen document received but could not carry out. */
+export class OffscreenError extends Error {
+  override readonly name = 'OffscreenError';
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+const OFFSCREEN_SHAPES: { readonly [T in OffscreenRequest['type']]: (m: Record<string, unknown>) => boolean } = {
+  // Whole, valid settings: the peer service starts a node from them.
+  'bg-os-apply': (m) => isObject(m.settings) && SETTING_NAMES.every((n) => validateSetting(n, (m.settings as Record<string, unknown>)[n]).ok) && typeof m.paused === 'boolean',
+  'bg-os-status': () => true,
+  'bg-os-fetch': (m) => typeof m.key === 'string' && typeof m.contentType === 'string' && isCount(m.maxBytes),
+  'bg-os-lookup': (m) => typeof m.url === 'string' && typeof m.contentType === 'string' && isCount(m.maxBytes),
+  'bg-os-learned': () => true,
+};
+
+/** True for a well-formed request to the offscreen document; anything else is not answered. */
+export function isOffscreenRequest(m: unknown): m is OffscreenRequest {
+  if (!isObject(m) || typeof m.type !== 'string' || !Object.hasOwn(OFFSCREEN_SHAPES, m.type)) return false;
+  return OFFSCREEN_SHAPES[m.type as OffscreenRequest['type']](m);
+}
+
+/** True for a reply of the offscreen document (undefined, for one, means nobody answered yet). */
+export function isOffscreenReply(m: unknown): m is OffscreenReply<unknown> {
+  return isObject(m) && (m.ok === true || (m.ok === false && typeof m.error === 'string'));
 }
 
 /** Turns merged settings into the view sent to the UI. */

@@ -11,19 +11,11 @@ export interface PeerLink {
   learned(): void;
 }
 
-/** Requests from the background to the offscreen document (Chromium). */
-export type OffscreenRequest =
-  | { readonly type: 'bg-os-apply'; readonly settings: Settings; readonly paused: boolean }
-  | { readonly type: 'bg-os-status' }
-  | { readonly type: 'bg-os-fetch'; readonly key: string; readonly contentType: string; readonly maxBytes: number }
-  | { readonly type: 'bg-os-lookup'; readonly url: string; readonly contentType: string; readonly maxBytes: number }
-  | { readonly type: 'bg-os-learned' };
-
 /**
- * Runs `apply` calls one at a time, in call order. Settings and network events arrive in bursts
- * (a setting change is announced twice: by the service and by storage.onChanged); overlapping
- * applies could both create Chromium's offscreen document (the second fails and its settings
- * are lost) or reach the peer service out of order and start two nodes.
+ * Runs `apply` calls one at a time, in call order. Settings and network changes can arrive
+ * close together; overlapping applies could both create Chromium's offscreen document (the
+ * second fails and its settings are lost) or reach the peer service out of order and start two
+ * nodes.
  */
 export function oneAtATime<A extends unknown[]>(apply: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
   let last: Promise<void> = Promise.resolve();

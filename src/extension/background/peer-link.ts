@@ -1,27 +1,34 @@
 /**
  * Chromium: the libp2p node runs in the offscreen document (no WebRTC in a service worker).
  * The document exists only while sharing is wanted; its message listener can be late after
- * creation, so the first request is retried briefly (platform-notes.md).
+ * creation, so a request nobody answered is sent again briefly (platform-notes.md). A request
+ * the document answered with an error is not: that error is thrown (OffscreenError).
  */
 import type { Settings } from '../../core/settings/index.ts';
-import type { FetchOutcome, LookupOutcome, PeerStatus } from '../peers/peer-service.ts';
+import { OffscreenError, type OffscreenRequest, type OffscreenResponseOf } from '../messages.ts';
+import type { PeerStatus } from '../peers/peer-service.ts';
 import { closeOffscreenDocument, ensureOffscreenDocument, sendToOffscreen } from '../platform/chromium/offscreen.ts';
 import { idleState, wantsPeers } from '../peers/sharing-state.ts';
-import { oneAtATime, type OffscreenRequest, type PeerLink } from './peer-link-types.ts';
+import { oneAtATime, type PeerLink } from './peer-link-types.ts';
 
-async function ask<T>(request: OffscreenRequest): Promise<T> {
+const ATTEMPTS = 20;
+const RETRY_MS = 100;
+
+async function ask<R extends OffscreenRequest>(request: R): Promise<OffscreenResponseOf<R>> {
   for (let i = 0; ; i++) {
     try {
-      const answer = await sendToOffscreen<T | undefined>(request);
-      if (answer !== undefined) return answer;
+      const reply = await sendToOffscreen(request);
+      if (reply !== undefined) return reply.value;
     } catch (e) {
-      if (i >= 20) throw e;
+      // "Receiving end does not exist" while the document loads is retried; its handler's error is the answer.
+      if (e instanceof OffscreenError || i >= ATTEMPTS) throw e;
     }
-    if (i >= 20) throw new Error('the offscreen document does not answer');
-    await new Promise((r) => setTimeout(r, 100));
+    if (i >= ATTEMPTS) throw new OffscreenError('the offscreen document does not answer');
+    await new Promise((r) => setTimeout(r, RETRY_MS));
   }
 }
 
+/** `onStored` has no use here: the offscreen document announces its stores itself (`os-bg-blocks-stored`). */
 export function createPeerLink(_init: { log: (line: string) => void; cache?: unknown; onStored?: () => void }): PeerLink {
   let active = false;
   let idle: PeerStatus = { state: 'off', lanNodes: 0, peers: 0 };
@@ -37,16 +44,16 @@ export function createPeerLink(_init: { log: (line: string) => void; cache?: unk
       await ask({ type: 'bg-os-apply', settings, paused });
     }),
     async status() {
-      return active ? ask<PeerStatus>({ type: 'bg-os-status' }) : idle;
+      return active ? ask({ type: 'bg-os-status' }) : idle;
     },
     async fetch(key, contentType, maxBytes) {
-      return active ? ask<FetchOutcome>({ type: 'bg-os-fetch', key, contentType, maxBytes }) : 'unavailable';
+      return active ? ask({ type: 'bg-os-fetch', key, contentType, maxBytes }) : 'unavailable';
     },
     async lookup(url, contentType, maxBytes) {
-      return active ? ask<LookupOutcome>({ type: 'bg-os-lookup', url, contentType, maxBytes }) : 'unavailable';
+      return active ? ask({ type: 'bg-os-lookup', url, contentType, maxBytes }) : 'unavailable';
     },
     learned() {
-      if (active) void ask<boolean>({ type: 'bg-os-learned' }).catch(() => undefined);
+      if (active) void ask({ type: 'bg-os-learned' }).catch(() => undefined);
     },
   };
 }

@@ -3,6 +3,17 @@
  * `RTCPeerConnection` (not in the service worker), so the libp2p node lives there. It shares
  * the extension's IndexedDB but has only `chrome.runtime` of the extension APIs.
  */
+import {
+  isOffscreenReply,
+  isOffscreenRequest,
+  OffscreenError,
+  type OffscreenHandlers,
+  type OffscreenReply,
+  type OffscreenRequest,
+  type OffscreenResponseOf,
+  type Request,
+} from '../../messages.ts';
+
 const URL_PATH = 'offscreen.html';
 
 /** Creates the offscreen document unless it exists. */
@@ -22,9 +33,17 @@ export async function closeOffscreenDocument(): Promise<void> {
   if (contexts.length > 0) await chrome.offscreen.closeDocument();
 }
 
-/** Sends a request to the offscreen document and returns its answer. */
-export function sendToOffscreen<T>(message: { type: string }): Promise<T> {
-  return chrome.runtime.sendMessage(message) as Promise<T>;
+/**
+ * Sends a request to the offscreen document. Resolves with its answer (wrapped: some answers are
+ * `undefined`), or undefined when no listener answered (the document's listener can be late after
+ * creation: the caller retries); rejects with an {@link OffscreenError} when the document's handler
+ * failed.
+ */
+export async function sendToOffscreen<R extends OffscreenRequest>(request: R): Promise<{ value: OffscreenResponseOf<R> } | undefined> {
+  const reply: unknown = await chrome.runtime.sendMessage(request);
+  if (!isOffscreenReply(reply)) return undefined;
+  if (!reply.ok) throw new OffscreenError(reply.error);
+  return { value: reply.value as OffscreenResponseOf<R> };
 }
 
 /**
@@ -36,19 +55,25 @@ export function isFromBackground(sender: { id?: string; url?: string; tab?: unkn
   return sender.id === extensionId && sender.tab === undefined && sender.url === backgroundUrl;
 }
 
-/** In the offscreen document: answers the background's `bg-os-*` requests, and nobody else's. */
-export function serveBackgroundRequests(handle: (message: { type: string } & Record<string, unknown>) => Promise<unknown> | undefined): void {
+/**
+ * In the offscreen document: answers the background's well-formed `bg-os-*` requests, and
+ * nobody else's. A handler's failure goes back as an error reply (messages.ts, OffscreenReply).
+ */
+export function serveBackgroundRequests(handlers: OffscreenHandlers): void {
   const backgroundUrl = chrome.runtime.getURL('background.js');
   chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
-    if (!isFromBackground(sender, chrome.runtime.id, backgroundUrl) || typeof (message as { type?: unknown })?.type !== 'string') return false;
-    const answer = handle(message as { type: string } & Record<string, unknown>);
-    if (!answer) return false;
-    void answer.then(sendResponse, (e: unknown) => sendResponse({ error: String(e) }));
+    if (!isFromBackground(sender, chrome.runtime.id, backgroundUrl) || !isOffscreenRequest(message)) return false;
+    const handle = handlers[message.type] as (r: OffscreenRequest) => Promise<unknown>;
+    const reply = (r: OffscreenReply<unknown>): void => sendResponse(r);
+    void handle(message).then(
+      (value) => reply({ ok: true, value }),
+      (e: unknown) => reply({ ok: false, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }),
+    );
     return true; // answer asynchronously
   });
 }
 
 /** In the offscreen document: tells the background something happened (fire and forget). */
-export function notifyBackground(type: 'os-bg-blocks-stored'): void {
-  void chrome.runtime.sendMessage({ type }).catch(() => undefined);
+export function notifyBackground(request: Extract<Request, { type: `os-bg-${string}` }>): void {
+  void chrome.runtime.sendMessage(request).catch(() => undefined);
 }

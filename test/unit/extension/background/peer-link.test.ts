@@ -4,6 +4,7 @@ import { createPeerLink } from '../../../../src/extension/background/peer-link.t
 import { createPeerLink as createFirefoxPeerLink } from '../../../../src/extension/background/peer-link.firefox.ts';
 import type { CacheContext } from '../../../../src/extension/cache/context.ts';
 import { oneAtATime } from '../../../../src/extension/background/peer-link-types.ts';
+import { OffscreenError } from '../../../../src/extension/messages.ts';
 
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 const sharing = (lanNodes: string[]): Settings => ({ ...defaultSettings(), sharingMode: 'lan', lanNodes });
@@ -17,7 +18,7 @@ function fakeChrome() {
       sendMessage: async (m: { type: string; settings?: Settings }) => {
         await tick(Math.random() * 5);
         if (m.type === 'bg-os-apply') state.applied.push([...(m.settings?.lanNodes ?? [])]);
-        return {};
+        return { ok: true };
       },
     },
     offscreen: {
@@ -40,10 +41,49 @@ describe('peer link (Chromium)', () => {
   it('a burst of applies creates one offscreen document and delivers every apply, the last one last', async () => {
     const state = fakeChrome();
     const link = createPeerLink({ log: () => {} });
-    // A setting change arrives twice (settings service and storage.onChanged), then another.
+    // A change of network and one of settings arrive together, then another setting.
     await Promise.all([link.apply(sharing(['/ip4/192.168.1.2/tcp/1/ws']), false), link.apply(sharing(['/ip4/192.168.1.2/tcp/1/ws']), false), link.apply(sharing(['/ip4/192.168.1.3/tcp/1/ws']), false)]);
     expect(state.documents).toBe(1);
     expect(state.applied).toEqual([['/ip4/192.168.1.2/tcp/1/ws'], ['/ip4/192.168.1.2/tcp/1/ws'], ['/ip4/192.168.1.3/tcp/1/ws']]);
+  });
+});
+
+describe('peer link (Chromium): answers and errors of the offscreen document', () => {
+  /** An offscreen document whose listener answers from the `listening`-th message on, with `reply`. */
+  function offscreen(reply: (m: { type: string }) => unknown, listening = 0) {
+    const sent: string[] = [];
+    vi.stubGlobal('chrome', {
+      runtime: {
+        getContexts: async () => [{}],
+        sendMessage: async (m: { type: string }) => {
+          sent.push(m.type);
+          // Before its listener is up, Chromium finds no receiving end.
+          if (sent.length <= listening) throw new Error('Could not establish connection. Receiving end does not exist.');
+          return reply(m);
+        },
+      },
+      offscreen: { createDocument: async () => undefined, closeDocument: async () => undefined },
+    });
+    return sent;
+  }
+  const running = { state: 'running', lanNodes: 1, peers: 2 };
+
+  it('asks again while the document is not listening yet, then takes its answer', async () => {
+    const sent = offscreen((m) => ({ ok: true, value: m.type === 'bg-os-status' ? running : undefined }), 2);
+    const link = createPeerLink({ log: () => {} });
+    await link.apply(sharing(['/ip4/192.168.1.2/tcp/1/ws']), false);
+    expect(await link.status()).toEqual(running);
+    expect(sent).toEqual(['bg-os-apply', 'bg-os-apply', 'bg-os-apply', 'bg-os-status']);
+  });
+
+  it("throws the document's error as an error, once, instead of handing it back as an answer", async () => {
+    const sent = offscreen((m) => (m.type === 'bg-os-fetch' ? { ok: false, error: 'QuotaFullError: the cache is full' } : { ok: true }));
+    const link = createPeerLink({ log: () => {} });
+    await link.apply(sharing(['/ip4/192.168.1.2/tcp/1/ws']), false);
+    const failed = link.fetch('key', 'text/javascript', 1e6);
+    await expect(failed).rejects.toThrow(OffscreenError);
+    await expect(failed).rejects.toThrow('QuotaFullError: the cache is full');
+    expect(sent.filter((t) => t === 'bg-os-fetch')).toHaveLength(1);
   });
 });
 
