@@ -91,7 +91,9 @@ export interface DecodedAlias extends DecodedFileRef {
   readonly url: string;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the string (the encoder writes it), not a mark to
+// drop; dropping it decoded the path `\ufeffx.js` as `x.js` (found by test/fuzz/hash-list).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Decode and validate hash-list bytes. Throws {@link UnsupportedHashListError} for another
@@ -261,6 +263,11 @@ function readFrontCoded(input: Reader, previous: Uint8Array, what: string): Uint
   const shared = input.varint(`${what} shared prefix length`);
   if (shared > previous.length) throw input.error(`${what} shares ${shared} bytes with a ${previous.length}-byte predecessor`);
   const suffix = input.bytes(input.varint(`${what} suffix length`), `${what} suffix`);
+  // The encoder always shares the longest common prefix; a shorter one would be a second
+  // spelling of the same list, which the format promises never to accept.
+  if (shared < previous.length && suffix.length > 0 && suffix[0] === previous[shared]) {
+    throw input.error(`${what} shares ${shared} bytes with its predecessor, fewer than it could (not canonical)`);
+  }
   const bytes = new Uint8Array(shared + suffix.length);
   bytes.set(previous.subarray(0, shared));
   bytes.set(suffix, shared);

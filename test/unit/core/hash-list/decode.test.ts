@@ -75,6 +75,26 @@ describe('decodeHashList refuses damaged input with a named error', () => {
     expect(() => decodeHashList(swapped)).toThrow(/digest 1 is not above digest 0/);
   });
 
+  // Both found by test/fuzz/hash-list.test.ts (issue 10, item 6).
+  it('keeps a leading U+FEFF: the path \\ufeffx.js is not x.js', () => {
+    const digest = new Uint8Array(48).fill(7);
+    const bytes = encodeHashList({ generator: '\ufeffg', configHash: 'c', packages: [{ name: 'lib', versions: [{ version: '1.0.0', files: [{ path: '\ufeffx.js', digest }] }] }] });
+    const decoded = decodeHashList(bytes);
+    expect(decoded.generator).toBe('\ufeffg');
+    expect(decoded.packages[0]!.paths).toEqual(['\ufeffx.js']);
+  });
+
+  it('refuses front coding that shares fewer bytes than it could: one list, one spelling', () => {
+    const digest = new Uint8Array(48).fill(7);
+    const files = [{ path: 'dist', digest }, { path: 'dist/a', digest }];
+    const bytes = encodeHashList({ generator: 'g', configHash: 'c', packages: [{ name: 'lib', versions: [{ version: '1.0.0', files }] }] });
+    // 'dist/a' is written as (shared 4, suffix "/a"); spell it (shared 3, suffix "t/a").
+    const canonical = Uint8Array.of(4, 2, 0x2f, 0x61);
+    const at = bytes.findIndex((_, i) => canonical.every((b, j) => bytes[i + j] === b));
+    const loose = Uint8Array.of(...bytes.subarray(0, at), 3, 3, 0x74, 0x2f, 0x61, ...bytes.subarray(at + canonical.length));
+    expect(() => decodeHashList(loose)).toThrow(/fewer than it could/);
+  });
+
   it('accepts an empty list', () => {
     const list = parseHashList(encodeHashList({ generator: 'g', configHash: 'c', packages: [] }));
     expect(list.stats).toEqual({ packages: 0, versions: 0, files: 0, distinctHashes: 0 });
