@@ -8,8 +8,8 @@
  * decodes escapes, reads strings and `url(` tokens, and tracks which function a string sits
  * in. Tradeoffs, chosen so that a mistake costs a cache hit, never a broken page:
  * - false positives (reported though harmless): strings in any `@import` prelude (such as
- *   inside `supports(...)`), `url()` in `@namespace` (never fetched), a dimension such as
- *   `1url(x)`, an empty `url()`, absolute URLs with schemes other than http(s) and data;
+ *   inside `supports(...)`), `url()` in `@namespace` (never fetched), an empty `url()`,
+ *   absolute URLs with schemes other than http(s) and data;
  * - anything malformed (unterminated string, comment or `url(`, a bad url token) is
  *   reported as uncertain rather than guessed;
  * - false negatives: none known for URLs that CSS fetches through `url()`, `src()`,
@@ -42,6 +42,26 @@ function startsIdentifier(s: string, i: number): boolean {
   const c = s[i];
   if (c === '-') return isNameStart(s[i + 1]) || s[i + 1] === '-' || isValidEscape(s, i + 1);
   return isNameStart(c) || isValidEscape(s, i);
+}
+
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+
+/** CSS Syntax 3 §4.3.10 "starts with a number". */
+function startsNumber(s: string, i: number): boolean {
+  const c = s[i];
+  if (c === '+' || c === '-') return isDigit(s[i + 1]) || (s[i + 1] === '.' && isDigit(s[i + 2]));
+  if (c === '.') return isDigit(s[i + 1]);
+  return isDigit(c);
+}
+
+/** CSS Syntax 3 §4.3.12 "consume a number": index just past it. */
+function consumeNumber(s: string, i: number): number {
+  if (s[i] === '+' || s[i] === '-') i++;
+  while (isDigit(s[i])) i++;
+  if (s[i] === '.' && isDigit(s[i + 1])) for (i++; isDigit(s[i]); ) i++;
+  const sign = s[i + 1] === '+' || s[i + 1] === '-' ? 1 : 0;
+  if ((s[i] === 'e' || s[i] === 'E') && isDigit(s[i + 1 + sign])) for (i += 1 + sign; isDigit(s[i]); ) i++;
+  return i;
 }
 
 /** CSS Syntax 3 §4.3.7 "consume an escaped code point"; `i` is just past the backslash. */
@@ -138,7 +158,11 @@ export function isBaseIndependentCssUrl(url: string): boolean {
  * The first URL in `css` that a `data:` copy would resolve differently, or the first place
  * the scanner cannot read with confidence; null when there is neither.
  */
-export function findCssRelativeReference(css: string): CssFinding | null {
+export function findCssRelativeReference(source: string): CssFinding | null {
+  // CSS Syntax 3 §3.3 preprocessing: U+0000 becomes U+FFFD, a name code point, so `\0url(x)`
+  // is one function named "\ufffdurl", not url(x). One code unit for one, so offsets hold.
+  // (Found by test/fuzz/css-scan.test.ts against @csstools/css-tokenizer.)
+  const css = source.replaceAll('\u0000', '\ufffd');
   const functions: string[] = [];
   let inImport = false;
   const check = (url: string, offset: number): CssFinding | null =>
@@ -162,6 +186,10 @@ export function findCssRelativeReference(css: string): CssFinding | null {
       const { name, end } = consumeName(css, i + 1);
       if (name.toLowerCase() === 'import') inImport = true;
       i = end;
+    } else if (startsNumber(css, i)) {
+      // A number and its unit are one token (§4.3.3): `1url(x)` is a dimension and a paren.
+      i = consumeNumber(css, i);
+      if (startsIdentifier(css, i)) i = consumeName(css, i).end;
     } else if (startsIdentifier(css, i)) {
       const { name, end } = consumeName(css, i);
       i = end;

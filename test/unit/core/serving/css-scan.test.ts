@@ -19,6 +19,10 @@ describe('findCssRelativeReference: servable stylesheets', () => {
     ['sourceMappingURL comment', 'a{}\n/*# sourceMappingURL=app.css.map */'],
     ['image-set with absolute strings', 'a{background:image-set("https://x.example/a.png" 1x, "https://x.example/b.png" 2x)}'],
     ['a function named like url', 'a{width:myurl(x)}'],
+    // Found by test/fuzz/css-scan.test.ts against @csstools/css-tokenizer (issue 10, item 6):
+    // a dimension's unit is no function, and U+0000 is U+FFFD, a name code point (§3.3).
+    ['a dimension whose unit is url', 'a{width:1url(x);height:.5e3url(y)}'],
+    ['url after a NUL, which makes it part of a longer name', 'a{width:b\u0000url(x)}'],
   ])('%s', (_label, css) => {
     expect(findCssRelativeReference(css)).toBeNull();
   });
