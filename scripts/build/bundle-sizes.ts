@@ -22,9 +22,10 @@ export const BUNDLE_BUDGETS: Readonly<Record<Target, Readonly<Record<string, num
     'offscreen.js': 2150 * KiB,
     'options.js': 68 * KiB,
     'popup.js': 52 * KiB,
-    // Its current size: the content script's own goal (<= 8 KB, issue 11) comes with dropping
-    // webextension-polyfill from it.
-    'content.js': 43 * KiB,
+    // Injected into every frame of every page, so issue 11's goal, 8 KiB, is its budget. It is
+    // ~2 KiB since it sends its one message with the browser's own runtime
+    // (platform/content-messaging.ts); the polyfill alone would take it past 40 KiB again.
+    'content.js': 8 * KiB,
   },
   firefox: {
     // The event page parses it at every wake, often for a page's request, so the peer service
@@ -34,7 +35,7 @@ export const BUNDLE_BUDGETS: Readonly<Record<Target, Readonly<Record<string, num
     'peers.js': 1720 * KiB,
     'options.js': 68 * KiB,
     'popup.js': 52 * KiB,
-    'content.js': 43 * KiB,
+    'content.js': 8 * KiB,
   },
 };
 

@@ -4,7 +4,8 @@
  * network layer cannot see: `<meta http-equiv="Content-Security-Policy">` policies (they decide
  * whether `data:` may be served on this site) and the `integrity` attributes the page declares.
  */
-import { sendToBackground } from '../platform/messaging.ts';
+// Not platform/messaging.ts: that one pulls in webextension-polyfill (~40 KB) for one message.
+import { sendFromContentScript } from '../platform/content-messaging.ts';
 
 const metaCsp = [...document.querySelectorAll<HTMLMetaElement>('meta[http-equiv]')]
   .filter((m) => m.httpEquiv.toLowerCase() === 'content-security-policy')
@@ -14,4 +15,4 @@ const integrity = [...document.querySelectorAll<HTMLScriptElement | HTMLLinkElem
   .slice(0, 500) // bounded: a page cannot make the background do unbounded work
   .map((el) => ({ url: el instanceof HTMLScriptElement ? el.src : el.href, integrity: el.integrity }));
 
-void sendToBackground({ type: 'cs-bg-page-report', metaCsp: metaCsp.slice(0, 20), integrity }).catch(() => undefined);
+void sendFromContentScript({ type: 'cs-bg-page-report', metaCsp: metaCsp.slice(0, 20), integrity }).catch(() => undefined);
