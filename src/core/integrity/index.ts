@@ -20,11 +20,10 @@ export {
   keyToMultihash,
   multihashCodeOf,
   multihashToKey,
-  multihashToSriEntry,
   sriEntryToKey,
   sriEntryToMultihash,
   verifyMultihashKey,
   type Multihash,
 } from './multihash.ts';
-export { bytesMatchSri, formatSri, parseSri, strongest, type SriEntry } from './sri.ts';
+export { bytesMatchSri, parseSri, strongest, type SriEntry } from './sri.ts';
 export { MAX_VARINT_BYTES, decodeUnsignedVarint, encodeUnsignedVarint, type DecodedVarint } from './varint.ts';

@@ -143,12 +143,6 @@ export function sriEntryToKey(entry: Pick<SriEntry, 'algorithm' | 'digest'>): st
   return encodeBase64(sriEntryToMultihash(entry), 'base64url', false);
 }
 
-/** The SRI hash named by multihash bytes; throws as {@link decodeMultihash} does. */
-export function multihashToSriEntry(bytes: Uint8Array): SriEntry {
-  const { algorithm, digest } = decodeMultihash(bytes);
-  return { algorithm, digest, base64: encodeBase64(digest) };
-}
-
 function readVarint(bytes: Uint8Array, offset: number, what: string): { value: number; length: number } {
   try {
     return decodeUnsignedVarint(bytes, offset);

@@ -8,7 +8,6 @@
 import { algorithmInfo, isSriAlgorithm, type SriAlgorithm } from './algorithms.ts';
 import { decodeBase64Lenient, encodeBase64 } from './base64.ts';
 import { computeDigest, digestsEqual, type BytesLike } from './digest.ts';
-import { InvalidDigestLengthError } from './errors.ts';
 
 /** One usable hash from integrity metadata. */
 export interface SriEntry {
@@ -98,19 +97,6 @@ export function strongest<T extends { readonly algorithm: SriAlgorithm }>(set: r
   let best = -1;
   for (const item of set) best = Math.max(best, algorithmInfo(item.algorithm).strength);
   return set.filter((item) => algorithmInfo(item.algorithm).strength === best);
-}
-
-/**
- * Format one hash as an SRI token, e.g. `sha384-H8BR…xO`, in standard padded base64 (the
- * spec's "base64 encoding", RFC 4648 §4). Throws {@link InvalidDigestLengthError} if
- * `digest` is not the algorithm's length.
- */
-export function formatSri(algorithm: SriAlgorithm, digest: Uint8Array): string {
-  const { digestLength } = algorithmInfo(algorithm);
-  if (digest.length !== digestLength) {
-    throw new InvalidDigestLengthError(`${algorithm} digest must be ${digestLength} bytes, got ${digest.length}`);
-  }
-  return `${algorithm}-${encodeBase64(digest)}`;
 }
 
 /**

@@ -13,10 +13,8 @@
  */
 import { classifyContentType } from '../admission/asset-type.ts';
 import { findCssRelativeReference } from './css-scan.ts';
-import { buildDataUrl, dataUrlMediaType, fitsDataUrl } from './data-url.ts';
+import { dataUrlMediaType, fitsDataUrl } from './data-url.ts';
 import { findModuleSyntax } from './js-scan.ts';
-
-export { DATA_URL_MAX_BYTES, dataUrlLength } from './data-url.ts';
 
 /** Why an asset is not served as `data:`. */
 export type DataUrlRefusal =
@@ -93,18 +91,4 @@ export function checkDataUrlServable(bytes: Uint8Array, contentType: string): Da
     ...(finding.kind === 'uncertain' ? { detail: finding.why } : {}),
     offset: finding.offset,
   };
-}
-
-/** Shorthand for `checkDataUrlServable(bytes, contentType).servable`. */
-export function isDataUrlServable(bytes: Uint8Array, contentType: string): boolean {
-  return checkDataUrlServable(bytes, contentType).servable;
-}
-
-/**
- * The `data:` URL for an asset, or null when {@link checkDataUrlServable} refuses it (so a
- * caller cannot build one for bytes it did not check).
- */
-export function dataUrlFor(bytes: Uint8Array, contentType: string): string | null {
-  const verdict = checkDataUrlServable(bytes, contentType);
-  return verdict.servable ? buildDataUrl(bytes, verdict.mediaType) : null;
 }

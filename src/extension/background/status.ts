@@ -3,7 +3,7 @@ import type { MergedSettings } from '../../core/settings/index.ts';
 import type { StatusView } from '../messages.ts';
 import type { PeerStatus } from '../peers/peer-service.ts';
 
-/** The popup's one-glance status, derived from the settings (LAN and stats join later). */
+/** The popup's one-glance status: settings, network and LAN sharing (savings are asked apart, `ui-bg-get-stats`). */
 export function statusOf(settings: MergedSettings, startedAt: number, hints?: ConnectionHints, peers?: PeerStatus): StatusView {
   const v = settings.values;
   return {

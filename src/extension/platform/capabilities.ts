@@ -1,17 +1,8 @@
-import { browser } from './browser.ts';
-
 /**
- * What this browser can do, detected once (style.md, principle 5) rather than by sniffing the
- * user agent. Engines and the UI read this frozen object.
+ * The extension's own pages and its install. (What differs between the browsers is not
+ * detected at run time: the build picks each browser's files by name, webpack.config.js.)
  */
-export const capabilities = Object.freeze({
-  /** Chromium: background is a service worker (no DOM, no WebRTC). */
-  serviceWorkerBackground: typeof (globalThis as { ServiceWorkerGlobalScope?: unknown }).ServiceWorkerGlobalScope !== 'undefined',
-  /** Firefox: `webRequest.filterResponseData` can rewrite response bodies. */
-  filterResponseData: typeof (browser.webRequest as { filterResponseData?: unknown } | undefined)?.filterResponseData === 'function',
-  /** Chromium offscreen documents (where WebRTC runs in a Chromium extension). */
-  offscreen: typeof (globalThis as { chrome?: { offscreen?: unknown } }).chrome?.offscreen !== 'undefined',
-});
+import { browser } from './browser.ts';
 
 /** The URL of one of the extension's own pages. */
 export function extensionUrl(path: string): string {

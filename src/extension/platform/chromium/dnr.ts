@@ -11,8 +11,3 @@ export async function updateSessionRules(update: { addRules?: DnrRule[]; removeR
   // Our plain mirror of the rule type has the same shape as Chrome's (string unions for its enums).
   await chrome.declarativeNetRequest.updateSessionRules(update as chrome.declarativeNetRequest.UpdateRuleOptions);
 }
-
-/** Ids of the session rules in force. */
-export async function sessionRuleIds(): Promise<number[]> {
-  return (await chrome.declarativeNetRequest.getSessionRules()).map((r) => r.id);
-}

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesMatchSri, formatSri, parseSri, strongest } from '../../../../src/core/integrity/sri.ts';
-import { InvalidDigestLengthError } from '../../../../src/core/integrity/errors.ts';
+import { bytesMatchSri, parseSri, strongest } from '../../../../src/core/integrity/sri.ts';
 import {
   FRAMEWORK_A,
   FRAMEWORK_B,
@@ -93,7 +92,7 @@ describe('strongest', () => {
   });
 });
 
-describe('formatSri', () => {
+describe('parseSri of known digests', () => {
   it.each([
     ['sha256', SHA256_ABC, `sha256-${SHA256_ABC_B64}`],
     ['sha256', SHA256_EMPTY, 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='],
@@ -107,13 +106,8 @@ describe('formatSri', () => {
       SHA512_ABC,
       'sha512-3a81oZNherrMQXNJriBBMRLm+k6JqX6iCp7u5ktV05ohkpkqJ0/BqDa6PCOj/uu9RU1EI2Q86A4qmslPpUyknw==',
     ],
-  ] as const)('%s digest -> %s', (algorithm, digest, expected) => {
-    expect(formatSri(algorithm, digest)).toBe(expected);
-    expect(parseSri(expected)[0]?.digest).toEqual(digest);
-  });
-
-  it('refuses a digest of the wrong length', () => {
-    expect(() => formatSri('sha512', SHA384_ABC)).toThrow(InvalidDigestLengthError);
+  ] as const)('%s digest <- %s', (algorithm, digest, token) => {
+    expect(parseSri(token)[0]).toMatchObject({ algorithm, digest });
   });
 });
 

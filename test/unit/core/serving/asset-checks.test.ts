@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DATA_URL_MAX_BYTES,
-  checkDataUrlServable,
-  dataUrlFor,
-  dataUrlLength,
-  isDataUrlServable,
-} from '../../../../src/core/serving/asset-checks.ts';
+import { checkDataUrlServable } from '../../../../src/core/serving/asset-checks.ts';
+import { buildDataUrl, DATA_URL_MAX_BYTES, dataUrlLength } from '../../../../src/core/serving/data-url.ts';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -33,7 +28,6 @@ describe('checkDataUrlServable', () => {
     const verdict = checkDataUrlServable(bytes, type);
     if (reason === null) expect(verdict).toMatchObject({ servable: true });
     else expect(verdict).toMatchObject({ servable: false, reason });
-    expect(isDataUrlServable(bytes, type)).toBe(reason === null);
   });
 
   it('scans past the UTF-8 BOM and non-ASCII text', () => {
@@ -52,14 +46,18 @@ describe('checkDataUrlServable', () => {
   });
 });
 
-describe('dataUrlFor', () => {
-  it('builds the URL for servable bytes only', () => {
-    expect(dataUrlFor(text('a{}'), 'text/css')).toBe('data:text/css;base64,YXt9');
-    expect(dataUrlFor(text('a{background:url(x)}'), 'text/css')).toBeNull();
+describe('the data: URL of a servable asset (as the engines build it)', () => {
+  const dataUrlOf = (bytes: Uint8Array, type: string): string | null => {
+    const verdict = checkDataUrlServable(bytes, type);
+    return verdict.servable ? buildDataUrl(bytes, verdict.mediaType) : null;
+  };
+
+  it('is built from the verdict\'s media type', () => {
+    expect(dataUrlOf(text('a{}'), 'text/css')).toBe('data:text/css;base64,YXt9');
+    expect(dataUrlOf(text('a{background:url(x)}'), 'text/css')).toBeNull();
   });
 
-  it('matches dataUrlLength', () => {
-    const bytes = new Uint8Array(1234);
-    expect(dataUrlFor(bytes, 'image/png')!.length).toBe(dataUrlLength(1234, 'image/png'));
+  it('is as long as dataUrlLength says', () => {
+    expect(dataUrlOf(new Uint8Array(1234), 'image/png')!.length).toBe(dataUrlLength(1234, 'image/png'));
   });
 });
