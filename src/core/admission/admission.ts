@@ -10,7 +10,7 @@
 import { parseCacheControl, readResponseCacheControl } from './cache-control.ts';
 import { classifyContentType, type AssetType } from './asset-type.ts';
 import { computeFreshness } from './freshness.ts';
-import { createHeaderLookup, type HeaderInput, type HeaderLookup } from './headers.ts';
+import { createHeaderLookup, splitList, type HeaderInput, type HeaderLookup } from './headers.ts';
 import { checkVary } from './vary.ts';
 
 /** What was observed about one request and its response. */
@@ -154,7 +154,11 @@ export function decideAdmission(response: ObservedResponse, limits: AdmissionLim
   // no-cache: usable only after a successful validation every time (§5.2.2.4), i.e. a
   // round trip to the origin per use, which our engines cannot make inline and which
   // would save nothing for the page. Freshness 0, so refused outright.
-  if (cacheControl.noCache) return refuse('no-cache');
+  // Pragma: no-cache in a response is no-cache to Chromium's HTTP cache (http_response_headers.cc)
+  // and, without Cache-Control, to RFC 7234 caches (http-cache-semantics): the page's own cache
+  // would revalidate it, so it is not ours to keep (found by test/fuzz/admission.test.ts).
+  const pragmaNoCache = headers.all('pragma').flatMap(splitList).some((d) => d.toLowerCase() === 'no-cache');
+  if (cacheControl.noCache || pragmaNoCache) return refuse('no-cache');
 
   const vary = checkVary(headers);
   if (!vary.ok) return refuse('vary');

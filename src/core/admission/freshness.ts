@@ -47,12 +47,12 @@ export function computeFreshness(cacheControl: ResponseCacheControl, headers: He
     privateLifetime = typeof expires === 'number' ? Math.max(0, expires - date) : 0;
   }
 
+  // s-maxage alone gives no lifetime: a browser's cache ignores it (§5.2.2.10) and
+  // revalidates, which is what an origin that purges its CDN on deploy relies on. (Found by
+  // test/fuzz/admission.test.ts against http-cache-semantics' private cache; issue 10.)
+  if (privateLifetime === undefined) return { kind: 'none' };
   let lifetimeMs = privateLifetime;
-  if (sMaxAge !== 'absent') {
-    const shared = sMaxAge === 'invalid' ? 0 : sMaxAge * 1000;
-    lifetimeMs = Math.min(privateLifetime ?? shared, shared);
-  }
-  if (lifetimeMs === undefined) return { kind: 'none' };
+  if (sMaxAge !== 'absent') lifetimeMs = Math.min(lifetimeMs, sMaxAge === 'invalid' ? 0 : sMaxAge * 1000);
 
   const ageHeader = headers.all('age');
   let ageValue = 0;

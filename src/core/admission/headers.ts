@@ -58,26 +58,43 @@ function isIterable(value: object): value is Iterable<unknown> {
 
 /**
  * Split a comma-separated list field (RFC 9110 §5.6.1 `#rule`) into trimmed, non-empty
- * elements, not splitting inside quoted strings.
+ * elements, not splitting inside quoted strings, as long as they are well formed.
+ *
+ * A quoted string left open, or followed by more than space before the next comma
+ * (`x="a, no-store` or `x="a, max-age="1`), is malformed, and where its quotes pair is a
+ * guess: its commas split too, so a later element such as `no-store`, `private` or `max-age`
+ * is never hidden (found by test/fuzz/admission.test.ts; http-cache-semantics, which splits
+ * at every comma, sees those elements).
  */
 export function splitList(value: string): string[] {
   const items: string[] = [];
   let current = '';
   let quoted = false;
+  let afterQuote = false; // a quoted string closed in this element
+  let malformed = false;
+  const finish = (): void => {
+    if (quoted || malformed) items.push(...current.split(','));
+    else items.push(current);
+    current = '';
+    quoted = afterQuote = malformed = false;
+  };
   for (let i = 0; i < value.length; i++) {
     const c = value[i]!;
     if (quoted) {
       current += c;
       if (c === '\\' && i + 1 < value.length) current += value[++i];
-      else if (c === '"') quoted = false;
+      else if (c === '"') {
+        quoted = false;
+        afterQuote = true;
+      }
     } else if (c === ',') {
-      items.push(current);
-      current = '';
+      finish();
     } else {
+      if (afterQuote && c !== ' ' && c !== '\t') malformed = true;
       if (c === '"') quoted = true;
       current += c;
     }
   }
-  items.push(current);
+  finish();
   return items.map((item) => item.trim()).filter((item) => item !== '');
 }

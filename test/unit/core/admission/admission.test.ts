@@ -149,6 +149,10 @@ describe('decideAdmission: refused', () => {
     ['conflicting max-age values', observed({}, { 'cache-control': `max-age=${YEAR_S}, max-age=60` }), 'not-fresh-long-enough'],
     ['Expires: 0', withOnly({ 'content-type': 'text/css', expires: '0' }), 'not-fresh-long-enough'],
     ['a long s-maxage under a short max-age', observed({}, { 'cache-control': `max-age=60, s-maxage=${YEAR_S}` }), 'not-fresh-long-enough'],
+    // Both found by test/fuzz/admission.test.ts against http-cache-semantics (issue 10, item 6).
+    ['private after an unterminated quote', observed({}, { 'cache-control': `max-age=${YEAR_S}, x="a, private` }), 'private'],
+    ['Pragma: no-cache, which Chromium reads as Cache-Control: no-cache', observed({}, { pragma: 'no-cache' }), 'no-cache'],
+    ['s-maxage alone, which a browser cache ignores', withOnly({ 'content-type': 'text/css', 'cache-control': `public, s-maxage=${YEAR_S}` }), 'no-explicit-freshness'],
     ['already stale on arrival (Age >= max-age)', observed({}, { 'cache-control': 'max-age=86400', age: '86400' }), 'not-fresh-long-enough'],
     ['immutable but already stale', observed({}, { 'cache-control': 'max-age=60, immutable', age: '61' }), 'not-fresh-long-enough'],
   ])('refuses %s', (_label, response, reason) => {

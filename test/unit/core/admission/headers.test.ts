@@ -38,7 +38,11 @@ describe('splitList', () => {
     [' , a,, ,b, ', ['a', 'b']],
     ['private="a, b", max-age=5', ['private="a, b"', 'max-age=5']],
     ['x="a\\", b", y', ['x="a\\", b"', 'y']],
-    ['x="unterminated, y', ['x="unterminated, y']],
+    // An unterminated quote hides no later element (found by test/fuzz/admission.test.ts).
+    ['x="unterminated, y', ['x="unterminated', 'y']],
+    ['a, x="b, c', ['a', 'x="b', 'c']],
+    ['x="a, max-age="1, y', ['x="a', 'max-age="1', 'y']],
+    ['x="a, b" , y', ['x="a, b"', 'y']],
     ['', []],
   ])('%j -> %j', (value, expected) => {
     expect(splitList(value)).toEqual(expected);
