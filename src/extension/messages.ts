@@ -7,6 +7,7 @@
  */
 import type { NetworkState } from '../core/metered.ts';
 import type { FetchOutcome, LookupOutcome, PeerStatus } from './peers/peer-service.ts';
+import { isIdentitySeed, type PeerLocal } from './background/peer-local-state.ts';
 import { SETTING_NAMES, validateSetting, type MergedSettings, type SettingName, type SettingProblem, type Settings, type SettingSource } from '../core/settings/index.ts';
 
 /** What the UI needs to render the settings. */
@@ -88,7 +89,9 @@ export type Request =
   | { readonly type: 'ui-bg-set-site-paused'; readonly url: string; readonly paused: boolean }
   | { readonly type: 'ui-bg-get-serving' }
   | { readonly type: 'ui-bg-clear-cache' }
+  | { readonly type: 'ui-bg-forget-lan-node-ids' }
   | { readonly type: 'os-bg-blocks-stored' }
+  | { readonly type: 'os-bg-lan-node-pinned'; readonly address: string; readonly peerId: string }
   | { readonly type: 'cs-bg-page-report'; readonly metaCsp: readonly string[]; readonly integrity: readonly { url: string; integrity: string }[] };
 
 interface Responses {
@@ -100,7 +103,9 @@ interface Responses {
   'ui-bg-set-site-paused': SiteView;
   'ui-bg-get-serving': ServingView;
   'ui-bg-clear-cache': { readonly removed: number };
+  'ui-bg-forget-lan-node-ids': void;
   'os-bg-blocks-stored': void;
+  'os-bg-lan-node-pinned': void;
   'cs-bg-page-report': void;
 }
 
@@ -126,7 +131,9 @@ const SHAPES: { readonly [T in Request['type']]: (m: Record<string, unknown>) =>
   'ui-bg-set-site-paused': (m) => typeof m.url === 'string' && typeof m.paused === 'boolean',
   'ui-bg-get-serving': () => true,
   'ui-bg-clear-cache': () => true,
+  'ui-bg-forget-lan-node-ids': () => true,
   'os-bg-blocks-stored': () => true,
+  'os-bg-lan-node-pinned': (m) => typeof m.address === 'string' && typeof m.peerId === 'string',
   'cs-bg-page-report': (m) =>
     Array.isArray(m.metaCsp) && m.metaCsp.every((c) => typeof c === 'string') &&
     Array.isArray(m.integrity) && m.integrity.every((e) => typeof e?.url === 'string' && typeof e?.integrity === 'string'),
@@ -155,7 +162,8 @@ export interface MessageSender {
  * (platform/chromium/offscreen.ts).
  */
 export type OffscreenRequest =
-  | { readonly type: 'bg-os-apply'; readonly settings: Settings; readonly paused: boolean }
+  /** `local`: the identity and pinned LAN node ids, which only the background can read (peer-local-state.ts). */
+  | { readonly type: 'bg-os-apply'; readonly settings: Settings; readonly paused: boolean; readonly local: PeerLocal }
   | { readonly type: 'bg-os-status' }
   | { readonly type: 'bg-os-fetch'; readonly key: string; readonly contentType: string; readonly maxBytes: number }
   | { readonly type: 'bg-os-lookup'; readonly url: string; readonly contentType: string; readonly maxBytes: number }
@@ -193,12 +201,17 @@ const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isSafeI
 
 const OFFSCREEN_SHAPES: { readonly [T in OffscreenRequest['type']]: (m: Record<string, unknown>) => boolean } = {
   // Whole, valid settings: the peer service starts a node from them.
-  'bg-os-apply': (m) => isObject(m.settings) && SETTING_NAMES.every((n) => validateSetting(n, (m.settings as Record<string, unknown>)[n]).ok) && typeof m.paused === 'boolean',
+  'bg-os-apply': (m) => isObject(m.settings) && SETTING_NAMES.every((n) => validateSetting(n, (m.settings as Record<string, unknown>)[n]).ok) && typeof m.paused === 'boolean' && isPeerLocal(m.local),
   'bg-os-status': () => true,
   'bg-os-fetch': (m) => typeof m.key === 'string' && typeof m.contentType === 'string' && isCount(m.maxBytes),
   'bg-os-lookup': (m) => typeof m.url === 'string' && typeof m.contentType === 'string' && isCount(m.maxBytes),
   'bg-os-learned': () => true,
 };
+
+/** An identity seed and pins of address -> peer id (strings). */
+function isPeerLocal(v: unknown): v is PeerLocal {
+  return isObject(v) && isIdentitySeed(v.identity) && isObject(v.pins) && Object.values(v.pins).every((id) => typeof id === 'string');
+}
 
 /** True for a well-formed request to the offscreen document; anything else is not answered. */
 export function isOffscreenRequest(m: unknown): m is OffscreenRequest {

@@ -15,13 +15,20 @@ import { ping, type Ping } from '@libp2p/ping';
 import { webRTC } from '@libp2p/webrtc';
 import { webSockets } from '@libp2p/websockets';
 import { yamux } from '@libp2p/yamux';
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { createLibp2p } from 'libp2p';
+import { decodeBase64UrlStrict } from '../core/integrity/base64.ts';
 import { groupKeyPsk } from './group-key.ts';
 import { createLanGater } from './lan-gate.ts';
 
 export interface BrowserNodeInit {
   /** 64-hex group key, or '' for none (libp2p private network: strangers cannot connect). */
   groupKey: string;
+  /**
+   * The Ed25519 seed of this browser's key (32 bytes, unpadded base64url), kept in extension
+   * storage so the peer id is the same at every start; absent: a new id for this run only.
+   */
+  identitySeed?: string;
   /** Largest WebRTC message sent; default {@link WEBRTC_MAX_MESSAGE_BYTES} (bench/webrtc compares). */
   maxMessageBytes?: number;
 }
@@ -42,7 +49,10 @@ export const WEBRTC_MAX_MESSAGE_BYTES = 64 * 1024;
 export type BrowserNodeServices = { identify: Identify; ping: Ping };
 
 export async function createBrowserNode(init: BrowserNodeInit): Promise<Libp2p<BrowserNodeServices>> {
+  const seed = init.identitySeed === undefined ? undefined : decodeBase64UrlStrict(init.identitySeed);
+  if (init.identitySeed !== undefined && seed?.byteLength !== 32) throw new TypeError('identitySeed must be 32 bytes of unpadded base64url');
   return createLibp2p<BrowserNodeServices>({
+    ...(seed ? { privateKey: await generateKeyPairFromSeed('Ed25519', seed) } : {}),
     addresses: { listen: ['/p2p-circuit', '/webrtc'] },
     transports: [
       webSockets(),

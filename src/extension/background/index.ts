@@ -20,6 +20,7 @@ import { settingsStorage } from '../platform/settings-storage.ts';
 import { registerEngine } from './engine.ts';
 import { loadHashList } from './hash-list-loader.ts';
 import { createPeerLink } from './peer-link.ts';
+import { createPeerLocalState } from './peer-local-state.ts';
 import { createSettingsService } from './settings-service.ts';
 import { createSiteSafetyStore } from './site-safety-store.ts';
 import { statusOf } from './status.ts';
@@ -70,7 +71,10 @@ let maxAssetBytes = 0;
 settings.subscribe((m) => (maxAssetBytes = m.values.maxAssetMB * 1024 * 1024));
 
 // LAN sharing: started, restarted or stopped whenever settings or the network change.
-const peers = createPeerLink({ log, cache: async () => (await cache()).ctx, onStored: () => engine.refresh() });
+// This browser's LAN identity and the LAN node ids pinned on first use: extension storage, which
+// Chromium's offscreen document cannot read, so they travel with each apply.
+const peerLocal = createPeerLocalState({ identity: jsonState<string>('local', 'peerIdentity'), pins: jsonState<Record<string, string>>('local', 'lanNodePins'), log });
+const peers = createPeerLink({ log, cache: async () => (await cache()).ctx, onStored: () => engine.refresh(), local: peerLocal });
 const applyPeers = (values: Settings): void =>
   void peers.apply(values, networkState(connectionHints(), values).sharingPaused).catch((e: unknown) => log(`LAN sharing: ${String(e)}`));
 settings.subscribe((m) => applyPeers(m.values));
@@ -131,7 +135,9 @@ const handlers: MessageHandlers = {
     return siteView(url);
   },
   'ui-bg-get-serving': () => engine.view(),
+  'ui-bg-forget-lan-node-ids': () => peers.forgetLanNodeIds(),
   'os-bg-blocks-stored': async () => engine.refresh(),
+  'os-bg-lan-node-pinned': ({ address, peerId }) => peerLocal.pin(address, peerId),
   'cs-bg-page-report': async ({ metaCsp, integrity }, sender) => {
     if (!sender.url || sender.tabId === undefined) return;
     safety.pageReport(sender.tabId, sender.frameId ?? 0, sender.url, metaCsp);

@@ -9,6 +9,11 @@ export interface PeerLink {
   lookup(url: string, type: string, maxBytes: number): Promise<LookupOutcome>;
   /** This browser stored something it learned: the LAN nodes are told at once. */
   learned(): void;
+  /**
+   * Forgets the LAN node ids pinned on first use and applies the last settings again, so each
+   * configured address is pinned afresh to whichever node answers it next.
+   */
+  forgetLanNodeIds(): Promise<void>;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { PeerStatus } from '../peers/peer-service.ts';
 import { closeOffscreenDocument, ensureOffscreenDocument, sendToOffscreen } from '../platform/chromium/offscreen.ts';
 import { idleState, wantsPeers } from '../peers/sharing-state.ts';
 import { oneAtATime, type PeerLink } from './peer-link-types.ts';
+import { memoryPeerLocalState, type PeerLocalState } from './peer-local-state.ts';
 
 const ATTEMPTS = 20;
 const RETRY_MS = 100;
@@ -28,21 +29,33 @@ async function ask<R extends OffscreenRequest>(request: R): Promise<OffscreenRes
   }
 }
 
-/** `onStored` has no use here: the offscreen document announces its stores itself (`os-bg-blocks-stored`). */
-export function createPeerLink(_init: { log: (line: string) => void; cache?: unknown; onStored?: () => void }): PeerLink {
+/**
+ * `onStored` has no use here: the offscreen document announces its stores itself
+ * (`os-bg-blocks-stored`), and the pins it learns (`os-bg-lan-node-pinned`, which the background
+ * writes to `local`). `local`: the identity and pins from extension storage; default in memory.
+ */
+export function createPeerLink(init: { log: (line: string) => void; cache?: unknown; onStored?: () => void; local?: PeerLocalState }): PeerLink {
   let active = false;
   let idle: PeerStatus = { state: 'off', lanNodes: 0, peers: 0 };
+  const local = init.local ?? memoryPeerLocalState(init.log);
+  let last: [Settings, boolean] | undefined;
+  const apply = oneAtATime(async (settings: Settings, paused: boolean) => {
+    last = [settings, paused];
+    active = wantsPeers(settings, paused);
+    idle = idleState(settings, paused);
+    if (!active) {
+      await closeOffscreenDocument();
+      return;
+    }
+    await ensureOffscreenDocument();
+    await ask({ type: 'bg-os-apply', settings, paused, local: await local.read() });
+  });
   return {
-    apply: oneAtATime(async (settings: Settings, paused: boolean) => {
-      active = wantsPeers(settings, paused);
-      idle = idleState(settings, paused);
-      if (!active) {
-        await closeOffscreenDocument();
-        return;
-      }
-      await ensureOffscreenDocument();
-      await ask({ type: 'bg-os-apply', settings, paused });
-    }),
+    apply,
+    async forgetLanNodeIds() {
+      await local.forgetPins();
+      if (last) await apply(...last);
+    },
     async status() {
       return active ? ask({ type: 'bg-os-status' }) : idle;
     },

@@ -14,9 +14,11 @@ const NOT_STARTED: PeerStatus = { state: 'starting', lanNodes: 0, peers: 0 };
 export function createOffscreenHandlers(deps: {
   /** Opens the store and the public list (cache/open-cache.ts); `settings` is read at each write. */
   openCache(settings: () => Settings): Promise<Pick<CacheContext, 'store' | 'hashList'>>;
-  createPeerService(init: { store: CacheContext['store']; hashList: CacheContext['hashList']; log: (line: string) => void; onStored: () => void }): PeerService;
+  createPeerService(init: { store: CacheContext['store']; hashList: CacheContext['hashList']; log: (line: string) => void; onStored: () => void; onPinned: (address: string, peerId: string) => void }): PeerService;
   /** The peer service stored something: the background re-plans (`os-bg-blocks-stored`). */
   onStored(): void;
+  /** A LAN node answered for the first time: the background keeps its id (`os-bg-lan-node-pinned`). */
+  onPinned(address: string, peerId: string): void;
   log(line: string): void;
 }): OffscreenHandlers {
   let settings: Settings | undefined;
@@ -29,14 +31,14 @@ export function createOffscreenHandlers(deps: {
     'bg-os-apply': async (r) => {
       settings = r.settings;
       const opening = (service ??= deps.openCache(() => settings as Settings).then(({ store, hashList }) =>
-        deps.createPeerService({ store, hashList, log: deps.log, onStored: deps.onStored }),
+        deps.createPeerService({ store, hashList, log: deps.log, onStored: deps.onStored, onPinned: deps.onPinned }),
       ));
       // A store that failed to open is tried again with the next settings.
       const p = await opening.catch((e: unknown) => {
         if (service === opening) service = undefined;
         throw e;
       });
-      await p.apply(r.settings, r.paused);
+      await p.apply(r.settings, r.paused, r.local);
     },
     'bg-os-status': async () => (await started())?.status() ?? NOT_STARTED,
     'bg-os-fetch': async (r) => (await started())?.fetch(r.key, r.contentType, r.maxBytes) ?? 'unavailable',

@@ -17,6 +17,7 @@ serveBackgroundRequests(
     openCache: (settings) => openCache({ settings, pausedSites: () => [], loadHashList, log }),
     createPeerService,
     onStored: () => notifyBackground({ type: 'os-bg-blocks-stored' }),
+    onPinned: (address, peerId) => notifyBackground({ type: 'os-bg-lan-node-pinned', address, peerId }),
     log,
   }),
 );

@@ -4,7 +4,6 @@
  * and fetches verified blocks from peers into the store. Settings arrive from the background.
  */
 import type { Libp2p } from '@libp2p/interface';
-import { multiaddr } from '@multiformats/multiaddr';
 import { createUploadBucket, MonthlyCap, megabytesToBytes, PenaltyBox, utcMonthOf } from '../../core/limits/index.ts';
 import { mayServeCrossSite } from '../../core/serving/privacy-gate.ts';
 import type { Settings } from '../../core/settings/index.ts';
@@ -20,6 +19,9 @@ import { createUpdateServer, sendUpdate, type Update } from '../../p2p/update/in
 import type { PeerId } from '@libp2p/interface';
 import { learnGroupBindings, observedBindings, sharesGroupBindings } from './group-bindings.ts';
 import { idleState, wantsPeers } from './sharing-state.ts';
+import { createLanNodeDialer, type LanNodeRefusal } from './lan-node-dial.ts';
+import type { PeerLocal } from '../background/peer-local-state.ts';
+import { encodeBase64 } from '../../core/integrity/base64.ts';
 import type { Store } from '../../store/index.ts';
 import type { HashListIndex } from '../cache/context.ts';
 
@@ -37,6 +39,8 @@ export interface PeerStatus {
   readonly upload?: { readonly usedBytes: number; readonly capBytes: number };
   /** WebRTC candidates of other browsers let through (LAN) and refused (elsewhere), p2p/lan-rtc.ts. */
   readonly remoteCandidates?: { readonly accepted: number; readonly refused: number };
+  /** LAN node addresses that answered with another peer id than the one pinned (lan-node-dial.ts). */
+  readonly refusedLanNodes?: readonly LanNodeRefusal[];
 }
 
 export type FetchOutcome = 'stored' | 'not-found' | 'unavailable';
@@ -44,8 +48,12 @@ export type FetchOutcome = 'stored' | 'not-found' | 'unavailable';
 export type LookupOutcome = 'stored' | 'unknown' | 'unavailable';
 
 export interface PeerService {
-  /** Starts, restarts or stops the node to match the settings; `paused`: metered network. */
-  apply(settings: Settings, paused: boolean): Promise<void>;
+  /**
+   * Starts, restarts or stops the node to match the settings; `paused`: metered network;
+   * `local`: this browser's identity and the LAN node ids pinned, from extension storage
+   * (absent: tests and benches; a new peer id for this service's life, nothing pinned yet).
+   */
+  apply(settings: Settings, paused: boolean, local?: PeerLocal): Promise<void>;
   status(): PeerStatus;
   /** Asks connected peers (LAN nodes first) for a block; stores it verified. */
   fetch(key: string, type: string, maxBytes: number): Promise<FetchOutcome>;
@@ -77,6 +85,8 @@ export function createPeerService(init: {
   log: (line: string) => void;
   /** Blocks arrived from peers (the serving engine re-plans). */
   onStored?: () => void;
+  /** A LAN node address answered for the first time: the background keeps its id (lan-node-dial.ts). */
+  onPinned?: (address: string, peerId: string) => void;
 }): PeerService {
   const { store, hashList, log } = init;
   let node: Libp2p<BrowserNodeServices> | undefined;
@@ -95,6 +105,8 @@ export function createPeerService(init: {
   let told = new Set<string>();
   let telling: ReturnType<typeof setTimeout> | undefined;
   const inFlight = new Map<string, Promise<boolean>>();
+  /** The identity of a service applied without one (tests, benches). */
+  let ownLocal: PeerLocal | undefined;
 
   async function stop(): Promise<void> {
     clearInterval(redial);
@@ -102,7 +114,7 @@ export function createPeerService(init: {
     const old = node;
     node = undefined;
     lanNodeIds = new Set();
-    nodeOfAddr = new Map();
+    dialer.reset();
     lastMeeting = undefined;
     told = new Set();
     clearTimeout(telling);
@@ -110,40 +122,22 @@ export function createPeerService(init: {
     await Promise.resolve(old?.stop()).catch(() => undefined);
   }
 
-  /** The LAN node each configured address reached last, and the addresses being dialled now. */
-  let nodeOfAddr = new Map<string, string>();
-  const dialling = new Set<string>();
-  const dialError = new Map<string, string>();
+  /** Each configured LAN node, pinned to its peer id. */
+  const dialer = createLanNodeDialer({
+    node: () => node,
+    log,
+    onConnected: (_address, id, again) => {
+      lanNodeIds.add(id);
+      // Back after a restart or an outage: catch up on what was told meanwhile.
+      if (again) void replicate();
+    },
+    onPinned: (address, id) => init.onPinned?.(address, id),
+  });
+  const dialLanNodes = (addrs: readonly string[]): Promise<void> => dialer.dial(addrs);
 
-  /** Dials the configured LAN nodes that are not connected (one attempt at a time per address). */
-  async function dialLanNodes(addrs: readonly string[]): Promise<void> {
-    const connected = new Set(node?.getConnections().map((c) => c.remotePeer.toString()));
-    await Promise.all(
-      addrs.filter((a) => !dialling.has(a) && !connected.has(nodeOfAddr.get(a) ?? '')).map(async (a) => {
-        dialling.add(a);
-        try {
-          const conn = await node?.dial(multiaddr(a), { signal: AbortSignal.timeout(5_000) });
-          if (!conn) return;
-          const id = conn.remotePeer.toString();
-          const again = nodeOfAddr.has(a);
-          lanNodeIds.add(id);
-          nodeOfAddr.set(a, id);
-          // Back after a restart or an outage: catch up on what was told meanwhile.
-          dialError.delete(a);
-          if (again) void replicate();
-        } catch (e) {
-          // Once per distinct error, not every round.
-          if (dialError.get(a) !== String(e)) log(`LAN node ${a} unreachable: ${String(e)}`);
-          dialError.set(a, String(e));
-        } finally {
-          dialling.delete(a);
-        }
-      }),
-    );
-  }
-
-  async function start(s: Settings): Promise<void> {
-    node = await createBrowserNode({ groupKey: s.groupKey });
+  async function start(s: Settings, identity: string): Promise<void> {
+    // The same key at every start: the LAN node counts this browser as one member (issue 10, item 1).
+    node = await createBrowserNode({ groupKey: s.groupKey, identitySeed: identity });
     // The cap outlives restarts: this month's uploads are in the stats already.
     const month = utcMonthOf(Date.now());
     const usedBytes = (await store.stats.daily(31)).filter((d) => d.day.startsWith(month)).reduce((n, d) => n + d.lanBytesOut, 0);
@@ -293,10 +287,12 @@ export function createPeerService(init: {
   }
 
   return {
-    async apply(s, paused) {
+    async apply(s, paused, given) {
       settings = s;
+      const local = given ?? (ownLocal ??= { identity: encodeBase64(crypto.getRandomValues(new Uint8Array(32)), 'base64url', false), pins: {} });
+      if (given) dialer.setPins(local.pins);
       const active = wantsPeers(s, paused);
-      const key = active ? JSON.stringify([s.lanNodes, s.groupKey, s.maxUploadKbps, s.monthlyUploadCapMB, s.maxAssetMB, sharesGroupBindings(s)]) : '';
+      const key = active ? JSON.stringify([s.lanNodes, s.groupKey, s.maxUploadKbps, s.monthlyUploadCapMB, s.maxAssetMB, sharesGroupBindings(s), local.identity]) : '';
       if (!active) state = idleState(s, paused).state;
       if (key === running) return;
       running = key;
@@ -305,7 +301,7 @@ export function createPeerService(init: {
       state = 'starting';
       error = undefined;
       try {
-        await start(s);
+        await start(s, local.identity);
         state = 'running';
       } catch (e) {
         state = 'error';
@@ -324,6 +320,7 @@ export function createPeerService(init: {
         state, lanNodes, peers: ids.size - lanNodes,
         ...(node ? { peerId: node.peerId.toString(), upload: { usedBytes: monthly.used(), capBytes: megabytesToBytes(settings?.monthlyUploadCapMB ?? 0) }, remoteCandidates: { ...remoteCandidates } } : {}),
         ...(error ? { error } : {}),
+        ...(dialer.refusals().length ? { refusedLanNodes: dialer.refusals() } : {}),
         ...(lastMeeting ? { browsers: { found: lastMeeting.found, connected: lastMeeting.connected, ...(lastMeeting.errors[0] ? { lastError: lastMeeting.errors[0] } : {}) } } : {}),
       };
     },

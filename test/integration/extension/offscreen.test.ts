@@ -22,6 +22,9 @@ afterEach(() => {
   opened = [];
 });
 
+/** The identity and pins the background reads from storage (peer-local-state.ts). */
+const LOCAL = { identity: 'A'.repeat(43), pins: {} };
+
 function offscreenDocument(fail = 0) {
   const indexedDB = { indexedDB: new IDBFactory(), IDBKeyRange };
   const services: { store: Store; applied: number[] }[] = [];
@@ -33,6 +36,7 @@ function offscreenDocument(fail = 0) {
       opened.push(ctx.store);
       return ctx;
     },
+    onPinned: () => undefined,
     createPeerService: ({ store }) => {
       const service = { store, applied: [] as number[] };
       services.push(service);
@@ -72,8 +76,8 @@ describe("Chromium's offscreen document", () => {
     const doc = offscreenDocument();
     // A burst at start: two applies and a status question overlap while the store opens.
     await Promise.all([
-      doc.handlers['bg-os-apply']({ type: 'bg-os-apply', settings: withBudget(1), paused: false }),
-      doc.handlers['bg-os-apply']({ type: 'bg-os-apply', settings: withBudget(1), paused: false }),
+      doc.handlers['bg-os-apply']({ type: 'bg-os-apply', settings: withBudget(1), paused: false, local: LOCAL }),
+      doc.handlers['bg-os-apply']({ type: 'bg-os-apply', settings: withBudget(1), paused: false, local: LOCAL }),
       doc.handlers['bg-os-status']({ type: 'bg-os-status' }),
     ]);
     expect({ stores: opened.length, services: doc.services.length }).toEqual({ stores: 1, services: 1 });
@@ -81,7 +85,7 @@ describe("Chromium's offscreen document", () => {
     // 1 MiB holds two blocks of 400 KiB: the oldest went.
     expect(await doc.held()).toEqual({ blocks: 2, bytes: 800 * 1024 });
 
-    await doc.handlers['bg-os-apply']({ type: 'bg-os-apply', settings: withBudget(2), paused: false });
+    await doc.handlers['bg-os-apply']({ type: 'bg-os-apply', settings: withBudget(2), paused: false, local: LOCAL });
     for (let seed = 4; seed <= 7; seed++) await doc.storeBlock(seed, 400);
     const now = await doc.held();
     expect(now.blocks).toBe(5);
@@ -91,8 +95,8 @@ describe("Chromium's offscreen document", () => {
 
   it('reports a store that failed to open as an error, and opens it with the next settings', async () => {
     const doc = offscreenDocument(1);
-    await expect(doc.handlers['bg-os-apply']({ type: 'bg-os-apply', settings: withBudget(1), paused: false })).rejects.toThrow('IndexedDB is unavailable');
-    await doc.handlers['bg-os-apply']({ type: 'bg-os-apply', settings: withBudget(1), paused: false });
+    await expect(doc.handlers['bg-os-apply']({ type: 'bg-os-apply', settings: withBudget(1), paused: false, local: LOCAL })).rejects.toThrow('IndexedDB is unavailable');
+    await doc.handlers['bg-os-apply']({ type: 'bg-os-apply', settings: withBudget(1), paused: false, local: LOCAL });
     expect(await doc.handlers['bg-os-status']({ type: 'bg-os-status' })).toMatchObject({ state: 'running' });
     expect(opened).toHaveLength(1);
   });

@@ -58,10 +58,13 @@ describe("the offscreen document's answers", () => {
 
   it('never answers a content script, nor a malformed or unknown request', async () => {
     const { deliver, called } = serve({});
-    const apply = { type: 'bg-os-apply', settings: defaultSettings(), paused: false };
+    const apply = { type: 'bg-os-apply', settings: defaultSettings(), paused: false, local: { identity: 'A'.repeat(43), pins: {} } };
     expect(await deliver(apply, { id: ID, url: 'https://evil.test/', tab: { id: 3 } })).toBe('no answer');
     expect(await deliver({ ...apply, settings: { ...defaultSettings(), maxCacheMB: 'all' } })).toBe('no answer');
     expect(await deliver({ ...apply, settings: undefined })).toBe('no answer');
+    // Without this browser's identity the document would start under a throwaway peer id.
+    expect(await deliver({ ...apply, local: undefined })).toBe('no answer');
+    expect(await deliver({ ...apply, local: { identity: 'not a key', pins: {} } })).toBe('no answer');
     expect(await deliver({ type: 'bg-os-fetch', key: 'k', contentType: 'text/javascript', maxBytes: -1 })).toBe('no answer');
     expect(await deliver({ type: 'bg-os-lookup', url: 7, contentType: 'text/javascript', maxBytes: 1 })).toBe('no answer');
     expect(await deliver({ type: 'toString' })).toBe('no answer');
