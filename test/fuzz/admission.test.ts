@@ -17,7 +17,7 @@ const httpDate = (offsetSeconds: number): string => new Date(NOW + offsetSeconds
 function reference(shared: boolean, req: CachePolicy.Request, res: CachePolicy.Response): { storable: boolean; freshMs: number; maxAge: number } {
   // now() is read in the constructor too, so the subclass pins the whole policy to NOW.
   const Pinned = class extends CachePolicy {
-    override now(): number {
+    now(): number {
       return NOW;
     }
   };

@@ -84,7 +84,7 @@ const statement = (n: number): fc.Arbitrary<string> =>
   );
 const program = fc
   .array(fc.nat(), { maxLength: 6 })
-  .chain((ids) => (ids.length === 0 ? fc.constant([]) : fc.tuple(...ids.map((_, i) => statement(i)))))
+  .chain((ids): fc.Arbitrary<string[]> => (ids.length === 0 ? fc.constant<string[]>([]) : fc.tuple(...ids.map((_, i) => statement(i)))))
   .chain((statements) => fc.constantFrom('\n', ' ', ';\n').map((sep) => statements.join(sep)));
 
 const asScript = (text: string): Uint8Array => new TextEncoder().encode(text);
