@@ -6,12 +6,10 @@
  * answered from the cache), nor by a plain script load (which must reach the bank's origin).
  * Popularity belongs to the URL binding, never to its bytes (architecture.md, "Privacy").
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatsView } from '../../src/extension/messages.ts';
 import { startLanNode, type LanNode } from '../../src/node/lan-node.ts';
+import { loopbackNodeConfig, wsAddressOf } from '../support/lan-node.ts';
 import { startOriginServer, type OriginServer } from '../support/origin-server.ts';
 import { TEST_HOSTS } from '../support/tls-cert.ts';
 import { openBrowser, titleOf, type BrowserName, type ExtensionBrowser, type UiPage } from './support/extension-browser.ts';
@@ -31,7 +29,7 @@ beforeAll(async () => {
   // learning in Chromium (it must download it again to learn it), so the bank's copy is learned
   // in both browsers, which is what makes the attacks possible at all.
   node = await startLanNode(
-    { host: '127.0.0.1', tcpPort: 0, wsPort: 0, httpPort: 0, dataDir: mkdtempSync(join(tmpdir(), 'peercache-sniff-')), cacheMB: 64, groupKey: '' },
+    loopbackNodeConfig({ cacheMB: 64 }),
     { log: () => {}, mdns: false },
   );
 });
@@ -49,7 +47,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('another site cannot tell th
   beforeAll(async () => {
     browser = await openBrowser(name, { loopbackHosts: TEST_HOSTS });
     ui = await browser.page('options.html');
-    await ui.send({ type: 'ui-bg-set-setting', name: 'lanNodes', value: [node.addresses().find((a) => a.includes('/ws/'))] });
+    await ui.send({ type: 'ui-bg-set-setting', name: 'lanNodes', value: [wsAddressOf(node)] });
     await statusUntil(ui, (s) => s.peers.lanNodes === 1);
     // The network's answer, with nothing learned yet: the bank sends no CORS header.
     networkOutcome = await titleOf(browser, 'https://site-b.test/read-bank.html');

@@ -1,10 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeDigest, sriEntryToKey } from '../../src/core/integrity/index.ts';
 import type { ServingView, StatsView, StatusView } from '../../src/extension/messages.ts';
 import { startLanNode, type LanNode } from '../../src/node/lan-node.ts';
+import { keyOf } from '../support/bytes.ts';
+import { loopbackNodeConfig, wsAddressOf } from '../support/lan-node.ts';
 import { startOriginServer, type OriginServer } from '../support/origin-server.ts';
 import { TEST_HOSTS } from '../support/tls-cert.ts';
 import { openBrowser, type BrowserName, type ExtensionBrowser, type UiPage } from './support/extension-browser.ts';
@@ -18,12 +16,12 @@ beforeAll(async () => {
   origin = await startOriginServer();
   routeSharedAssets(origin);
   node = await startLanNode(
-    { host: '127.0.0.1', tcpPort: 0, wsPort: 0, httpPort: 0, dataDir: mkdtempSync(join(tmpdir(), 'peercache-lan-e2e-')), cacheMB: 64, groupKey: '' },
+    loopbackNodeConfig({ cacheMB: 64 }),
     { log: () => {}, mdns: false },
   );
-  wsAddr = node.addresses().find((a) => a.includes('/ws/')) as string;
+  wsAddr = wsAddressOf(node);
   // The office's LAN node already holds jQuery (another colleague fetched it earlier).
-  await node.cache.put(sriEntryToKey({ algorithm: 'sha384', digest: await computeDigest('sha384', new Uint8Array(JQUERY.bytes)) }), new Uint8Array(JQUERY.bytes));
+  await node.cache.put(await keyOf(new Uint8Array(JQUERY.bytes)), new Uint8Array(JQUERY.bytes));
 });
 afterAll(async () => {
   await node?.stop();
@@ -33,16 +31,15 @@ afterAll(async () => {
 /** An office's LAN node with a group key, asking browsers every second for what they learned. */
 const startOffice = (groupKey: string): Promise<LanNode> =>
   startLanNode(
-    { host: '127.0.0.1', tcpPort: 0, wsPort: 0, httpPort: 0, dataDir: mkdtempSync(join(tmpdir(), 'peercache-office-')), cacheMB: 64, groupKey },
+    loopbackNodeConfig({ cacheMB: 64, groupKey }),
     { log: () => {}, mdns: false, pullEveryMs: 1_000 },
   );
-const wsOf = (n: LanNode): string => n.addresses().find((x) => x.includes('/ws/')) as string;
 
 /** Sets `settings` in `browser`, then the office's LAN node; resolves once connected to it. */
 async function joinOffice(browser: ExtensionBrowser, office: LanNode, settings: Record<string, unknown>): Promise<UiPage> {
   const ui = await browser.page('options.html');
   for (const [name, value] of Object.entries(settings)) await ui.send({ type: 'ui-bg-set-setting', name, value });
-  await ui.send({ type: 'ui-bg-set-setting', name: 'lanNodes', value: [wsOf(office)] });
+  await ui.send({ type: 'ui-bg-set-setting', name: 'lanNodes', value: [wsAddressOf(office)] });
   expect((await statusUntil(ui, (s) => s.peers.lanNodes === 1)).peers.lanNodes).toBe(1);
   return ui;
 }
@@ -123,7 +120,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('a file a colleague download
   });
 
   it('profile B, started fresh, visits site B: the origin sees zero requests for the file from B', async () => {
-    const key = sriEntryToKey({ algorithm: 'sha384', digest: await computeDigest('sha384', new Uint8Array(JQUERY.bytes)) });
+    const key = await keyOf(new Uint8Array(JQUERY.bytes));
     const join = (browser: ExtensionBrowser): Promise<UiPage> => joinOffice(browser, office, { groupKey: 'cd'.repeat(32) });
 
     a = await openBrowser('chromium', { loopbackHosts: TEST_HOSTS });
@@ -217,7 +214,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('what a colleague observed i
     // B is told at once (it is running), or takes the group's bindings when it (re)joins, and
     // copies the widget: one member is not popular, but site A's pages may be answered it.
     await ui.send({ type: 'ui-bg-set-setting', name: 'lanNodes', value: [] });
-    await ui.send({ type: 'ui-bg-set-setting', name: 'lanNodes', value: [wsOf(office)] });
+    await ui.send({ type: 'ui-bg-set-setting', name: 'lanNodes', value: [wsAddressOf(office)] });
     await statusUntil(ui, (s) => s.peers.lanNodes === 1);
     const since = Date.now();
     const page = await b.visit('https://site-c.test/widget.html');
@@ -244,7 +241,7 @@ describe.each<BrowserName>(['chromium', 'firefox'])('both running in one office:
     // The node's own rounds stay at their default minute: only what members tell it at once,
     // and what it tells them, can be seen within 10 s.
     office = await startLanNode(
-      { host: '127.0.0.1', tcpPort: 0, wsPort: 0, httpPort: 0, dataDir: mkdtempSync(join(tmpdir(), 'peercache-running-')), cacheMB: 64, groupKey: GROUP },
+      loopbackNodeConfig({ cacheMB: 64, groupKey: GROUP }),
       { log: () => {}, mdns: false },
     );
     a = await openBrowser('chromium', { loopbackHosts: TEST_HOSTS });

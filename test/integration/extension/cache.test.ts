@@ -1,16 +1,16 @@
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { computeDigest, sriEntryToKey, verifyMultihashKey } from '../../../src/core/integrity/index.ts';
+import { computeDigest } from '../../../src/core/integrity/index.ts';
 import { mergeSettings, type Settings } from '../../../src/core/settings/index.ts';
 import type { CacheContext, HashListIndex } from '../../../src/extension/cache/context.ts';
 import { checkDeclaredIntegrity } from '../../../src/extension/cache/integrity-report.ts';
 import { learnGroupBindings } from '../../../src/extension/peers/group-bindings.ts';
 import { createLearner, type SeenResponse } from '../../../src/extension/cache/learner.ts';
 import { resolveServable } from '../../../src/extension/cache/resolver.ts';
-import { openStore, type Store } from '../../../src/store/index.ts';
+import type { Store } from '../../../src/store/index.ts';
+import { keyOf as sha384Key } from '../../support/bytes.ts';
+import { openMemoryStore } from '../../support/memory-store.ts';
 
 const enc = (t: string): Uint8Array => new TextEncoder().encode(t);
-const sha384Key = async (b: Uint8Array): Promise<string> => sriEntryToKey({ algorithm: 'sha384', digest: await computeDigest('sha384', b) });
 const sri = async (b: Uint8Array): Promise<string> => `sha384-${Buffer.from(await computeDigest('sha384', b)).toString('base64')}`;
 
 const LIB = enc('window.lib = 1;');
@@ -27,7 +27,7 @@ let store: Store | undefined;
 afterEach(() => store?.close());
 
 async function setup(over: Record<string, unknown> = {}, paused: string[] = []) {
-  store = await openStore({ indexedDB: new IDBFactory(), IDBKeyRange, verify: (b, k) => verifyMultihashKey(b, k), now: () => 1_700_000_000_000, maxCacheBytes: () => 1e6, onCorrupt: () => {} });
+  store = await openMemoryStore({ now: () => 1_700_000_000_000 });
   const listKey = await sha384Key(LIB);
   const hashList: HashListIndex = {
     lookup: (u) => (u === LIST_URL ? { key: listKey } : undefined),

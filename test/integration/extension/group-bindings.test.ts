@@ -4,11 +4,9 @@
  * observed reaches a colleague who never visited the site; a file off the public list becomes
  * servable only once enough members hold it; strangers and garbage get nowhere.
  */
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeDigest, sriEntryToKey, verifyMultihashKey } from '../../../src/core/integrity/index.ts';
 import { mergeSettings } from '../../../src/core/settings/index.ts';
 import type { CacheContext } from '../../../src/extension/cache/context.ts';
 import { resolveServable } from '../../../src/extension/cache/resolver.ts';
@@ -16,9 +14,13 @@ import { createPeerService, type PeerService } from '../../../src/extension/peer
 import { startLanNode, type LanNode } from '../../../src/node/lan-node.ts';
 import { loadNodeHashList } from '../../../src/node/replication.ts';
 import { BINDINGS_PROTOCOL } from '../../../src/p2p/bindings/index.ts';
-import { openStore, type Store } from '../../../src/store/index.ts';
+import type { Store } from '../../../src/store/index.ts';
 import type { HashList } from '../../../src/core/hash-list/index.ts';
-import { addressOf, startClient, tempDir, waitFor } from '../node/harness.ts';
+import { addressOf, startClient } from '../node/harness.ts';
+import { keyOf as sha384 } from '../../support/bytes.ts';
+import { openMemoryStore } from '../../support/memory-store.ts';
+import { waitFor } from '../../support/wait.ts';
+import { loopbackNodeConfig, wsAddressOf } from '../../support/lan-node.ts';
 
 const GROUP = 'ab'.repeat(32);
 const DAY = 86_400_000;
@@ -28,7 +30,6 @@ const SELF_HOSTED = 'https://site-a.test/vendor/jquery.js';
 /** A file only this office's sites use. */
 const APP = new TextEncoder().encode(`window.app = 1; /* ${'x'.repeat(3000)} */`);
 const APP_URL = 'https://static.test/app-1.js';
-const sha384 = async (b: Uint8Array): Promise<string> => sriEntryToKey({ algorithm: 'sha384', digest: await computeDigest('sha384', b) });
 
 let node: LanNode;
 let ws: string;
@@ -39,10 +40,10 @@ const logs: string[] = [];
 beforeAll(async () => {
   hashList = await loadNodeHashList();
   node = await startLanNode(
-    { host: '127.0.0.1', tcpPort: 0, wsPort: 0, httpPort: 0, dataDir: await tempDir(), cacheMB: 16, groupKey: GROUP },
+    loopbackNodeConfig({ groupKey: GROUP }),
     { log: (l) => logs.push(l), mdns: false, pullEveryMs: 200 },
   );
-  ws = node.addresses().find((a) => a.includes('/ws/')) as string;
+  ws = wsAddressOf(node);
 });
 afterAll(async () => {
   for (const m of open) {
@@ -54,7 +55,7 @@ afterAll(async () => {
 
 /** A browser's peer service with its own store; `observed` are URLs it saw its origin serve. */
 async function member(user: Record<string, unknown>, observed: [string, Uint8Array][] = []) {
-  const store = await openStore({ indexedDB: new IDBFactory(), IDBKeyRange, verify: (b, k) => verifyMultihashKey(b, k), now: Date.now, maxCacheBytes: () => 1e8, onCorrupt: () => {} });
+  const store = await openMemoryStore({ maxCacheBytes: () => 1e8 });
   for (const [url, bytes] of observed) {
     const mh = await sha384(bytes);
     await store.blobs.put(mh, bytes, 'text/javascript');
@@ -76,15 +77,6 @@ async function member(user: Record<string, unknown>, observed: [string, Uint8Arr
 const holdersAtNode = (mh: string): number => node.groupBindings?.list().find((b) => b.mh === mh)?.holders ?? 0;
 const urlsAtNode = (url: string): number => node.groupBindings?.list().filter((b) => b.url === url).length ?? 0;
 
-/** Polls an async check every 100 ms, for at most 15 s. */
-async function pollFor(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('bindings travelling in a group', () => {
   it('a colleague who never visited site A gets its self-hosted jQuery binding and bytes, but is not answered that URL while one member holds it', async () => {
     const key = await sha384(JQUERY);
@@ -99,7 +91,7 @@ describe('bindings travelling in a group', () => {
 
     const b = await member({ minLanPeers: 2 });
     const bindingAt = async (url: string) => (await b.store.bindings.lookup(url, Date.now(), { sources: ['group'] }))?.binding.mh;
-    await pollFor(async () => (await b.store.blobs.has(key)) && (await bindingAt(APP_URL)) !== undefined);
+    await waitFor(async () => (await b.store.blobs.has(key)) && (await bindingAt(APP_URL)) !== undefined, 15_000, 'the member to take it in', 100);
     expect(await bindingAt(SELF_HOSTED)).toBe(key);
     // The bytes are listed, site A's URL is not: one member holding that binding does not make
     // it popular (issue 9: a bank's own copy answered to other sites tells them who visited the
@@ -111,7 +103,7 @@ describe('bindings travelling in a group', () => {
     // it (its server saw A's request come from this LAN already), so B copies it for them.
     expect(await b.store.popularity.peerCount(app)).toBe(1);
     expect(await b.serves(APP_URL)).toBeUndefined();
-    await pollFor(async () => b.store.blobs.has(app));
+    await waitFor(async () => b.store.blobs.has(app), 15_000, 'the member to take it in', 100);
     expect(await b.servesOn(APP_URL, 'https://site-a.test/page.html')).toBe(app);
     expect(await b.servesOn(SELF_HOSTED, 'https://site-a.test/page.html')).toBe(key);
     expect(await b.servesOn(SELF_HOSTED, 'https://evil.test/')).toBeUndefined();
@@ -122,7 +114,7 @@ describe('bindings travelling in a group', () => {
     const app = await sha384(APP);
     await waitFor(() => holdersAtNode(app) === 2, 10_000, 'a second member reporting the file');
     const c = await member({ minLanPeers: 2 });
-    await pollFor(async () => (await c.store.blobs.has(app)) && (await c.serves(SELF_HOSTED)) !== undefined);
+    await waitFor(async () => (await c.store.blobs.has(app)) && (await c.serves(SELF_HOSTED)) !== undefined, 15_000, 'the member to take it in', 100);
     expect(await c.store.popularity.peerCount(app)).toBe(2);
     expect(await c.serves(APP_URL)).toBe(app);
     expect(await c.serves(SELF_HOSTED)).toBe(await sha384(JQUERY));
@@ -135,7 +127,7 @@ describe('bindings travelling in a group', () => {
     await waitFor(() => urlsAtNode(copy) === 1, 10_000, 'the copy reaching the book');
     expect(node.groupBindings?.list().find((b) => b.url === copy)?.holders).toBe(1);
     const d = await member({ minLanPeers: 2 });
-    await pollFor(async () => (await d.store.bindings.lookup(copy, Date.now(), { sources: ['group'] })) !== undefined && (await d.serves(APP_URL)) !== undefined);
+    await waitFor(async () => (await d.store.bindings.lookup(copy, Date.now(), { sources: ['group'] })) !== undefined && (await d.serves(APP_URL)) !== undefined, 15_000, 'the member to take it in', 100);
     // Three members hold the bytes, two of them at APP_URL: that URL is popular, the copy is not.
     expect(await d.serves(APP_URL)).toBe(app);
     expect(await d.serves(copy)).toBeUndefined();

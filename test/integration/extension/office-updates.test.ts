@@ -12,8 +12,10 @@ import type { HashList } from '../../../src/core/hash-list/index.ts';
 import { startLanNode, type LanNode } from '../../../src/node/lan-node.ts';
 import { loadNodeHashList } from '../../../src/node/replication.ts';
 import { UPDATE_PROTOCOL } from '../../../src/p2p/update/index.ts';
-import { addressOf, startClient, tempDir, waitFor } from '../node/harness.ts';
+import { addressOf, startClient } from '../node/harness.ts';
+import { waitFor } from '../../support/wait.ts';
 import { startMember, within, type Member } from '../support/member.ts';
+import { loopbackNodeConfig } from '../../support/lan-node.ts';
 
 const GROUP = '5e'.repeat(32);
 /** A file of the public list (the packaged copy's bytes, as the CDN serves them). */
@@ -29,7 +31,7 @@ const logs: string[] = [];
 beforeAll(async () => {
   hashList = await loadNodeHashList();
   node = await startLanNode(
-    { host: '127.0.0.1', tcpPort: 0, wsPort: 0, httpPort: 0, dataDir: await tempDir(), cacheMB: 16, groupKey: GROUP },
+    loopbackNodeConfig({ groupKey: GROUP }),
     { log: (l) => logs.push(l), mdns: false, pullEveryMs: 600_000 },
   );
 });

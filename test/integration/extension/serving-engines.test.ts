@@ -1,6 +1,4 @@
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { computeDigest, sriEntryToKey, verifyMultihashKey } from '../../../src/core/integrity/index.ts';
 import { mergeSettings, type Settings } from '../../../src/core/settings/index.ts';
 import type { CacheContext, HashListIndex } from '../../../src/extension/cache/context.ts';
 import { createLearner } from '../../../src/extension/cache/learner.ts';
@@ -11,7 +9,9 @@ import { createChromiumEngine } from '../../../src/extension/serving/chromium-en
 import type { DnrRuleUpdate } from '../../../src/extension/serving/dnr/types.ts';
 import type { EngineEnv, JsonState, ServingEngine, SiteSafetyView } from '../../../src/extension/serving/engine-types.ts';
 import { createFirefoxEngine } from '../../../src/extension/serving/firefox-engine.ts';
-import { openStore, type Store } from '../../../src/store/index.ts';
+import type { Store } from '../../../src/store/index.ts';
+import { keyOf } from '../../support/bytes.ts';
+import { openMemoryStore } from '../../support/memory-store.ts';
 
 // Both engines run here in Node on a real cache (Dexie on fake-indexeddb), with the browser
 // given as plain functions: what they would ask of Chromium or Firefox is recorded.
@@ -32,8 +32,8 @@ afterEach(() => store?.close());
 
 async function setup(over: Partial<Settings> = {}) {
   const clock = { now: NOW };
-  store = await openStore({ indexedDB: new IDBFactory(), IDBKeyRange, verify: (b, k) => verifyMultihashKey(b, k), now: () => clock.now, maxCacheBytes: () => 1e6, onCorrupt: () => {} });
-  const listKey = sriEntryToKey({ algorithm: 'sha384', digest: await computeDigest('sha384', LIB) });
+  store = await openMemoryStore({ now: () => clock.now });
+  const listKey = await keyOf(LIB);
   const hashList: HashListIndex = {
     lookup: (u) => (u === LIST_URL ? { key: listKey } : undefined),
     urlsFor: (k) => (k === listKey ? [LIST_URL] : []),

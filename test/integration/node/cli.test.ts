@@ -12,7 +12,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from './harness.ts';
+import { tempDir } from '../../support/lan-node.ts';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = join(repo, 'bin', 'peercache-node.js');
@@ -45,7 +45,7 @@ function oldSystemNode(): string | undefined {
 describe('peercache-node command', () => {
   it('prints its listening addresses and exits 0 soon after SIGTERM', async () => {
     const [tcpPort, wsPort, httpPort] = await freePorts(3);
-    const dataDir = await tempDir();
+    const dataDir = tempDir('lan-node');
     const child = spawn(
       process.execPath,
       [bin, '--host', '127.0.0.1', '--tcp-port', String(tcpPort), '--ws-port', String(wsPort), '--http-port', String(httpPort), '--data-dir', dataDir],

@@ -13,24 +13,16 @@ import { webSockets } from '@libp2p/websockets';
 import { yamux } from '@libp2p/yamux';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { computeDigest, sriEntryToKey } from '../../../src/core/integrity/index.ts';
 import type { NodeConfig } from '../../../src/node/config.ts';
 import { groupKeyToPsk, startLanNode, type LanNode } from '../../../src/node/lan-node.ts';
 import { createLanGater } from '../../../src/p2p/lan-gate.ts';
-
-/** A fresh data directory. */
-export const tempDir = (): Promise<string> => mkdtemp(join(tmpdir(), 'peercache-lan-node-'));
+import { keyOf } from '../../support/bytes.ts';
+import { loopbackNodeConfig } from '../../support/lan-node.ts';
 
 /** Starts the LAN node on loopback with OS-picked ports; `lines` collects what it logs. */
 export async function startTestNode(over: Partial<NodeConfig> = {}): Promise<{ node: LanNode; lines: string[] }> {
   const lines: string[] = [];
-  const config: NodeConfig = {
-    host: '127.0.0.1', tcpPort: 0, wsPort: 0, httpPort: 0, dataDir: await tempDir(), cacheMB: 16, groupKey: '', ...over,
-  };
-  const node = await startLanNode(config, { log: (l) => lines.push(l), version: 'test' });
+  const node = await startLanNode(loopbackNodeConfig(over), { log: (l) => lines.push(l), version: 'test' });
   return { node, lines };
 }
 
@@ -75,14 +67,5 @@ export async function startClient(opts: ClientOptions): Promise<Libp2p<ClientSer
 /** Bytes and their multihash key. */
 export async function blockOf(text: string): Promise<{ key: string; bytes: Uint8Array }> {
   const bytes = new TextEncoder().encode(text);
-  return { key: sriEntryToKey({ algorithm: 'sha256', digest: await computeDigest('sha256', bytes) }), bytes };
-}
-
-/** Polls `check` every 50 ms until it is true or `ms` pass. */
-export async function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  return { key: await keyOf(bytes, 'sha256'), bytes };
 }

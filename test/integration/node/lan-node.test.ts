@@ -7,7 +7,9 @@ import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchBlock } from '../../../src/p2p/block/index.ts';
 import type { LanNode } from '../../../src/node/lan-node.ts';
-import { addressOf, blockOf, startClient, startTestNode, tempDir, waitFor } from './harness.ts';
+import { addressOf, blockOf, startClient, startTestNode } from './harness.ts';
+import { waitFor } from '../../support/wait.ts';
+import { tempDir } from '../../support/lan-node.ts';
 
 const nodes: LanNode[] = [];
 const clients: Libp2p[] = [];
@@ -92,7 +94,7 @@ describe('LAN node', () => {
   });
 
   it('comes back after a restart with the same peer id and the same blocks', async () => {
-    const dataDir = await tempDir();
+    const dataDir = tempDir('lan-node');
     const asset = await blockOf('console.log("cached across restarts")');
     const first = await startTestNode({ dataDir });
     await first.node.cache.put(asset.key, asset.bytes);

@@ -10,7 +10,8 @@ import { startLanNode, type LanNode } from '../../../src/node/lan-node.ts';
 import type { NodeConfig } from '../../../src/node/config.ts';
 import { loadNodeHashList } from '../../../src/node/replication.ts';
 import { startMember, within, type Member } from '../support/member.ts';
-import { addressOf, tempDir } from './harness.ts';
+import { addressOf } from './harness.ts';
+import { loopbackNodeConfig, tempDir } from '../../support/lan-node.ts';
 
 const GROUP = '7b'.repeat(32);
 const file = (n: number): Uint8Array => new TextEncoder().encode(`window.shared${n} = ${n}; /* ${'z'.repeat(4000)} */`);
@@ -27,7 +28,7 @@ afterAll(async () => {
 });
 
 async function lanNode(over: Partial<NodeConfig> = {}): Promise<LanNode> {
-  const n = await startLanNode({ host: '127.0.0.1', tcpPort: 0, wsPort: 0, httpPort: 0, dataDir: await tempDir(), cacheMB: 16, groupKey: GROUP, ...over }, { log: () => {}, mdns: false, pullEveryMs: 600_000 });
+  const n = await startLanNode(loopbackNodeConfig({ groupKey: GROUP, ...over }), { log: () => {}, mdns: false, pullEveryMs: 600_000 });
   nodes.push(n);
   return n;
 }
@@ -62,7 +63,7 @@ describe('two LAN nodes of one group, connected by configuration', () => {
   });
 
   it('a browser with two nodes keeps fetching while one is killed, and is back on it within 10 s of its restart, which lost nothing', async () => {
-    const dataDir = await tempDir();
+    const dataDir = tempDir('lan-node');
     let c = await lanNode({ dataDir });
     const d = await lanNode({ peers: [addressOf(c, 'tcp').toString()] });
     const ports = { tcpPort: portOf(c, 'tcp'), wsPort: portOf(c, 'ws') };

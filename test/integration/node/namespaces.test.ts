@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openHostedCache } from '../../../src/node/hosted-cache.ts';
 import { ROOT } from '../../../scripts/browsers/paths.ts';
-import { blockOf, tempDir, waitFor } from './harness.ts';
+import { blockOf } from './harness.ts';
+import { waitFor } from '../../support/wait.ts';
+import { tempDir } from '../../support/lan-node.ts';
 
 const GROUP = '3c'.repeat(32);
 const tag = String(process.pid % 100_000);
@@ -60,10 +62,10 @@ describe.skipIf(!canNetns)('two LAN nodes in two network namespaces, connected b
       ip('-n', NS[i], 'addr', 'add', `${IP[i]}/24`, 'dev', dev);
       ip('-n', NS[i], 'link', 'set', dev, 'up');
     }
-    const keyFile = join(await tempDir(), 'group.key');
+    const keyFile = join(tempDir('lan-node'), 'group.key');
     await writeFile(keyFile, GROUP);
     // A already hosts a file and knows the binding a member reported for it.
-    const dirA = await tempDir();
+    const dirA = tempDir('lan-node');
     const block = await blockOf(`window.subnet = 1; /* ${'s'.repeat(3000)} */`);
     const cache = await openHostedCache({ dir: join(dirA, 'blocks'), maxBytes: 16 * 2 ** 20 });
     await cache.put(block.key, block.bytes);
@@ -74,7 +76,7 @@ describe.skipIf(!canNetns)('two LAN nodes in two network namespaces, connected b
     const a = await daemon(0, dirA, keyFile);
     const addrA = a.tcp();
     expect(addrA).toMatch(/^\/ip4\/10\.213\.0\.1\/tcp\/4101\/p2p\/12D3Koo/);
-    const b = await daemon(1, await tempDir(), keyFile, ['--peer', addrA!]);
+    const b = await daemon(1, tempDir('lan-node'), keyFile, ['--peer', addrA!]);
     await waitFor(() => b.lines.some((l) => l.startsWith(`connected to LAN node ${addrA}`)), 15_000, 'B connecting to A');
     // B asks A what it holds (the have and bindings answers) and fetches the block, verified.
     const deadline = Date.now() + 20_000;

@@ -9,14 +9,17 @@ import { randomBytes } from 'node:crypto';
 import { access, open, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keyToMultihash, computeDigest, sriEntryToKey } from '../../../src/core/integrity/index.ts';
+import { keyToMultihash } from '../../../src/core/integrity/index.ts';
+import { keyOf } from '../../support/bytes.ts';
 import { shardOf } from '../../../src/node/hosted-cache.ts';
 import type { LanNode } from '../../../src/node/lan-node.ts';
 import { BLOCK_LIMITS, CONNECTION_LIMITS } from '../../../src/node/node-limits.ts';
 import { BLOCK_PROTOCOL, BlockResetError, encodeRequest, fetchBlock, type BlockBody } from '../../../src/p2p/block/index.ts';
 import { loadNodeHashList } from '../../../src/node/replication.ts';
 import { sendUpdate } from '../../../src/p2p/update/index.ts';
-import { addressOf, startClient, startTestNode, tempDir, waitFor } from './harness.ts';
+import { addressOf, startClient, startTestNode } from './harness.ts';
+import { waitFor } from '../../support/wait.ts';
+import { tempDir } from '../../support/lan-node.ts';
 
 const MiB = 1024 * 1024;
 const nodes: LanNode[] = [];
@@ -26,7 +29,7 @@ afterEach(async () => {
 });
 
 async function lanNode(cacheMB = 16) {
-  const dataDir = await tempDir();
+  const dataDir = tempDir('lan-node');
   const started = await startTestNode({ cacheMB, dataDir });
   nodes.push(started.node);
   return { ...started, blocksDir: join(dataDir, 'blocks') };
@@ -38,7 +41,7 @@ async function machine(n: number): Promise<Libp2p> {
 }
 async function hosted(lan: LanNode, size: number): Promise<{ key: string; bytes: Uint8Array }> {
   const bytes = new Uint8Array(randomBytes(size));
-  const key = sriEntryToKey({ algorithm: 'sha256', digest: await computeDigest('sha256', bytes) });
+  const key = await keyOf(bytes, 'sha256');
   await lan.cache.put(key, bytes);
   return { key, bytes };
 }

@@ -4,17 +4,16 @@
  * share a database.
  */
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { computeDigest, SRI_ALGORITHMS, sriEntryToKey, verifyMultihashKey, type SriAlgorithm } from '../../../src/core/integrity/index.ts';
+import { SRI_ALGORITHMS, verifyMultihashKey, type SriAlgorithm } from '../../../src/core/integrity/index.ts';
 import { openStore, type OpenStoreOptions, type Store, type TableName, type VerifyFn } from '../../../src/store/index.ts';
+import { keyOf } from '../../support/bytes.ts';
 
 /** The SRI algorithms, each a multihash the store is keyed by. */
 export const HASHES = SRI_ALGORITHMS;
 export type HashName = SriAlgorithm;
 
 /** The store key (base64url multihash) of `bytes`, computed by the core as the extension does. */
-export async function multihashKey(bytes: Uint8Array<ArrayBuffer>, hash: HashName = 'sha256'): Promise<string> {
-  return sriEntryToKey({ algorithm: hash, digest: await computeDigest(hash, bytes) });
-}
+export const multihashKey = (bytes: Uint8Array<ArrayBuffer>, hash: HashName = 'sha256'): Promise<string> => keyOf(bytes, hash);
 
 /** The real verification of src/core/integrity: the store is tested with what it runs with. */
 export const verifyWithWebCrypto: VerifyFn = (bytes, key) => verifyMultihashKey(bytes, key);
@@ -24,10 +23,7 @@ export function utf8(text: string): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(text);
 }
 
-/** `n` bytes derived from `seed`, so different seeds give different contents. */
-export function bytesOf(n: number, seed = 1): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed * 7) & 0xff);
-}
+export { bytesOf } from '../../support/bytes.ts';
 
 /** A clock the test moves by hand. */
 export interface ManualClock {

@@ -3,17 +3,16 @@
  * own fake IndexedDB store, with the settings a member's policy gives; `observe` does what the
  * learner does after its page loaded a file (stores bytes and binding, then tells the LAN nodes).
  */
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import type { HashList } from '../../../src/core/hash-list/index.ts';
-import { computeDigest, sriEntryToKey, verifyMultihashKey } from '../../../src/core/integrity/index.ts';
 import { mergeSettings } from '../../../src/core/settings/index.ts';
 import type { CacheContext } from '../../../src/extension/cache/context.ts';
 import { resolveServable } from '../../../src/extension/cache/resolver.ts';
 import { createPeerService, type PeerService } from '../../../src/extension/peers/peer-service.ts';
-import { openStore, type Store } from '../../../src/store/index.ts';
+import type { Store } from '../../../src/store/index.ts';
+import { keyOf } from '../../support/bytes.ts';
+import { openMemoryStore } from '../../support/memory-store.ts';
 
 const DAY = 86_400_000;
-export const sha384 = async (b: Uint8Array): Promise<string> => sriEntryToKey({ algorithm: 'sha384', digest: await computeDigest('sha384', b) });
 
 export interface Member {
   readonly store: Store;
@@ -26,7 +25,7 @@ export interface Member {
 
 /** Starts a member whose `lanNodes` are `nodes` (multiaddr strings), with `user` settings over them. */
 export async function startMember(hashList: HashList, nodes: readonly string[], user: Record<string, unknown>): Promise<Member> {
-  const store = await openStore({ indexedDB: new IDBFactory(), IDBKeyRange, verify: (b, k) => verifyMultihashKey(b, k), now: Date.now, maxCacheBytes: () => 1e8, onCorrupt: () => {} });
+  const store = await openMemoryStore({ maxCacheBytes: () => 1e8 });
   const settings = mergeSettings({ user: { lanNodes: [...nodes], ...user } }).values;
   const service = createPeerService({ store, hashList, log: () => {} });
   await service.apply(settings, false);
@@ -36,7 +35,7 @@ export async function startMember(hashList: HashList, nodes: readonly string[], 
     service,
     serves: async (url) => (await resolveServable(ctx, url, 'https://site-b.test/'))?.key,
     async observe(url, bytes, type = 'text/javascript') {
-      const mh = await sha384(bytes);
+      const mh = await keyOf(bytes);
       await store.blobs.put(mh, bytes, type);
       if (!hashList.lookup(url)) {
         await store.bindings.put({ url, mh, source: 'observed', site: 'site-a.test', fetchedAt: Date.now(), freshUntil: Date.now() + DAY, mustRevalidate: false, corsAnyOrigin: true, type });

@@ -1,20 +1,20 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeDigest, sriEntryToKey } from '../../../src/core/integrity/index.ts';
 import { BlockMismatchError } from '../../../src/node/errors.ts';
 import { openHostedCache, shardOf } from '../../../src/node/hosted-cache.ts';
 import type { BlockBody } from '../../../src/p2p/block/index.ts';
+import { keyOf } from '../../support/bytes.ts';
+import { tempDir } from '../../support/lan-node.ts';
 
 async function setUp(size: number) {
-  const dir = await mkdtemp(join(tmpdir(), 'peercache-block-file-'));
+  const dir = tempDir('block-file');
   const lines: string[] = [];
   const cache = await openHostedCache({ dir, maxBytes: 10_000_000, log: (l) => lines.push(l) });
   const bytes = new Uint8Array(randomBytes(size));
-  const key = sriEntryToKey({ algorithm: 'sha384', digest: await computeDigest('sha384', bytes) });
+  const key = await keyOf(bytes);
   await cache.put(key, bytes);
   return { cache, key, bytes, path: join(dir, shardOf(key), key), lines };
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openGroupBindings } from '../../../src/node/group-bindings.ts';
 import { MAX_BINDINGS, type GroupBinding } from '../../../src/p2p/bindings/index.ts';
+import { tempDir } from '../../support/lan-node.ts';
 
 const MH1 = 'EiDjsMRCmPwcFJr79MiZb7kkJ65B5GSbk0yklZkbeFK4VQ';
 const MH2 = 'EiAtcRZCtyawRAFifKn7rDL1yFMPsZA8xNsCJYcXkhpIgQ';
@@ -12,7 +12,7 @@ const T0 = 1_800_000_000_000;
 const b = (url: string, mh: string, over: Partial<GroupBinding> = {}): GroupBinding => ({ url, mh, freshUntil: T0 + 3_600_000, holders: 1, type: 'text/javascript', corsAnyOrigin: true, ...over });
 
 async function book() {
-  const dir = await mkdtemp(join(tmpdir(), 'peercache-book-'));
+  const dir = tempDir('book');
   let t = T0;
   const lines: string[] = [];
   const open = () => openGroupBindings({ dataDir: dir, now: () => t, log: (l) => lines.push(l) });

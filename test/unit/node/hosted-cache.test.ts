@@ -1,17 +1,17 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeDigest, sriEntryToKey } from '../../../src/core/integrity/index.ts';
 import { BlockMismatchError, BlockTooLargeError, InvalidBlockKeyError } from '../../../src/node/errors.ts';
 import { openHostedCache, shardOf, type HostedCacheInit } from '../../../src/node/hosted-cache.ts';
+import { keyOf } from '../../support/bytes.ts';
+import { tempDir } from '../../support/lan-node.ts';
 
-const tmp = () => mkdtemp(join(tmpdir(), 'peercache-hosted-cache-'));
+const tmp = (): string => tempDir('hosted-cache');
 
 async function block(text: string, size = 100): Promise<{ key: string; bytes: Uint8Array }> {
   const bytes = new TextEncoder().encode(text.padEnd(size, '.'));
-  return { key: sriEntryToKey({ algorithm: 'sha256', digest: await computeDigest('sha256', bytes) }), bytes };
+  return { key: await keyOf(bytes, 'sha256'), bytes };
 }
 
 function open(dir: string, extra: Partial<HostedCacheInit> = {}) {
@@ -23,7 +23,7 @@ function open(dir: string, extra: Partial<HostedCacheInit> = {}) {
 
 describe('hosted cache', () => {
   it('stores a block under blocks/<2 characters of the digest>/<key> and serves it back', async () => {
-    const dir = await tmp();
+    const dir = tmp();
     const { cache } = open(dir);
     const c = await cache;
     const a = await block('a');
@@ -38,7 +38,7 @@ describe('hosted cache', () => {
   });
 
   it('keeps blocks private to the daemon\'s user: which files an office holds says what its members browse', async () => {
-    const dir = join(await tmp(), 'blocks');
+    const dir = join(tmp(), 'blocks');
     const c = await open(dir).cache;
     const a = await block('private');
     await c.put(a.key, a.bytes);
@@ -48,7 +48,7 @@ describe('hosted cache', () => {
   });
 
   it('refuses bytes that do not hash to their key, and stores nothing', async () => {
-    const dir = await tmp();
+    const dir = tmp();
     const c = await open(dir).cache;
     const a = await block('a');
     await expect(c.put(a.key, new TextEncoder().encode('forged'))).rejects.toThrow(BlockMismatchError);
@@ -66,7 +66,7 @@ describe('hosted cache', () => {
     // Canonical keys only: padding or the standard alphabet would give one block two names.
     'EiBJbSoBTyLKlUIldtwxAKZMo6PFcFAwRRUTDm8pfv6+5w==',
   ])('refuses %j as a key before it reaches a path', async (key) => {
-    const dir = await tmp();
+    const dir = tmp();
     const c = await open(join(dir, 'blocks')).cache;
     await expect(c.put(key, new Uint8Array(1))).rejects.toThrow(InvalidBlockKeyError);
     await expect(c.get(key)).rejects.toThrow(InvalidBlockKeyError);
@@ -75,7 +75,7 @@ describe('hosted cache', () => {
   });
 
   it('survives a restart: blocks, sizes and bytes are all still there', async () => {
-    const dir = await tmp();
+    const dir = tmp();
     const first = await open(dir).cache;
     const a = await block('a');
     const b = await block('b', 300);
@@ -89,7 +89,7 @@ describe('hosted cache', () => {
   });
 
   it('ignores and deletes the temporary file a crash left behind mid-write', async () => {
-    const dir = await tmp();
+    const dir = tmp();
     const a = await block('a');
     const b = await block('b');
     const first = await open(dir).cache;
@@ -112,7 +112,7 @@ describe('hosted cache', () => {
   });
 
   it('deletes a block whose file was corrupted on disk and reports it missing', async () => {
-    const dir = await tmp();
+    const dir = tmp();
     const { cache, lines } = open(dir);
     const c = await cache;
     const a = await block('a');
@@ -127,10 +127,10 @@ describe('hosted cache', () => {
   });
 
   it('starts over foreign and misplaced files without crashing', async () => {
-    const dir = await tmp();
+    const dir = tmp();
     const a = await block('a');
     const b = await block('b');
-    const outside = join(await tmp(), 'secret');
+    const outside = join(tmp(), 'secret');
     await writeFile(outside, 'not yours');
     await mkdir(join(dir, shardOf(a.key)), { recursive: true });
     await mkdir(join(dir, 'zz'), { recursive: true });
@@ -159,7 +159,7 @@ describe('hosted cache', () => {
   it('spreads keys of one algorithm over many shards, and moves blocks of the old layout (first two characters) without losing one', async () => {
     const blocks = await Promise.all(Array.from({ length: 40 }, (_, i) => block(`k${i}`)));
     expect(new Set(blocks.map((b) => shardOf(b.key))).size).toBeGreaterThan(30);
-    const dir = await tmp();
+    const dir = tmp();
     for (const b of blocks) {
       await mkdir(join(dir, b.key.slice(0, 2)), { recursive: true });
       await writeFile(join(dir, b.key.slice(0, 2), b.key), b.bytes);
@@ -174,7 +174,7 @@ describe('hosted cache', () => {
   });
 
   it('evicts the least recently used blocks once the size bound is passed', async () => {
-    const dir = await tmp();
+    const dir = tmp();
     const c = await open(dir, { maxBytes: 300 }).cache;
     const [a, b, c3, d] = await Promise.all(['a', 'b', 'c', 'd'].map((t) => block(t)));
     for (const x of [a, b, c3]) await c.put(x!.key, x!.bytes);
@@ -187,7 +187,7 @@ describe('hosted cache', () => {
   });
 
   it('remembers recency across a restart, and shrinks to a smaller bound at open', async () => {
-    const dir = await tmp();
+    const dir = tmp();
     const first = await open(dir).cache;
     const [a, b, c3] = await Promise.all(['a', 'b', 'c'].map((t) => block(t)));
     for (const x of [a, b, c3]) await first.put(x!.key, x!.bytes);
@@ -199,7 +199,7 @@ describe('hosted cache', () => {
   });
 
   it('refuses a block larger than the whole cache', async () => {
-    const c = await open(await tmp(), { maxBytes: 50 }).cache;
+    const c = await open(tmp(), { maxBytes: 50 }).cache;
     const a = await block('a');
     await expect(c.put(a.key, a.bytes)).rejects.toThrow(BlockTooLargeError);
   });

@@ -7,7 +7,8 @@ import type { Libp2p, Stream } from '@libp2p/interface';
 import { tcp, type TCPSocketOptions } from '@libp2p/tcp';
 import { yamux } from '@libp2p/yamux';
 import { createLibp2p } from 'libp2p';
-import { encodeMultihash, encodeBase64, computeDigest, type SriAlgorithm } from '../../../../src/core/integrity/index.ts';
+import type { SriAlgorithm } from '../../../../src/core/integrity/index.ts';
+import { keyOf as keyBy } from '../../../support/bytes.ts';
 import { createLanGater } from '../../../../src/p2p/lan-gate.ts';
 import { lanNodeNoise } from '../../../../src/node/noise-crypto.ts';
 
@@ -35,23 +36,10 @@ export function addressOf(node: Libp2p) {
   return ma;
 }
 
-/** Deterministic pseudo-random bytes (xorshift), so a failing size is reproducible. */
-export function bytesOf(length: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+export { bytesOf } from '../../../support/bytes.ts';
 
-/** The multihash key of `bytes`. */
-export async function keyOf(bytes: Uint8Array, algorithm: SriAlgorithm = 'sha256'): Promise<string> {
-  return encodeBase64(encodeMultihash(algorithm, await computeDigest(algorithm, bytes)), 'base64url', false);
-}
+/** The multihash key of `bytes`; these tests name blocks by sha256 unless they say otherwise. */
+export const keyOf = (bytes: Uint8Array, algorithm: SriAlgorithm = 'sha256'): Promise<string> => keyBy(bytes, algorithm);
 
 /** Send `bytes`, waiting for the stream to take them (backpressure). */
 export async function sendAll(stream: Stream, bytes: Uint8Array): Promise<void> {

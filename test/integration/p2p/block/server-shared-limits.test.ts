@@ -16,7 +16,8 @@ import {
   type BlockServerInit,
 } from '../../../../src/p2p/block/index.ts';
 import { MonthlyCap } from '../../../../src/core/limits/index.ts';
-import { addressOf, bytesOf, delay, keyOf, startNode } from './nodes.ts';
+import { addressOf, bytesOf, keyOf, startNode } from './nodes.ts';
+import { waitFor } from '../../../support/wait.ts';
 
 const MiB = 1024 * 1024;
 const BLOCK = bytesOf(1000, 31);
@@ -53,16 +54,12 @@ async function gatedServer(init: Partial<BlockServerInit> = {}) {
   return { open, limited, get, inLookup: () => inLookup };
 }
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await delay(20);
-}
-
 describe('limits in all and per address', () => {
   it('refuses any peer over maxConcurrentTotal, and serves again once streams finish', async () => {
     const s = await gatedServer({ limits: { maxConcurrentTotal: 3 } });
     const [alice, bob, carol] = [await node('127.0.0.2'), await node('127.0.0.3'), await node('127.0.0.4')];
     const held = [s.get(alice), s.get(alice), s.get(bob)];
-    await until(() => s.inLookup() === 3);
+    await waitFor(() => s.inLookup() === 3, 4_000, '3 lookups under way', 20);
     expect(await s.get(carol)).toEqual({ status: 'refused' });
     expect(s.limited).toEqual(['total-streams']);
     s.open();
@@ -75,11 +72,11 @@ describe('limits in all and per address', () => {
     const minted = [await node('127.0.0.2'), await node('127.0.0.2'), await node('127.0.0.2')];
     const other = await node('127.0.0.3');
     const held = [s.get(minted[0]!), s.get(minted[1]!)];
-    await until(() => s.inLookup() === 2);
+    await waitFor(() => s.inLookup() === 2, 4_000, '2 lookups under way', 20);
     expect(await s.get(minted[2]!)).toEqual({ status: 'refused' });
     expect(s.limited).toEqual(['address-streams']);
     const otherMachine = s.get(other);
-    await until(() => s.inLookup() === 3);
+    await waitFor(() => s.inLookup() === 3, 4_000, '3 lookups under way', 20);
     s.open();
     expect((await otherMachine).status).toBe('found');
     expect((await Promise.all(held)).map((r) => r.status)).toEqual(['found', 'found']);
