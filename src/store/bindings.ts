@@ -3,7 +3,7 @@
  * came from (architecture.md, "Trust"). Whether a source may be used at all (e.g. group
  * bindings only with `trustGroupBindings`) is policy, decided by the caller through `sources`.
  */
-import type { IndexableType } from 'dexie';
+import { Dexie, type IndexableType } from 'dexie';
 import { decodeCollection, dropCorrupt, type CorruptRow } from './corrupt-records.ts';
 import { decodeBinding, type OnCorrupt } from './decode.ts';
 import { InvalidRecordError } from './errors.ts';
@@ -18,6 +18,24 @@ import type { Binding, BindingSource, PeerCacheDb } from './schema.ts';
  * - 'group': a claim from an authenticated peer; one compromised group member could make it.
  */
 export const SOURCE_PREFERENCE: readonly BindingSource[] = ['observed', 'list', 'group'];
+
+/**
+ * Observed bindings kept per site (the host of the page that loaded the URL). A page can make
+ * its browser see any number of URLs (`app.js?i=1`, `?i=2`, ...), each a row; past this, the
+ * site's own oldest go, so one site cannot push out what other sites' pages use (issue 10,
+ * item 2). A real site's pages load a few hundred cacheable files at most.
+ */
+export const MAX_BINDINGS_PER_SITE = 2_000;
+
+/**
+ * Bindings kept in all; past this, {@link BindingRepository.trim} drops the oldest (by
+ * `fetchedAt`). A backstop for what the per-site cap cannot see: many subdomains, and the
+ * group's claims. About 25 sites at their cap; each row is a few hundred bytes.
+ */
+export const MAX_BINDINGS = 50_000;
+
+/** How long a binding is kept after its freshness ended: its validators still save a download. */
+export const STALE_GRACE_MS = 7 * 86_400_000;
 
 /** The binding chosen for a URL. */
 export interface BindingMatch {
@@ -71,12 +89,20 @@ export interface BindingRepository {
    * many. A grace period keeps stale bindings (and their validators) for cheap revalidation.
    */
   expire(now: number, graceMs?: number): Promise<number>;
+  /**
+   * Expires bindings stale for more than `graceMs` ({@link STALE_GRACE_MS} by default), then,
+   * when more than `maxRows` ({@link MAX_BINDINGS}) remain, deletes the oldest by `fetchedAt`
+   * until `maxRows` do. Resolves to how many went each way.
+   */
+  trim(now: number, options?: { graceMs?: number; maxRows?: number }): Promise<{ expired: number; overCap: number }>;
 }
 
 /** Dependencies of {@link createBindingRepository}. */
 export interface BindingRepositoryInit {
   db: PeerCacheDb;
   onCorrupt: OnCorrupt;
+  /** Observed bindings kept per site; {@link MAX_BINDINGS_PER_SITE} by default. */
+  maxPerSite?: number;
 }
 
 function needsRevalidation(b: Binding, now: number): boolean {
@@ -94,7 +120,7 @@ function needsRevalidation(b: Binding, now: number): boolean {
  * ```
  */
 export function createBindingRepository(init: BindingRepositoryInit): BindingRepository {
-  const { db, onCorrupt } = init;
+  const { db, onCorrupt, maxPerSite = MAX_BINDINGS_PER_SITE } = init;
   const drop = (bad: CorruptRow[]): Promise<void> => dropCorrupt(db, 'bindings', bad, decodeBinding, onCorrupt);
 
   const read = async (index: 'url' | 'mh', value: string): Promise<Binding[]> => {
@@ -103,11 +129,24 @@ export function createBindingRepository(init: BindingRepositoryInit): BindingRep
     return good;
   };
 
+  const expire = (now: number, graceMs = 0): Promise<number> =>
+    // Rows with a non-numeric freshUntil are outside any numeric key range; the decoder
+    // drops them when they are next read.
+    db.bindings.where('freshUntil').below(now - graceMs).delete();
+
   return {
     async put(binding) {
       const d = decodeBinding(binding);
       if (!d.ok) throw new InvalidRecordError('bindings', d.reason);
-      await db.bindings.put(d.value);
+      const { site } = d.value;
+      await db.transaction('rw', db.bindings, async () => {
+        await db.bindings.put(d.value);
+        if (site === undefined) return;
+        // Over the site's share: its own oldest rows go (the one just written is the newest).
+        const ofSite = db.bindings.where('[site+fetchedAt]').between([site, Dexie.minKey], [site, Dexie.maxKey]);
+        const excess = (await ofSite.count()) - maxPerSite;
+        if (excess > 0) await db.bindings.bulkDelete(await ofSite.limit(excess).primaryKeys());
+      });
     },
 
     async putMany(bindings) {
@@ -166,10 +205,16 @@ export function createBindingRepository(init: BindingRepositoryInit): BindingRep
       return db.bindings.where('url').equals(url).delete();
     },
 
-    expire(now, graceMs = 0) {
-      // Rows with a non-numeric freshUntil are outside any numeric key range; the decoder
-      // drops them when they are next read.
-      return db.bindings.where('freshUntil').below(now - graceMs).delete();
+    expire,
+
+    async trim(now, options = {}) {
+      const expired = await expire(now, options.graceMs ?? STALE_GRACE_MS);
+      const excess = (await db.bindings.count()) - (options.maxRows ?? MAX_BINDINGS);
+      if (excess <= 0) return { expired, overCap: 0 };
+      // Rows whose fetchedAt is not a number are outside the index; the decoder drops them.
+      const oldest = await db.bindings.orderBy('fetchedAt').limit(excess).primaryKeys();
+      await db.bindings.bulkDelete(oldest);
+      return { expired, overCap: oldest.length };
     },
   };
 }

@@ -7,11 +7,12 @@
 import { createBindingRepository, type BindingRepository } from './bindings.ts';
 import { createBlobRepository, type BlobRepository, type VerifyFn } from './blobs.ts';
 import type { OnCorrupt } from './decode.ts';
+import { withMaintenance, type MaintenanceOutcome } from './maintenance.ts';
 import { createPopularityRepository, type PopularityRepository } from './popularity.ts';
 import { PeerCacheDb, type PeerCacheDbOptions } from './schema.ts';
 import { createStatsRepository, type StatsRepository } from './stats.ts';
 
-export { createBindingRepository, SOURCE_PREFERENCE, type BindingMatch, type BindingRepository, type LookupOptions } from './bindings.ts';
+export { createBindingRepository, MAX_BINDINGS, MAX_BINDINGS_PER_SITE, SOURCE_PREFERENCE, STALE_GRACE_MS, type BindingMatch, type BindingRepository, type LookupOptions } from './bindings.ts';
 export { createBlobRepository, type BlobRepository, type PutOutcome, type StoredBlob, type VerifyFn } from './blobs.ts';
 export { type OnCorrupt } from './decode.ts';
 export { AssetTooLargeError, IntegrityError, InvalidRecordError, QuotaFullError } from './errors.ts';
@@ -27,7 +28,8 @@ export {
   type StatCounters,
   type TableName,
 } from './schema.ts';
-export { createStatsRepository, utcDay, type DailyStats, type StatsRepository, type StatsSummary } from './stats.ts';
+export { type MaintenanceOutcome } from './maintenance.ts';
+export { createStatsRepository, MAX_SITES_PER_DAY, OTHER_SITES, SITE_STATS_DAYS, TOTAL_STATS_DAYS, utcDay, type DailyStats, type StatsRepository, type StatsSummary } from './stats.ts';
 
 /** Options of {@link openStore}. */
 export interface OpenStoreOptions {
@@ -53,6 +55,11 @@ export interface Store {
   bindings: BindingRepository;
   popularity: PopularityRepository;
   stats: StatsRepository;
+  /**
+   * Expires and caps bindings and stats now (maintenance.ts). Writes through `bindings` and
+   * `stats` run it by themselves, every few minutes or thousand writes.
+   */
+  maintain(): Promise<MaintenanceOutcome>;
   /** Closes the database connection. */
   close(): void;
 }
@@ -74,12 +81,14 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   if (options.IDBKeyRange) dbOptions.IDBKeyRange = options.IDBKeyRange;
   const db = new PeerCacheDb(name, dbOptions);
   await db.open();
+  const bounded = withMaintenance({ bindings: createBindingRepository({ db, onCorrupt }), stats: createStatsRepository({ db, now, onCorrupt }) }, now);
   return {
     db,
     blobs: createBlobRepository({ db, verify, now, maxCacheBytes, onCorrupt }),
-    bindings: createBindingRepository({ db, onCorrupt }),
+    bindings: bounded.bindings,
     popularity: createPopularityRepository({ db, now, onCorrupt }),
-    stats: createStatsRepository({ db, now, onCorrupt }),
+    stats: bounded.stats,
+    maintain: bounded.maintain,
     close: () => db.close(),
   };
 }

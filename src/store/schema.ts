@@ -172,6 +172,13 @@ export const SCHEMA_HISTORY: readonly SchemaVersion[] = [
         .filter((row: Record<string, unknown>) => row['source'] !== 'list' && typeof row['type'] !== 'string')
         .delete(),
   },
+  {
+    version: 4,
+    // Bindings are capped (bindings.ts): the oldest go first, a site's own oldest when that site
+    // is over its share, so both orders get an index. Rows without a site (list, group) are in
+    // the site index not at all, which is what the per-site cap wants (issue 10, item 2).
+    stores: { bindings: '[url+source], url, mh, freshUntil, fetchedAt, [site+fetchedAt]' },
+  },
 ];
 
 /** Declares `history` on `db`; exported so tests can build a database at a past version. */

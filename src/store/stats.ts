@@ -11,6 +11,22 @@ import { ALL_SITES, STAT_COUNTER_NAMES, type PeerCacheDb, type StatCounters, typ
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Sites with a row of their own per day. Every host a page can make the browser load from (a
+ * hundred subdomains in iframes) would be a row; past this, the day's other sites share the row
+ * of {@link OTHER_SITES}, so the total stays whole and the table bounded (issue 10, item 2).
+ */
+export const MAX_SITES_PER_DAY = 200;
+
+/** Site name of the row that counts a day's sites past {@link MAX_SITES_PER_DAY}; no host has parentheses. */
+export const OTHER_SITES = '(other sites)';
+
+/** Days a site's rows are kept: the popup's per-site figures cover this many days. */
+export const SITE_STATS_DAYS = 90;
+
+/** Days the total's rows are kept (the options page's figures): over a year, to compare. */
+export const TOTAL_STATS_DAYS = 400;
+
 /** Totals over a period, overall and per site. */
 export interface StatsSummary {
   total: StatCounters;
@@ -36,6 +52,11 @@ export interface StatsRepository {
   summary(options?: { sinceDay?: string }): Promise<StatsSummary>;
   /** The last `days` days of the total ending today, oldest first, days without data as zeros. */
   daily(days: number): Promise<DailyStats[]>;
+  /**
+   * Deletes site rows older than {@link SITE_STATS_DAYS} days and total rows older than
+   * {@link TOTAL_STATS_DAYS}; resolves to how many went.
+   */
+  expire(): Promise<number>;
 }
 
 /** Dependencies of {@link createStatsRepository}. */
@@ -99,7 +120,12 @@ export function createStatsRepository(init: StatsRepositoryInit): StatsRepositor
       const day = utcDay(now());
       const bad: CorruptRow[] = [];
       await db.transaction('rw', db.stats, async () => {
-        for (const s of [site, ALL_SITES]) {
+        // A site new today beyond the day's cap is counted with the other sites.
+        const ownRow = (await db.stats.get([day, site])) !== undefined;
+        const sitesToday = ownRow ? 0 : await db.stats.where(':id').between([day, Dexie.minKey], [day, Dexie.maxKey]).count();
+        // The day's rows are its sites, the total and maybe OTHER_SITES: the cap counts sites.
+        const rowSite = ownRow || sitesToday < MAX_SITES_PER_DAY + 1 ? site : OTHER_SITES;
+        for (const s of [rowSite, ALL_SITES]) {
           const key: [string, string] = [day, s];
           // An undecodable row restarts from zero: overwriting it drops it, and only it.
           const current = decodeOne(await db.stats.get(key), key, decodeStats, bad) ?? { day, site: s, ...zeroCounters() };
@@ -128,6 +154,17 @@ export function createStatsRepository(init: StatsRepositoryInit): StatsRepositor
       const rows = await readRange(dayList[0] ?? utcDay(today), utcDay(today));
       const totals = new Map(rows.filter((r) => r.site === ALL_SITES).map((r) => [r.day, countersOf(r)]));
       return dayList.map((day) => ({ day, ...(totals.get(day) ?? zeroCounters()) }));
+    },
+
+    expire() {
+      const siteCutoff = utcDay(now() - SITE_STATS_DAYS * DAY_MS);
+      const totalCutoff = utcDay(now() - TOTAL_STATS_DAYS * DAY_MS);
+      // 'YYYY-MM-DD' strings sort as the days do.
+      return db.stats
+        .where(':id')
+        .below([siteCutoff, Dexie.minKey])
+        .filter((row) => row.site !== ALL_SITES || row.day < totalCutoff)
+        .delete();
     },
   };
 }
