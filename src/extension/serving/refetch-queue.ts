@@ -5,12 +5,18 @@ import { createSightings, learningVerdict, type Sightings } from '../../core/ser
 import { hostOf } from '../cache/context.ts';
 import type { RequestFacts } from '../platform/chromium/web-request.ts';
 import type { PageCacheRead, PageDocument } from '../platform/chromium/page-cache.ts';
+import { boundedDownload } from './bounded-download.ts';
 import { createPageCacheReads } from './page-cache-reads.ts';
 
 const CONCURRENCY = 2;
 const MAX_QUEUED = 200;
 /** URLs whose sites are remembered for the learning decision (learning-cost.ts). */
 const MAX_SIGHTINGS = 2_000;
+/**
+ * The longest a download may take, body included. Learning is never urgent; a stalled origin
+ * must not hold one of the two slots (a library file takes well under a second on a slow link).
+ */
+const DOWNLOAD_TIMEOUT_MS = 30_000;
 
 /** A response webRequest saw, with what reading it from the page's cache needs. */
 export interface ObservedForLearning extends SeenResponse {
@@ -34,7 +40,8 @@ export type ReadPageCache = (doc: PageDocument, url: string, maxBytes: number, t
  * the URL again, without credentials (what it stores is what anyone would get), only where
  * that pays back (core/serving/learning-cost.ts: never a packaged file; without a LAN, once a
  * second site loaded the URL). Downloaded bytes are counted in the stats as learning's cost,
- * bytes from the page's cache apart. Bounded: at most two at a time and 200 waiting;
+ * bytes from the page's cache apart. Bounded: at most two at a time and 200 waiting, each
+ * download to `maxAssetBytes` and 30 s (bounded-download.ts; the page-cache read has its own);
  * duplicates are dropped. It announces no store itself: whoever stores the bytes does, once
  * (the learner's `onLearned`, the peer service's `onStored`), and the background re-plans.
  */
@@ -48,9 +55,11 @@ export function createRefetchQueue(init: {
   readPageCache?: ReadPageCache;
   /** When a read of the page's cache last went to the network, kept for the browser session. */
   pageCacheMiss?: JsonState<number>;
+  /** Tests: a shorter bound on the download than {@link DOWNLOAD_TIMEOUT_MS}. */
+  downloadTimeoutMs?: number;
 }): { consider(r: ObservedForLearning): void } {
   // Called unbound: a browser's fetch refuses any `this` but the global scope ("Illegal invocation").
-  const { env, fetch: download } = init;
+  const { env, fetch: download, downloadTimeoutMs = DOWNLOAD_TIMEOUT_MS } = init;
   const queued = new Map<string, ObservedForLearning>();
   let running = 0;
   const sightingsState = init.sightings;
@@ -99,13 +108,18 @@ export function createRefetchQueue(init: {
     }
     // A read that made a request may have downloaded the file already: never a second time.
     if (read?.outcome === 'requested' || !verdict.download) return;
-    const res = await download(r.url, { credentials: 'omit', cache: 'no-store', redirect: 'error' });
-    if (res.status !== 200 || Number(res.headers.get('content-length') ?? 0) > max) return;
-    // The same version as the page got, when the origin names versions.
     const seenEtag = header(r, 'etag');
-    if (seenEtag && res.headers.get('etag') && res.headers.get('etag') !== seenEtag) return;
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    await learner.learn(r, admitted, bytes, bytes.byteLength);
+    const got = await boundedDownload(download, r.url, { credentials: 'omit', cache: 'no-store', redirect: 'error' }, {
+      maxBytes: max,
+      timeoutMs: downloadTimeoutMs,
+      // The same version as the page got, when the origin names versions.
+      accept: (res) => !seenEtag || !res.headers.get('etag') || res.headers.get('etag') === seenEtag,
+    });
+    if (!got.ok) {
+      if (got.reason === 'too-large' || got.reason === 'timeout') env.log(`learn ${r.url}: download given up (${got.reason})`);
+      return;
+    }
+    await learner.learn(r, admitted, got.bytes, got.bytes.byteLength);
   }
 
   function pump(): void {
