@@ -57,7 +57,9 @@ export function createPeerLink(init: { log: (line: string) => void; cache?: unkn
       if (last) await apply(...last);
     },
     async status() {
-      return active ? ask({ type: 'bg-os-status' }) : idle;
+      if (!active) return idle;
+      // The popup shows why sharing is not running rather than a status it cannot read.
+      return ask({ type: 'bg-os-status' }).catch((e: unknown): PeerStatus => ({ state: 'error', lanNodes: 0, peers: 0, error: String(e) }));
     },
     async fetch(key, contentType, maxBytes) {
       return active ? ask({ type: 'bg-os-fetch', key, contentType, maxBytes }) : 'unavailable';

@@ -85,6 +85,13 @@ describe('peer link (Chromium): answers and errors of the offscreen document', (
     await expect(failed).rejects.toThrow('QuotaFullError: the cache is full');
     expect(sent.filter((t) => t === 'bg-os-fetch')).toHaveLength(1);
   });
+
+  it('shows a status the document could not give as an error state with its reason', async () => {
+    offscreen((m) => (m.type === 'bg-os-status' ? { ok: false, error: 'Error: the store is closed' } : { ok: true }));
+    const link = createPeerLink({ log: () => {} });
+    await link.apply(sharing(['/ip4/192.168.1.2/tcp/1/ws']), false);
+    expect(await link.status()).toMatchObject({ state: 'error', error: expect.stringContaining('the store is closed') });
+  });
 });
 
 describe('peer link (Firefox)', () => {
