@@ -1,11 +1,14 @@
 // `npm run store-assets`: the store listing images, made from the BUILT extension in real
 // headless Chromium against the loopback test web (run `npm run build` first):
 //   store-assets/screenshots/options-1280x800.png, popup-1280x800.png   (Chrome Web Store size)
+//   store-assets/screenshots/lan-1280x800.png (LAN sharing at work: store-assets-lan.ts, run in
+//     a loopback-only network namespace, so as root)
 //   store-assets/promo-tile-440x280.png, store-assets/icon-128.png
 // Usage: node scripts/store-assets.ts [output dir]
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type BrowserContext } from 'playwright-core';
 import { startOriginServer } from '../test/support/origin-server.ts';
 import { TEST_HOSTS } from '../test/support/tls-cert.ts';
 import { routeSharedAssets } from '../test/e2e/support/test-web.ts';
@@ -13,6 +16,37 @@ import { launchChromium } from './browsers/chromium.ts';
 import { ROOT } from './browsers/paths.ts';
 
 const png = (b: Buffer): string => `data:image/png;base64,${b.toString('base64')}`;
+
+/** Writes a 1280x800 picture of the page `pagePng` with the popup `popupPng` open over it, as a browser shows it. */
+export async function composeWithPopup(ctx: BrowserContext, pagePng: Buffer, popupPng: Buffer, path: string): Promise<void> {
+  const frame = await ctx.newPage();
+  await frame.setViewportSize({ width: 1280, height: 800 });
+  await frame.setContent(`<body style="margin:0;position:relative;width:1280px;height:800px;overflow:hidden">
+    <img src="${png(pagePng)}" style="position:absolute;inset:0;width:1280px;height:800px;filter:brightness(.92)">
+    <img src="${png(popupPng)}" style="position:absolute;top:16px;right:24px;border:1px solid #ccd;border-radius:8px;box-shadow:0 10px 30px rgba(0,0,0,.3);background:#fff"></body>`);
+  await frame.screenshot({ path });
+  await frame.close();
+}
+
+/**
+ * Whether this machine can make a loopback-only network namespace (root and `unshare`), which
+ * the LAN screenshot needs: its two browsers meet over WebRTC, and outside such a namespace ICE
+ * would offer the machine's real address (platform-notes.md).
+ */
+export const canUnshare = process.getuid?.() === 0 && spawnSync('unshare', ['-n', 'true']).status === 0;
+
+/** Runs store-assets-lan.ts in a fresh loopback-only namespace; returns the figures it showed. */
+function makeLanScreenshot(path: string): Record<string, unknown> {
+  const script = join(ROOT, 'scripts', 'store-assets-lan.ts');
+  const stdout = execFileSync('unshare', ['-n', 'sh', '-c', `ip link set lo up && ip route add default dev lo src 127.0.0.1 && exec "${process.execPath}" "${script}" "${path}"`], {
+    cwd: ROOT,
+    timeout: 180_000,
+    encoding: 'utf8',
+  });
+  const result = JSON.parse(stdout.trim().split('\n').at(-1) as string) as Record<string, unknown>;
+  if (result.error || result.written !== path) throw new Error(`LAN screenshot: ${JSON.stringify(result)}`);
+  return result;
+}
 
 /** Writes every listing image into `out`; returns their paths. */
 export async function makeStoreAssets(out: string): Promise<string[]> {
@@ -56,17 +90,20 @@ export async function makeStoreAssets(out: string): Promise<string[]> {
     await popup.setViewportSize({ width: 360, height: 420 });
     const popupPng = await popup.locator('body').screenshot();
     const pagePng = await web.screenshot();
-    const frame = await ctx.newPage();
-    await frame.setViewportSize({ width: 1280, height: 800 });
-    await frame.setContent(`<body style="margin:0;position:relative;width:1280px;height:800px;overflow:hidden">
-      <img src="${png(pagePng)}" style="position:absolute;inset:0;width:1280px;height:800px;filter:brightness(.92)">
-      <img src="${png(popupPng)}" style="position:absolute;top:16px;right:24px;border:1px solid #ccd;border-radius:8px;box-shadow:0 10px 30px rgba(0,0,0,.3);background:#fff"></body>`);
     const popupShot = join(out, 'screenshots', 'popup-1280x800.png');
-    await frame.screenshot({ path: popupShot });
+    await composeWithPopup(ctx, pagePng, popupPng, popupShot);
     written.push(popupShot);
   } finally {
     await session.close();
     await origin.close();
+  }
+
+  const lanShot = join(out, 'screenshots', 'lan-1280x800.png');
+  if (canUnshare) {
+    console.log(`LAN screenshot: ${JSON.stringify(makeLanScreenshot(lanShot))}`);
+    written.push(lanShot);
+  } else {
+    console.warn('LAN screenshot skipped: it needs a loopback-only network namespace (root, unshare)');
   }
 
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
