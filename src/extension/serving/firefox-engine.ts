@@ -4,9 +4,10 @@
  * nothing); any other served request goes out and gets its body replaced by the verified bytes
  * via `filterResponseData`, so CORS, CSP and SRI see the origin's own response. Everything
  * else is left alone and, when admission allows, its body is copied to the cache (no second
- * download). Each request is decided by firefox-choice.ts; this file gathers its facts (the
- * URL's binding and bytes, from the cache or LAN peers) and speaks to the browser, which comes
- * in as {@link FirefoxHooks} (background/engine.firefox.ts hands over platform/firefox/).
+ * download; at most 16 copies and 64 MiB at once, copy-limit.ts). Each request is decided by
+ * firefox-choice.ts; this file gathers its facts (the URL's binding and bytes, from the cache or
+ * LAN peers) and speaks to the browser, which comes in as {@link FirefoxHooks}
+ * (background/engine.firefox.ts hands over platform/firefox/).
  */
 import { hostOf, type CacheContext } from '../cache/context.ts';
 import { mayActFor } from '../cache/site-policy.ts';
@@ -15,6 +16,7 @@ import { createServableMemo } from '../cache/servable-memo.ts';
 import type { IncomingResponse, OutgoingRequest, ResponseAction, SubresourceHooks } from '../platform/firefox/web-request.ts';
 import type { DocumentHeaders, EngineEnv, ServingEngine } from './engine-types.ts';
 import { chooseAnswer, replacesResponse, servedDestination } from './firefox-choice.ts';
+import { createCopyLimit } from './copy-limit.ts';
 import { createServedStats } from './served-stats.ts';
 
 /** The browser, as the Firefox engine uses it (platform/firefox/web-request.ts). */
@@ -52,6 +54,7 @@ export function createFirefoxEngine(env: EngineEnv, hooks: FirefoxHooks): Servin
   hooks.onDocumentHeaders((d) => env.safety.documentHeaders(d.tabId, d.frameId, d.url, d.responseHeaders));
   const stats = createServedStats({ cache: env.cache, log: env.log });
   const memo = createServableMemo({ ...MEMO, onUse: (mh) => stats.used(mh) });
+  const copies = createCopyLimit();
 
   async function beforeSend(r: OutgoingRequest): Promise<string | undefined> {
     const credentialed = !!(header(r.requestHeaders, 'cookie') || header(r.requestHeaders, 'authorization'));
@@ -119,10 +122,15 @@ export function createFirefoxEngine(env: EngineEnv, hooks: FirefoxHooks): Servin
     if (!learnerNow) return undefined;
     const admitted = learnerNow.admit(seen);
     if (!admitted) return undefined;
+    // Beyond the copies under way, no copy at all: no filter, the page's response untouched.
+    const slot = copies.acquire();
+    if (!slot) return undefined;
     return {
       tee: {
         maxBytes: env.maxAssetBytes(),
+        reserve: (n) => slot.reserve(n),
         onBody: (bytes) => {
+          slot.release();
           if (!bytes) return;
           // A store is announced by the learner (onLearned), which refreshes this engine.
           void learnerNow.learn(seen, admitted, bytes, 0).catch((e: unknown) => env.log(`learn ${r.url}: ${String(e)}`));

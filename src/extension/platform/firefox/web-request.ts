@@ -39,6 +39,11 @@ export interface IncomingResponse {
 /** Ask to receive a copy of the body as the page receives it, up to `maxBytes`. */
 export interface TeeRequest {
   readonly maxBytes: number;
+  /**
+   * Asked before each chunk is kept; false drops the copy (the page still gets every byte):
+   * copies share a budget of memory (serving/copy-limit.ts).
+   */
+  reserve(bytes: number): boolean;
   /** The whole body, or undefined when it was larger than `maxBytes` or failed. */
   onBody(bytes: Uint8Array | undefined): void;
 }
@@ -108,7 +113,7 @@ function teeBody(requestId: string, tee: TeeRequest): void {
     filter.write(e.data);
     if (overflow) return;
     size += e.data.byteLength;
-    if (size > tee.maxBytes) {
+    if (size > tee.maxBytes || !tee.reserve(e.data.byteLength)) {
       overflow = true;
       chunks.length = 0;
     } else {
