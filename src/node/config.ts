@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { multiaddr } from '@multiformats/multiaddr';
 import { isLanIPv4, isLanIPv6 } from '../core/lan-address.ts';
 import { isLanMultiaddr } from '../p2p/lan-gate.ts';
+import { DEFAULT_HOLDERS_PER_ADDRESS, DEFAULT_MEMBER_AGE_MINUTES } from './group-bindings.ts';
 
 /** The daemon's effective configuration. */
 export interface NodeConfig {
@@ -33,6 +34,15 @@ export interface NodeConfig {
    * its book's counts. mDNS finds nodes on the same subnet without this.
    */
   readonly peers?: readonly string[];
+  /**
+   * The brake on minted peer ids in the group's bindings book (node/group-members.ts): an id's
+   * reports count toward a binding's holders only after it has been a member this long
+   * (daemon default 10 minutes), and at most `holdersPerAddress` ids of one IP address count
+   * (daemon default 1). {@link loadNodeConfig} always sets both; absent (a node started in code:
+   * tests, benches), there is no brake.
+   */
+  readonly memberAgeMinutes?: number;
+  readonly holdersPerAddress?: number;
 }
 
 /** A configuration value the daemon cannot start with. */
@@ -43,7 +53,10 @@ export class ConfigError extends Error {
 /** Defaults: ports next to libp2p's customary 4001, data under the XDG data home. */
 export function defaultNodeConfig(env: Record<string, string | undefined> = process.env): NodeConfig {
   const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
-  return { host: '0.0.0.0', tcpPort: 4001, wsPort: 4002, httpPort: 4080, dataDir: join(dataHome, 'peercache-node'), cacheMB: 10_240, groupKey: '', peers: [], statusNames: [] };
+  return {
+    host: '0.0.0.0', tcpPort: 4001, wsPort: 4002, httpPort: 4080, dataDir: join(dataHome, 'peercache-node'), cacheMB: 10_240, groupKey: '', peers: [], statusNames: [],
+    memberAgeMinutes: DEFAULT_MEMBER_AGE_MINUTES, holdersPerAddress: DEFAULT_HOLDERS_PER_ADDRESS,
+  };
 }
 
 export const USAGE = `usage: peercache-node [options]
@@ -60,8 +73,14 @@ export const USAGE = `usage: peercache-node [options]
                      only members connect, and the node keeps the URL bindings members report
   --peer MULTIADDR   another LAN node of the group, e.g. /ip4/10.0.2.5/tcp/4001/p2p/12D3KooW…
                      (repeatable): kept connected, blocks and the bindings book shared both ways
+  --member-age-minutes N
+                     a member's reports count toward a binding's holders only after it has been
+                     a member (connected or reporting) this long (default 10; 0: at once)
+  --holders-per-address N
+                     most member ids of one IP address counted per binding (default 1; raise it
+                     for terminal servers whose users share one address)
   --config FILE      JSON file with any of: host, tcpPort, wsPort, httpPort, httpHost, statusNames,
-                     dataDir, cacheMB, groupKey, peers
+                     dataDir, cacheMB, groupKey, peers, memberAgeMinutes, holdersPerAddress
   -h, --help         this text`;
 
 function port(name: string, v: unknown): number {
@@ -100,9 +119,17 @@ function validate(c: Record<string, unknown>): NodeConfig {
   if (typeof c.dataDir !== 'string' || c.dataDir === '') throw new ConfigError('dataDir must be a directory path');
   return {
     host, ...ports, dataDir: c.dataDir, cacheMB, groupKey, peers: nodePeers(c.peers),
+    memberAgeMinutes: wholeNumber('memberAgeMinutes', c.memberAgeMinutes, 0, 10_080),
+    holdersPerAddress: wholeNumber('holdersPerAddress', c.holdersPerAddress, 1, 1_000),
     ...(c.httpHost !== undefined ? { httpHost: listenAddress('httpHost', c.httpHost) } : {}),
     statusNames: statusNames(c.statusNames),
   };
+}
+
+function wholeNumber(name: string, v: unknown, min: number, max: number): number {
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  return n;
 }
 
 /** `peers`: LAN multiaddrs each naming its node's peer id. */
@@ -135,6 +162,7 @@ export function loadNodeConfig(argv: readonly string[], env: Record<string, stri
         host: { type: 'string' }, 'tcp-port': { type: 'string' }, 'ws-port': { type: 'string' }, 'http-port': { type: 'string' },
         'data-dir': { type: 'string' }, 'cache-mb': { type: 'string' }, 'group-key-file': { type: 'string' }, config: { type: 'string' },
         peer: { type: 'string', multiple: true }, 'http-host': { type: 'string' }, 'status-name': { type: 'string', multiple: true },
+        'member-age-minutes': { type: 'string' }, 'holders-per-address': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -165,6 +193,8 @@ export function loadNodeConfig(argv: readonly string[], env: Record<string, stri
   if (parsed.peer !== undefined) flags.peers = parsed.peer;
   if (parsed['http-host'] !== undefined) flags.httpHost = parsed['http-host'];
   if (parsed['status-name'] !== undefined) flags.statusNames = parsed['status-name'];
+  if (parsed['member-age-minutes'] !== undefined) flags.memberAgeMinutes = parsed['member-age-minutes'];
+  if (parsed['holders-per-address'] !== undefined) flags.holdersPerAddress = parsed['holders-per-address'];
   if (parsed['group-key-file'] !== undefined) {
     try {
       flags.groupKey = readFileSync(parsed['group-key-file'], 'utf8');

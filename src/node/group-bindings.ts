@@ -3,12 +3,22 @@
  * (architecture.md, "Trust", source 3). Members report what they observed; the node tells
  * every member the best-supported hash per URL and how many distinct members hold that binding,
  * without saying who. Persisted in the data directory (atomic writes), bounded in entries and
- * members per entry, expired by the freshness the observers' origins gave.
+ * members per entry, expired by the freshness the observers' origins gave. Who counts toward
+ * holders is braked against minted ids (group-members.ts): members old enough, one per address.
  */
 import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { invalidBinding, MAX_BINDINGS, MAX_HOLDERS, MAX_SITES, type GroupBinding } from '../p2p/bindings/index.ts';
 import { writeFileAtomic } from './atomic-file.ts';
+import { createGroupMembers } from './group-members.ts';
+
+/**
+ * The daemon's defaults of the brake on minted ids (group-members.ts; `--member-age-minutes`,
+ * `--holders-per-address`), which config.ts always sets. A node started in code without them
+ * (tests, benches: members seconds old, all on 127.0.0.1) has no brake.
+ */
+export const DEFAULT_MEMBER_AGE_MINUTES = 10;
+export const DEFAULT_HOLDERS_PER_ADDRESS = 1;
 
 /** Most (url, hash) entries the book keeps. */
 export const MAX_BOOK_ENTRIES = 50_000;
@@ -42,15 +52,14 @@ interface Saved {
   reportedAt: number;
 }
 
-/**
- * Members holding a binding: the node's own reporters, or what another LAN node counts if that
- * is more. Never a sum: a member connected to two nodes (failover) reports to both.
- */
-const holdersOf = (e: Entry): number => Math.min(MAX_HOLDERS, Math.max(e.reporters.size, ...e.counted.values()));
-
 export interface GroupBindingsBook {
-  /** Records what `member` reported. */
-  report(member: string, bindings: readonly GroupBinding[]): void;
+  /**
+   * Records what `member` reported from `address` (its IP, undefined when unknown). Its report
+   * counts toward holders once the member is old enough (group-members.ts).
+   */
+  report(member: string, bindings: readonly GroupBinding[], address?: string): void;
+  /** `member` is connected from `address`: its membership age runs from the first time. */
+  seen(member: string, address: string | undefined): void;
   /**
    * Records what another LAN node of the group tells of its book (`node` its id): its holder
    * counts, kept per node. Returns the URLs whose best binding changed here.
@@ -67,18 +76,39 @@ export interface GroupBindingsBook {
 }
 
 /** Opens the book in `dataDir`; an unreadable file is set aside (`.corrupt`) and the book starts empty. */
-export async function openGroupBindings(init: { dataDir: string; now: () => number; log: (line: string) => void }): Promise<GroupBindingsBook> {
+export async function openGroupBindings(init: {
+  dataDir: string;
+  now: () => number;
+  log: (line: string) => void;
+  /** How long an id must have been a member before its reports count (default 0: at once). */
+  memberAgeMinutes?: number;
+  /** Most ids of one IP address counted per binding (default: no limit). */
+  holdersPerAddress?: number;
+}): Promise<GroupBindingsBook> {
   const { now, log } = init;
   const path = join(init.dataDir, FILE);
   const book = new Map<string, Map<string, Entry>>();
   let entries = 0;
   let dirty = false;
+  const brake = { minAgeMs: (init.memberAgeMinutes ?? 0) * 60_000, perAddress: init.holdersPerAddress ?? MAX_HOLDERS };
+  let members = createGroupMembers(brake);
+
+  /**
+   * Members holding a binding: the node's own reporters that count (group-members.ts), or what
+   * another LAN node counts if that is more. Never a sum: a member connected to two nodes
+   * (failover) reports to both.
+   */
+  const holdersOf = (e: Entry): number => Math.min(MAX_HOLDERS, Math.max(members.count(e.reporters, now()), ...e.counted.values()));
 
   try {
-    const saved = JSON.parse(await readFile(path, 'utf8')) as { entries: Saved[] };
+    const saved = JSON.parse(await readFile(path, 'utf8')) as { entries: Saved[]; members?: unknown };
+    // Members keep their age across restarts of the node: a restart must not mute the group.
+    members = createGroupMembers({ ...brake, saved: saved.members });
     for (const s of saved.entries) {
       if (invalidBinding({ ...s, holders: 1, sites: undefined }) !== undefined || !Array.isArray(s.reporters) || !Number.isFinite(s.reportedAt)) continue;
       const counted = Object.entries(s.counted ?? {}).filter(([, n]) => Number.isInteger(n) && n >= 1 && n <= MAX_HOLDERS).slice(0, MAX_PEER_NODES);
+      // A book written before the brake names no members: its reporters are members since their report.
+      if (saved.members === undefined) for (const r of s.reporters) if (typeof r === 'string') members.seen(r, undefined, s.reportedAt);
       put(s.url, s.mh, { freshUntil: s.freshUntil, type: s.type, corsAnyOrigin: s.corsAnyOrigin, reporters: new Set(s.reporters.filter((r) => typeof r === 'string').slice(0, MAX_HOLDERS)), counted: new Map(counted), sites: new Set((Array.isArray(s.sites) ? s.sites : []).filter((h) => typeof h === 'string').slice(0, MAX_ENTRY_SITES)), reportedAt: s.reportedAt });
     }
   } catch (e) {
@@ -96,13 +126,17 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
   }
 
   /**
-   * Entries only `member` reported count against it: at most {@link MAX_BINDINGS}, its oldest
-   * reports going first. So one member (a noisy or hostile one) cannot fill the book and keep
-   * everyone else's claims out, and a long-lived member's newest observations still get in.
+   * Entries only members of `member`'s address reported count against that address: at most
+   * {@link MAX_BINDINGS}, its oldest reports going first. So one machine (a noisy or hostile one,
+   * whatever ids it makes) cannot fill the book and keep everyone else's claims out, and a
+   * long-lived member's newest observations still get in.
    */
   function evictOldestSoloEntries(member: string): void {
+    const address = members.addressOf(member);
     const solo: [string, string, number][] = [];
-    for (const [url, byHash] of book) for (const [mh, e] of byHash) if (e.reporters.size === 1 && e.reporters.has(member)) solo.push([url, mh, e.reportedAt]);
+    for (const [url, byHash] of book) {
+      for (const [mh, e] of byHash) if (e.counted.size === 0 && [...e.reporters].every((r) => members.addressOf(r) === address)) solo.push([url, mh, e.reportedAt]);
+    }
     if (solo.length <= MAX_BINDINGS) return;
     solo.sort((a, b) => a[2] - b[2]);
     for (const [url, mh] of solo.slice(0, solo.length - MAX_BINDINGS)) {
@@ -119,11 +153,14 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
    * same bytes under other URLs do not make this URL popular (a site's own copy of a popular file
    * is still that site's file).
    */
-  function bestOf(url: string, byHash: Map<string, Entry>): GroupBinding & { reportedAt: number; by: string } {
-    const [mh, e] = [...byHash].sort(([, a], [, b]) => holdersOf(b) - holdersOf(a) || b.reportedAt - a.reportedAt)[0]!;
-    const by = e.reporters.size === 1 && holdersOf(e) === 1 ? [...e.reporters][0]! : '';
+  function bestOf(url: string, byHash: Map<string, Entry>): (GroupBinding & { reportedAt: number; by: string }) | undefined {
+    const ranked = [...byHash].map(([mh, e]) => ({ mh, e, holders: holdersOf(e) })).filter((r) => r.holders > 0);
+    // Only ids too new to count reported it (or ids of an address counted already): not told yet.
+    if (ranked.length === 0) return undefined;
+    const { mh, e, holders } = ranked.sort((a, b) => b.holders - a.holders || b.e.reportedAt - a.e.reportedAt)[0]!;
+    const by = e.reporters.size === 1 && holders === 1 ? [...e.reporters][0]! : '';
     const sites = [...e.sites].slice(-MAX_SITES);
-    return { url, mh, freshUntil: e.freshUntil, holders: holdersOf(e), type: e.type, corsAnyOrigin: e.corsAnyOrigin, ...(sites.length ? { sites } : {}), reportedAt: e.reportedAt, by };
+    return { url, mh, freshUntil: e.freshUntil, holders, type: e.type, corsAnyOrigin: e.corsAnyOrigin, ...(sites.length ? { sites } : {}), reportedAt: e.reportedAt, by };
   }
 
   /** The newest sites stay: one that loaded the URL again moves to the end. */
@@ -144,9 +181,14 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
   }
 
   return {
-    report(member, bindings) {
+    seen(member, address) {
+      if (members.seen(member, address, now())) dirty = true;
+    },
+
+    report(member, bindings, address) {
       prune();
       const t = now();
+      if (members.seen(member, address, t)) dirty = true;
       for (const b of bindings.slice(0, MAX_BINDINGS)) {
         const e = book.get(b.url)?.get(b.mh);
         if (e) {
@@ -183,6 +225,7 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
         }
         dirty = true;
         const after = bestOf(b.url, book.get(b.url)!);
+        if (!after) continue;
         if (!was || was.mh !== after.mh || was.holders !== after.holders || String(was.sites) !== String(after.sites)) changed.push(b.url);
       }
       return changed;
@@ -192,7 +235,10 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
       prune();
       type Ranked = GroupBinding & { reportedAt: number; by: string };
       const best: Ranked[] = [];
-      for (const [url, byHash] of book) best.push(bestOf(url, byHash));
+      for (const [url, byHash] of book) {
+        const b = bestOf(url, byHash);
+        if (b) best.push(b);
+      }
       // An answer holds at most MAX_BINDINGS: first what several members reported (newest
       // first), then one member's claims at a time in turn, so no member crowds out the rest.
       const recent = (a: Ranked, b: Ranked): number => b.reportedAt - a.reportedAt;
@@ -212,8 +258,9 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
 
     best(url) {
       const byHash = book.get(url);
-      if (!byHash) return undefined;
-      const { reportedAt: _, by: __, ...b } = bestOf(url, byHash);
+      const found = byHash && bestOf(url, byHash);
+      if (!found) return undefined;
+      const { reportedAt: _, by: __, ...b } = found;
       return b.freshUntil > now() ? b : undefined;
     },
 
@@ -228,7 +275,7 @@ export async function openGroupBindings(init: { dataDir: string; now: () => numb
           out.push({ url, mh, freshUntil: e.freshUntil, type: e.type, corsAnyOrigin: e.corsAnyOrigin, reporters: [...e.reporters], ...(e.counted.size ? { counted: Object.fromEntries(e.counted) } : {}), ...(e.sites.size ? { sites: [...e.sites] } : {}), reportedAt: e.reportedAt });
         }
       }
-      await writeFileAtomic(path, new TextEncoder().encode(JSON.stringify({ entries: out })), { mode: 0o600 });
+      await writeFileAtomic(path, new TextEncoder().encode(JSON.stringify({ entries: out, members: members.toJSON() })), { mode: 0o600 });
     },
   };
 }

@@ -195,7 +195,11 @@ export async function startLanNode(config: NodeConfig, options: LanNodeOptions):
     const peers = createPeersServer(node, '/webrtc-signaling/0.0.1');
     await node.handle(peers.protocol, limitStreams(peers.protocol, peers.handler));
     // Bindings travel only inside a group: without a key anyone on the LAN could claim them.
-    const groupBindings = config.groupKey ? await openGroupBindings({ dataDir: config.dataDir, now, log }) : undefined;
+    const groupBindings = config.groupKey ? await openGroupBindings({
+      dataDir: config.dataDir, now, log,
+      ...(config.memberAgeMinutes !== undefined ? { memberAgeMinutes: config.memberAgeMinutes } : {}),
+      ...(config.holdersPerAddress !== undefined ? { holdersPerAddress: config.holdersPerAddress } : {}),
+    }) : undefined;
     const replication = await startReplication({
       node, cache, hashList: await loadNodeHashList(), log, onBytesIn: (n) => void (counters.bytesIn += n), now,
       ...(groupBindings ? { groupBindings } : {}),

@@ -25,6 +25,7 @@ import type { GroupBinding } from '../p2p/bindings/index.ts';
 import type { GroupBindingsBook } from './group-bindings.ts';
 import type { HostedCache } from './hosted-cache.ts';
 import { createLookups, type Lookups } from './lookups.ts';
+import { remoteHostOf } from '../p2p/remote-host.ts';
 
 /** Most blocks fetched from one peer per connection. */
 const MAX_PER_ROUND = 200;
@@ -92,6 +93,8 @@ export async function startReplication(init: {
   const speaks = new Map<string, string[]>();
   const announce = createAnnouncer({ node, groupBindings, log, members: () => [...speaks].filter(([, p]) => p.includes(UPDATE_PROTOCOL)).map(([id]) => id) });
   const saveBook = createBatchedSave(groupBindings, log);
+  /** The IP address `peer` is connected from (the brake on minted ids counts per address). */
+  const addressOf = (peer: PeerId): string | undefined => node.getConnections(peer).map((c) => remoteHostOf(c.remoteAddr)).find((a) => a !== undefined);
 
   /**
    * Takes in what `peer` holds or observed: reports its bindings to the book, fetches the blocks
@@ -106,7 +109,7 @@ export async function startReplication(init: {
       if (init.trustedNodes?.has(id)) changed = groupBindings.merge(id, reported.bindings);
       else {
         const before = new Map(reported.bindings.map((b) => [b.url, groupBindings.best(b.url)]));
-        groupBindings.report(id, reported.bindings);
+        groupBindings.report(id, reported.bindings, addressOf(peer));
         changed = [...before].filter(([url, was]) => {
           const now = groupBindings.best(url);
           return now !== undefined && (was?.mh !== now.mh || was.holders !== now.holders || String(was.sites) !== String(now.sites));
@@ -178,6 +181,8 @@ export async function startReplication(init: {
     const protocols = ours.filter((p) => event.detail.protocols.includes(p));
     if (protocols.length === 0) return;
     speaks.set(event.detail.peerId.toString(), protocols);
+    // A member's age runs from when it is first seen, reporting or not (group-members.ts).
+    if (groupBindings && protocols.includes(BINDINGS_PROTOCOL)) groupBindings.seen(event.detail.peerId.toString(), addressOf(event.detail.peerId));
     serially(event.detail.peerId, () => pull(event.detail.peerId, protocols));
   });
   node.addEventListener('peer:disconnect', (event) => void speaks.delete(event.detail.toString()));

@@ -1,17 +1,24 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadNodeConfig } from '../../../src/node/config.ts';
-import { tempDir } from '../../support/lan-node.ts';
 
 const env = { XDG_DATA_HOME: '/var/lib' };
-const tmp = (): string => tempDir('node-config');
+const tmp = () => mkdtempSync(join(tmpdir(), 'peercache-node-config-'));
 
 describe('LAN node configuration', () => {
   it('starts with no flags on sane defaults', () => {
     expect(loadNodeConfig([], env)).toEqual({
       host: '0.0.0.0', tcpPort: 4001, wsPort: 4002, httpPort: 4080, dataDir: '/var/lib/peercache-node', cacheMB: 10240, groupKey: '', peers: [], statusNames: [],
+      memberAgeMinutes: 10, holdersPerAddress: 1,
     });
+  });
+
+  it('takes the brake on minted ids from flags, and refuses values that are not whole numbers in range', () => {
+    expect(loadNodeConfig(['--member-age-minutes', '0', '--holders-per-address', '20'], env)).toMatchObject({ memberAgeMinutes: 0, holdersPerAddress: 20 });
+    expect(() => loadNodeConfig(['--member-age-minutes=-1'], env)).toThrow(/memberAgeMinutes must be a whole number from 0/);
+    expect(() => loadNodeConfig(['--holders-per-address', '0'], env)).toThrow(/holdersPerAddress must be a whole number from 1/);
   });
 
   it('takes other LAN nodes with --peer, each pinned by its peer id, and refuses one it could not pin or that is not on the LAN', () => {
