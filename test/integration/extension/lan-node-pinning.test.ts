@@ -3,17 +3,34 @@
  * with one peer id only: the id in its `/p2p/` component, or the first one it answered with.
  * Real LAN nodes and the product's peer service, on loopback.
  */
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { verifyMultihashKey } from '../../../src/core/integrity/index.ts';
 import { mergeSettings } from '../../../src/core/settings/index.ts';
 import { encodeBase64 } from '../../../src/core/integrity/base64.ts';
 import { loadNodeHashList } from '../../../src/node/replication.ts';
 import { memoryPeerLocalState } from '../../../src/extension/background/peer-local-state.ts';
 import { createPeerService, type PeerService } from '../../../src/extension/peers/peer-service.ts';
+import type { NodeConfig } from '../../../src/node/config.ts';
 import { startLanNode, type LanNode } from '../../../src/node/lan-node.ts';
-import type { Store } from '../../../src/store/index.ts';
-import { loopbackNodeConfig, tempDir, wsAddressOf } from '../../support/lan-node.ts';
-import { openMemoryStore } from '../../support/memory-store.ts';
-import { within } from '../support/member.ts';
+import { openStore, type Store } from '../../../src/store/index.ts';
+
+const tempDir = (use: string): string => mkdtempSync(join(tmpdir(), `peercache-${use}-`));
+const loopbackNodeConfig = (over: Partial<NodeConfig> = {}): NodeConfig => ({ host: '127.0.0.1', tcpPort: 0, wsPort: 0, httpPort: 0, dataDir: tempDir('pin-node'), cacheMB: 16, groupKey: '', ...over });
+const wsAddressOf = (node: LanNode): string => node.addresses().find((a) => a.includes('/ws/')) as string;
+const openMemoryStore = () => openStore({ indexedDB: new IDBFactory(), IDBKeyRange, verify: (b, k) => verifyMultihashKey(b, k), now: Date.now, maxCacheBytes: () => 1e8, onCorrupt: () => {} });
+
+/** Polls `check` every 50 ms for at most `ms`. */
+async function within(ms: number, check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what} did not hold within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 const hashList = await loadNodeHashList();
 const settingsFor = (lanNodes: string[]) => mergeSettings({ user: { sharingMode: 'lan', lanNodes } }).values;
@@ -33,7 +50,7 @@ async function lanNode(over: Parameters<typeof loopbackNodeConfig>[0] = {}): Pro
 }
 
 async function browser(): Promise<{ service: PeerService; store: Store; pinned: [string, string][]; lines: string[] }> {
-  const store = await openMemoryStore({ maxCacheBytes: () => 1e8 });
+  const store = await openMemoryStore();
   const pinned: [string, string][] = [];
   const lines: string[] = [];
   const service = createPeerService({ store, hashList, log: (l) => lines.push(l), onPinned: (a, id) => pinned.push([a, id]) });
