@@ -17,7 +17,7 @@ import {
   type BlobFinding,
 } from './blob-records.ts';
 import { decodeBlobMeta, isUint8Array, type OnCorrupt } from './decode.ts';
-import { AssetTooLargeError, IntegrityError, InvalidRecordError, QuotaFullError, isQuotaExceeded } from './errors.ts';
+import { AssetTooLargeError, IntegrityError, InvalidRecordError, QuotaFullError, SiteBudgetError, isQuotaExceeded } from './errors.ts';
 import type { BlobMeta, PeerCacheDb } from './schema.ts';
 
 /**
@@ -38,6 +38,16 @@ export interface BlobRepositoryInit {
   maxCacheBytes: () => number;
   onCorrupt: OnCorrupt;
 }
+
+/**
+ * The share of the cache budget one site's pages may add in new blobs per 24 hours. A page can
+ * load any number of unique cacheable files (junk made for the purpose); each would evict the
+ * least recently used file of some other site. With this, one site evicts at most a tenth of the
+ * cache a day, and files other sites use stay recent and so are evicted last (issue 10, item 2).
+ * Bytes already stored, and those a LAN peer sent (no site), are not counted.
+ */
+export const SITE_SHARE_PER_DAY = 0.1;
+const DAY_MS = 86_400_000;
 
 /** A blob as returned by {@link BlobRepository.get}. */
 export interface StoredBlob {
@@ -63,8 +73,10 @@ export interface BlobRepository {
    * @throws {@link AssetTooLargeError} when `bytes` alone exceed the budget; nothing written.
    * @throws {@link IntegrityError} when `bytes` do not match `mh`; nothing written.
    * @throws {@link QuotaFullError} when the browser's quota is exhausted; nothing changed.
+   * @throws {@link SiteBudgetError} when `site` has added its {@link SITE_SHARE_PER_DAY} of the
+   * budget in the last 24 hours and `mh` is not stored yet; nothing changed.
    */
-  put(mh: string, bytes: Uint8Array, type: string): Promise<PutOutcome>;
+  put(mh: string, bytes: Uint8Array, type: string, options?: { site?: string }): Promise<PutOutcome>;
   /**
    * Verified bytes of `mh`, or undefined; a hit counts as a use for LRU and `useCount`
    * unless `touch` is false (the serving engine preparing rules is not a use).
@@ -131,7 +143,7 @@ export function createBlobRepository(init: BlobRepositoryInit): BlobRepository {
   };
 
   return {
-    async put(mh, bytes, type) {
+    async put(mh, bytes, type, options = {}) {
       if (typeof mh !== 'string' || mh === '') throw new InvalidRecordError('blobMeta', 'mh is not a non-empty string');
       if (!isUint8Array(bytes)) throw new InvalidRecordError('blobBytes', 'bytes is not a Uint8Array');
       if (typeof type !== 'string') throw new InvalidRecordError('blobMeta', 'type is not a string');
@@ -154,6 +166,13 @@ export function createBlobRepository(init: BlobRepositoryInit): BlobRepository {
           const scan = await scanBlobs(db);
           await deletePairs(db, scan.findings.map((f) => f.key));
           const existing = scan.metas.find((m) => m.mh === mh);
+          const site = options.site;
+          if (!existing && site !== undefined) {
+            // The metadata is loaded anyway: what this site added in the last 24 hours is read from it.
+            const added = scan.metas.reduce((sum, m) => (m.site === site && m.createdAt > t - DAY_MS ? sum + m.size : sum), 0);
+            const allowed = Math.floor(budget * SITE_SHARE_PER_DAY);
+            if (added + own.byteLength > allowed) throw new SiteBudgetError(site, added, allowed);
+          }
           const others = scan.metas.filter((m) => m.mh !== mh).sort(lruOrder);
           let total = others.reduce((sum, m) => sum + m.size, 0) + own.byteLength;
           const evicted: string[] = [];
@@ -170,6 +189,8 @@ export function createBlobRepository(init: BlobRepositoryInit): BlobRepository {
             createdAt: existing?.createdAt ?? t,
             lastUsedAt: t,
             useCount: existing?.useCount ?? 0,
+            // The first site to store it keeps it counted; bytes stored again cost nobody.
+            ...(existing ? (existing.site === undefined ? {} : { site: existing.site }) : site === undefined ? {} : { site }),
           });
           await db.blobBytes.put({ mh, bytes: own });
           outcome = { evicted };

@@ -111,6 +111,8 @@ export const decodeBlobMeta: Decoder<BlobMeta> = decoder((row) => ({
   createdAt: finite(row, 'createdAt'),
   lastUsedAt: finite(row, 'lastUsedAt'),
   useCount: count(row, 'useCount'),
+  // An unreadable site only loses the blob its attribution, not the blob.
+  ...(typeof row['site'] === 'string' ? { site: row['site'] } : {}),
 }));
 
 /** Decodes a `blobBytes` row. */

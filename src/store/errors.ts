@@ -31,6 +31,21 @@ export class AssetTooLargeError extends Error {
 }
 
 /**
+ * The site whose page loaded the asset has added its share of the cache for the last 24 hours
+ * (blobs.ts, `SITE_SHARE_PER_DAY`); nothing was written. Storing it would evict other
+ * sites' files for one site's benefit (issue 10, item 2).
+ */
+export class SiteBudgetError extends Error {
+  override name = 'SiteBudgetError';
+  readonly site: string;
+
+  constructor(site: string, added: number, allowed: number) {
+    super(`${site} added ${added} bytes to the cache in 24 hours; its share is ${allowed}`);
+    this.site = site;
+  }
+}
+
+/**
  * The browser refused the write for lack of disk quota. The transaction was aborted, so every
  * blob stored before is still there; the original error is kept as `cause`.
  */

@@ -13,9 +13,9 @@ import { PeerCacheDb, type PeerCacheDbOptions } from './schema.ts';
 import { createStatsRepository, type StatsRepository } from './stats.ts';
 
 export { createBindingRepository, MAX_BINDINGS, MAX_BINDINGS_PER_SITE, SOURCE_PREFERENCE, STALE_GRACE_MS, type BindingMatch, type BindingRepository, type LookupOptions } from './bindings.ts';
-export { createBlobRepository, type BlobRepository, type PutOutcome, type StoredBlob, type VerifyFn } from './blobs.ts';
+export { createBlobRepository, SITE_SHARE_PER_DAY, type BlobRepository, type PutOutcome, type StoredBlob, type VerifyFn } from './blobs.ts';
 export { type OnCorrupt } from './decode.ts';
-export { AssetTooLargeError, IntegrityError, InvalidRecordError, QuotaFullError } from './errors.ts';
+export { AssetTooLargeError, IntegrityError, InvalidRecordError, QuotaFullError, SiteBudgetError } from './errors.ts';
 export { createPopularityRepository, MAX_PEERS_PER_ASSET, type PopularityRepository } from './popularity.ts';
 export {
   ALL_SITES,

@@ -26,6 +26,12 @@ export interface BlobMeta {
   lastUsedAt: number;
   /** Successful gets since the blob was stored. */
   useCount: number;
+  /**
+   * Host of the page whose load stored it first; absent for bytes from LAN peers or stored
+   * before this was kept. Counts against that site's admission share (blobs.ts). Not indexed,
+   * so adding it needed no schema version.
+   */
+  site?: string;
 }
 
 /** The bytes of one blob. */

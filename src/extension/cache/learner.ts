@@ -1,6 +1,7 @@
 import { decideAdmission, type AdmissionDecision } from '../../core/admission/index.ts';
 import { computeDigest, sriEntryToKey, verifyMultihashKey } from '../../core/integrity/index.ts';
 import { parseCorp } from '../../core/serving/network-refusal.ts';
+import { SiteBudgetError } from '../../store/index.ts';
 import { hostOf, type CacheContext } from './context.ts';
 import { mayActFor } from './site-policy.ts';
 
@@ -87,7 +88,14 @@ export function createLearner(ctx: CacheContext, onLearned: (key: string) => voi
       } else {
         key = sriEntryToKey({ algorithm: 'sha384', digest: await computeDigest('sha384', bytes) });
       }
-      await ctx.store.blobs.put(key, bytes, admitted.contentType);
+      try {
+        await ctx.store.blobs.put(key, bytes, admitted.contentType, { site });
+      } catch (e) {
+        // The site has added its share of the cache today: its other files are not stored.
+        if (!(e instanceof SiteBudgetError)) throw e;
+        ctx.log(`learn: ${r.url} not stored: ${e.message}`);
+        return 'refused';
+      }
       if (!listed) {
         const etag = header(r, 'etag');
         const lastModified = header(r, 'last-modified');

@@ -1,0 +1,48 @@
+/**
+ * Learning through a page that loads unique cacheable junk (issue 10, item 2): the learner
+ * stores the site's share of the cache for the day and refuses the rest; another site's file
+ * learned before is still served.
+ */
+import { afterEach, expect, it } from 'vitest';
+import { mergeSettings } from '../../../src/core/settings/index.ts';
+import type { CacheContext, HashListIndex } from '../../../src/extension/cache/context.ts';
+import { createLearner } from '../../../src/extension/cache/learner.ts';
+import { resolveServable } from '../../../src/extension/cache/resolver.ts';
+import type { Store } from '../../../src/store/index.ts';
+import { openMemoryStore } from '../../support/memory-store.ts';
+
+let store: Store | undefined;
+afterEach(() => store?.close());
+
+const HEADERS = [
+  { name: 'content-type', value: 'text/javascript' },
+  { name: 'cache-control', value: 'public, max-age=86400' },
+  { name: 'access-control-allow-origin', value: '*' },
+];
+
+it('stores a junk site\'s share and refuses the rest; the cache keeps another site\'s file', async () => {
+  store = await openMemoryStore({ maxCacheBytes: () => 1_000_000 });
+  const noList: HashListIndex = { lookup: () => undefined, urlsFor: () => [], isListed: () => false, packagedFile: () => undefined };
+  const settings = { ...mergeSettings({}).values, requirePopular: false };
+  const log: string[] = [];
+  const ctx: CacheContext = { store, hashList: noList, settings: () => settings, pausedSites: () => [], now: Date.now, log: (l) => log.push(l) };
+  const learner = createLearner(ctx, () => undefined);
+  const learn = (url: string, initiator: string, bytes: Uint8Array) => {
+    const seen = { url, method: 'GET', status: 200, responseHeaders: HEADERS, initiator };
+    return learner.learn(seen, learner.admit(seen)!, bytes, 0);
+  };
+
+  const app = new Uint8Array(90_000).fill(7);
+  expect(await learn('https://static.news.test/app.js', 'https://news.test/', app)).toBe('stored');
+
+  const outcomes: string[] = [];
+  for (let i = 0; i < 300; i++) {
+    const junk = new Uint8Array(4_000).fill(i % 256);
+    junk[0] = i >> 8;
+    outcomes.push(await learn(`https://junk.test/j.js?i=${i}`, 'https://junk.test/', junk));
+  }
+  expect(outcomes.filter((o) => o === 'stored')).toHaveLength(25); // 100,000 bytes of 4,000
+  expect(outcomes.filter((o) => o === 'refused')).toHaveLength(275);
+  expect(log.some((l) => l.includes('junk.test added'))).toBe(true);
+  expect((await resolveServable(ctx, 'https://static.news.test/app.js', 'https://news.test/'))?.blob.size).toBe(90_000);
+});
