@@ -18,6 +18,8 @@ export interface UrlBinding extends BindingPopularity, ResponseAccess {
   readonly etag?: string;
   /** End of freshness; Infinity for listed URLs. */
   readonly freshUntil: number;
+  /** True when this is the group's claim, not this browser's own observation nor the list. */
+  readonly groupClaim?: boolean;
 }
 
 /** An asset the cache may answer a request with, and what serving it must respect. */
@@ -56,6 +58,7 @@ export async function bindingFor(ctx: CacheContext, url: string): Promise<UrlBin
     type: b.type,
     corsAnyOrigin: b.corsAnyOrigin === true,
     freshUntil: b.freshUntil,
+    ...(b.source === 'group' ? { groupClaim: true } : {}),
     ...(b.corp ? { corp: b.corp } : {}),
     ...(b.etag ? { etag: b.etag } : {}),
   };

@@ -29,6 +29,11 @@ export async function observedBindings(store: Store, hashList: HashListIndex): P
     }));
 }
 
+/** True when `observed`, this browser's own binding of a URL, is fresh and names other bytes than `mh`. */
+export function contradictsOwnObservation(observed: Binding | undefined, mh: string, now: number): boolean {
+  return observed !== undefined && observed.mh !== mh && !observed.mustRevalidate && observed.freshUntil > now;
+}
+
 /**
  * Takes in the group's bindings from the LAN node `nodeId`: stored as source 'group' (the
  * resolver uses them only while policy trusts the group), with the node's holder counts for
@@ -45,9 +50,13 @@ export async function learnGroupBindings(
   const claims = bindings.filter((b) => !hashList.lookup(b.url));
   // One read and two writes per round, not a few per record: a book can hold thousands.
   const had = await store.bindings.lookupMany(claims.map((b) => b.url), 'group');
+  const own = await store.bindings.lookupMany(claims.map((b) => b.url), 'observed');
   const puts: Binding[] = [];
   const counts = new Map<string, number>();
   for (const b of claims) {
+    // This browser saw the origin serve other bytes, and that is still fresh: its own observation
+    // beats any claim (issue 10, item 1), so the claim is neither kept, nor counted, nor copied.
+    if (contradictsOwnObservation(own.get(b.url), b.mh, now)) continue;
     const h = had.get(b.url);
     // A page's integrity attribute refuted this very claim here (integrity-report.ts): keep
     // ignoring it; a different claim for the URL replaces it.

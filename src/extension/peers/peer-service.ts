@@ -17,7 +17,7 @@ import { createBindingsServer, fetchBindings } from '../../p2p/bindings/index.ts
 import { lookupUrl } from '../../p2p/lookup/index.ts';
 import { createUpdateServer, sendUpdate, type Update } from '../../p2p/update/index.ts';
 import type { PeerId } from '@libp2p/interface';
-import { learnGroupBindings, observedBindings, sharesGroupBindings } from './group-bindings.ts';
+import { contradictsOwnObservation, learnGroupBindings, observedBindings, sharesGroupBindings } from './group-bindings.ts';
 import { idleState, wantsPeers } from './sharing-state.ts';
 import { createLanNodeDialer, type LanNodeRefusal } from './lan-node-dial.ts';
 import type { PeerLocal } from '../background/peer-local-state.ts';
@@ -360,6 +360,8 @@ export function createPeerService(init: {
           // The list is authoritative for its URLs; off it, the answer is the group's claim,
           // learned like any (this browser's own observation still beats it).
           if (listed ? a.mh !== listed.key : !a.binding) continue;
+          // Our own fresh observation of the URL says other bytes: the claim is not fetched.
+          if (!listed && contradictsOwnObservation((await store.bindings.lookupMany([url], 'observed')).get(url), a.mh, Date.now())) continue;
           if (a.binding) await learnGroupBindings({ store, hashList, log, settings: s, nodeId: id, onChanged: () => init.onStored?.() }, [a.binding]);
           if (await fetchInto(peer, a.mh, type, maxBytes, 10_000)) return 'stored';
         } catch (e) {

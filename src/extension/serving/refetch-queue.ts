@@ -84,6 +84,20 @@ export function createRefetchQueue(init: {
     // peer can provide it verified instead of the origin ("a peer is asked first"); the bytes
     // come in over the LAN, not the WAN link.
     const bound = await bindingFor(ctx, r.url);
+    // The group's claim is not what this browser saw (issue 10, item 1). When the page's own HTTP
+    // cache can show what the origin sent (no download), learn that: our observation then beats
+    // the claim here, and is what we report to the group. Otherwise the claim's bytes are taken
+    // below, which is the trust trustGroupBindings extends.
+    let readPageCache = true;
+    if (bound?.groupClaim && pageCache) {
+      const own = await pageCache.read(r, { maxBytes: max, mayDownload: false });
+      // A read that made a request is never repeated below.
+      readPageCache = own.outcome === 'none';
+      if (own.outcome === 'bytes') {
+        await learner.learn(r, admitted, own.bytes, own.fromCache ? 0 : own.bytes.byteLength, own.fromCache ? own.bytes.byteLength : 0);
+        return;
+      }
+    }
     // Held already (the group's binding named bytes this browser has): nothing to download.
     if (bound && (await ctx.store.blobs.has(bound.key))) return;
     if (bound && (await env.peers.fetch(bound.key, admitted.contentType, max)) === 'stored') return;
@@ -100,7 +114,7 @@ export function createRefetchQueue(init: {
     const answerableHere = header(r, 'access-control-allow-origin')?.trim() === '*';
     const verdict = learningVerdict({ ...facts, sites, answerableHere });
     // The page's own cache: free, so not bound to the verdict while reads hit.
-    const read = await pageCache?.read(r, { maxBytes: max, mayDownload: verdict.download });
+    const read = readPageCache ? await pageCache?.read(r, { maxBytes: max, mayDownload: verdict.download }) : undefined;
     if (read?.outcome === 'bytes') {
       const { bytes, fromCache } = read;
       await learner.learn(r, admitted, bytes, fromCache ? 0 : bytes.byteLength, fromCache ? bytes.byteLength : 0);
