@@ -1,6 +1,6 @@
 /**
  * The machine a connection comes from, for limits per address (issue 10, item 4). Peer ids are
- * free to make (browsers get a new one on every start), so a limit per peer id alone is undone
+ * free to make (a browser keeps one, but anyone can make more), so a limit per peer id alone is undone
  * by minting ids; an IP address costs more to multiply on a LAN, so the LAN node also counts
  * per address.
  */

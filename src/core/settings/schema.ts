@@ -55,7 +55,7 @@ export const SETTINGS = {
   lanNodes: {
     kind: 'list', group: 'sharing', item: 'lanMultiaddr', maxItems: 16, default: [],
     label: 'LAN nodes',
-    help: 'Addresses of your organisation\'s PeerCache LAN nodes, one per line, e.g. /ip4/192.168.1.10/tcp/4002/ws. Only private (LAN) IP addresses are accepted. Empty: no sharing.',
+    help: 'Addresses of your organisation\'s PeerCache LAN nodes, one per line, e.g. /ip4/192.168.1.10/tcp/4002/ws/p2p/12D3KooW… (the node prints its address at start and shows it on its status page). With /p2p/<id>, only that node is accepted at the address; without, the node that answers first is remembered and any other refused. Only private (LAN) IP addresses are accepted. Empty: no sharing.',
   },
   groupKey: {
     kind: 'groupKey', group: 'sharing', default: '',

@@ -14,6 +14,7 @@ if (root) {
   wireDataActions({
     clearCache: () => sendToBackground({ type: 'ui-bg-clear-cache' }),
     stats: () => sendToBackground({ type: 'ui-bg-get-stats' }),
+    forgetLanNodeIds: () => sendToBackground({ type: 'ui-bg-forget-lan-node-ids' }),
     confirm: (q) => window.confirm(q),
   });
   // Policy can change while the page is open; show it at once.

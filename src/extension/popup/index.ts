@@ -22,7 +22,9 @@ function describe(s: StatusView): { status: string; network: string } {
             : s.peers.state === 'starting'
               ? t('lanOn')
               : t('lanUnreachable');
-  return { status: t(s.cacheEnabled ? 'cacheOn' : 'cacheOff'), network };
+  // A LAN node address answered as another node than the one pinned (peers/lan-node-dial.ts).
+  const refused = s.peers.refusedLanNodes?.[0];
+  return { status: t(s.cacheEnabled ? 'cacheOn' : 'cacheOff'), network: refused ? `${network} ${t('lanNodeRefused', refused.address)}` : network };
 }
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
