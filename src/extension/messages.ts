@@ -7,7 +7,7 @@
  */
 import type { NetworkState } from '../core/metered.ts';
 import type { FetchOutcome, LookupOutcome, PeerStatus } from './peers/peer-service.ts';
-import { isIdentitySeed, type PeerLocal } from './background/peer-local-state.ts';
+import type { PeerLocal } from './background/peer-local-state.ts';
 import { SETTING_NAMES, validateSetting, type MergedSettings, type SettingName, type SettingProblem, type Settings, type SettingSource } from '../core/settings/index.ts';
 
 /** What the UI needs to render the settings. */
@@ -208,9 +208,15 @@ const OFFSCREEN_SHAPES: { readonly [T in OffscreenRequest['type']]: (m: Record<s
   'bg-os-learned': () => true,
 };
 
+/**
+ * 32 bytes in canonical unpadded base64url (peer-local-state.ts `isIdentitySeed`, written out
+ * here: the UI bundles this file and should not carry a base64 decoder for it).
+ */
+const IDENTITY_SEED = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+
 /** An identity seed and pins of address -> peer id (strings). */
 function isPeerLocal(v: unknown): v is PeerLocal {
-  return isObject(v) && isIdentitySeed(v.identity) && isObject(v.pins) && Object.values(v.pins).every((id) => typeof id === 'string');
+  return isObject(v) && typeof v.identity === 'string' && IDENTITY_SEED.test(v.identity) && isObject(v.pins) && Object.values(v.pins).every((id) => typeof id === 'string');
 }
 
 /** True for a well-formed request to the offscreen document; anything else is not answered. */

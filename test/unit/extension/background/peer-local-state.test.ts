@@ -65,3 +65,19 @@ describe('peer link (Chromium): the offscreen document gets the identity and pin
     expect(applied.map((l) => Object.keys(l.pins).length)).toEqual([1, 1, 0]);
   });
 });
+
+describe('the offscreen document\'s check of an identity', () => {
+  it('accepts exactly what storage accepts', async () => {
+    const { isOffscreenRequest } = await import('../../../../src/extension/messages.ts');
+    const { encodeBase64 } = await import('../../../../src/core/integrity/base64.ts');
+    const apply = (identity: string) => isOffscreenRequest({ type: 'bg-os-apply', settings: defaultSettings(), paused: false, local: { identity, pins: {} } });
+    for (let i = 0; i < 200; i++) {
+      const seed = encodeBase64(crypto.getRandomValues(new Uint8Array(32)), 'base64url', false);
+      expect(apply(seed)).toBe(true);
+      // The same string one character off: non-canonical, too short, too long, or not base64url.
+      for (const bad of [seed.slice(0, -1) + 'B', seed.slice(1), seed + 'A', seed.replace(/.$/, '='), seed.slice(0, -2) + '+A']) {
+        expect(apply(bad)).toBe(isIdentitySeed(bad));
+      }
+    }
+  });
+});
