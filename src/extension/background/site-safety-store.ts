@@ -25,6 +25,8 @@ export interface SiteSafetyStore {
 
 /** Documents between their headers and their content script's report; bounded. */
 const MAX_FRAMES = 2_000;
+/** How long a page's report waits for its document's response headers. */
+const REPORT_WAIT_MS = 3_000;
 /** The most recent documents kept across a restart of the background. */
 const MAX_SAVED_FRAMES = 200;
 
@@ -36,6 +38,9 @@ interface Frame {
 }
 /** A saved document: frame key, URL, CSP headers. */
 export type SavedFrame = [string, string, Header[]];
+
+/** The same document: equal URLs but for a fragment (the content script's sender URL has it). */
+const sameDocument = (a: string, b: string): boolean => a.split('#')[0] === b.split('#')[0];
 
 const isHeader = (h: unknown): h is Header => typeof (h as Header | null)?.name === 'string' && typeof (h as Header | null)?.value === 'string';
 
@@ -60,7 +65,7 @@ export function createSiteSafetyStore(init: {
     frames.set(key, { url, headers, verdict: evaluateDocumentCsp(headers.map((h) => [h.name, h.value] as [string, string])) });
   };
 
-  void init.state.read().then((raw) => {
+  const stateLoaded: Promise<void> = init.state.read().then((raw) => {
     let snapshot: SiteSafetySnapshot | undefined;
     try {
       snapshot = raw === undefined ? undefined : decodeSiteSafetySnapshot(raw);
@@ -69,6 +74,11 @@ export function createSiteSafetyStore(init: {
     }
     safety = createSiteSafety({ now: init.now, ...(snapshot ? { snapshot } : {}) });
     for (const l of listeners) l();
+  });
+  // A state that cannot be read at all starts afresh too (the `then` above never throws).
+  const safetyLoaded = stateLoaded.catch((e: unknown) => {
+    init.log(`site safety state unreadable, starting afresh: ${String(e)}`);
+    safety ??= createSiteSafety({ now: init.now });
   });
 
   const framesLoaded: Promise<void> = (init.frameState?.read() ?? Promise.resolve(undefined)).then(
@@ -92,6 +102,14 @@ export function createSiteSafetyStore(init: {
     }, 50);
   };
 
+  /**
+   * Reports whose document's headers have not been seen yet. The two halves of a page view come
+   * over two channels (webRequest events, runtime messages) that the browser does not order:
+   * under load Firefox delivered a small page's report before its headers, and the view was
+   * lost (never-break e2e, 'CSP allowing data:'). Such a report waits for them, briefly.
+   */
+  const waiting = new Map<string, { url: string; metaCsp: readonly string[]; timer: ReturnType<typeof setTimeout> }>();
+
   function report(tabId: number, frameId: number, url: string, metaCsp: readonly string[]): void {
     const seen = frames.get(frameKey(tabId, frameId));
     const host = hostOf(url);
@@ -111,12 +129,38 @@ export function createSiteSafetyStore(init: {
 
   return {
     documentHeaders(tabId, frameId, url, headers) {
+      const key = frameKey(tabId, frameId);
       // Only the CSP headers decide; they are all that is kept (and saved).
-      remember(frameKey(tabId, frameId), url, headers.filter((h) => h.name.toLowerCase() === 'content-security-policy'));
+      remember(key, url, headers.filter((h) => h.name.toLowerCase() === 'content-security-policy'));
       saveFrames();
+      const early = waiting.get(key);
+      if (early && sameDocument(early.url, url)) {
+        clearTimeout(early.timer);
+        waiting.delete(key);
+        void safetyLoaded.then(() => report(tabId, frameId, early.url, early.metaCsp));
+      }
     },
     pageReport(tabId, frameId, url, metaCsp) {
-      void framesLoaded.then(() => report(tabId, frameId, url, metaCsp));
+      void Promise.all([framesLoaded, safetyLoaded]).then(() => {
+        const key = frameKey(tabId, frameId);
+        const seen = frames.get(key);
+        if (seen && sameDocument(seen.url, url)) return report(tabId, frameId, url, metaCsp);
+        // Not this document's headers (yet): wait for them. Past the wait, the frame's last
+        // document of the same host stands in, as it always did (a page that changed its URL
+        // with history.pushState before its report reports another URL than it was fetched at).
+        clearTimeout(waiting.get(key)?.timer);
+        waiting.delete(key);
+        if (waiting.size >= MAX_FRAMES) {
+          const [oldest, w] = waiting.entries().next().value!;
+          clearTimeout(w.timer);
+          waiting.delete(oldest);
+        }
+        const timer = setTimeout(() => {
+          waiting.delete(key);
+          report(tabId, frameId, url, metaCsp);
+        }, REPORT_WAIT_MS);
+        waiting.set(key, { url, metaCsp, timer });
+      });
     },
     isSafe: (host, destination) => !!safety?.isSafe(host, [destination]),
     frameAllows(tabId, frameId, destination) {

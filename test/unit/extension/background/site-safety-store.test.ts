@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSiteSafetyStore, type SavedFrame } from '../../../../src/extension/background/site-safety-store.ts';
 
 /** Session storage as the background sees it: survives a restart of the background, not the browser. */
@@ -54,5 +54,47 @@ describe('a page view whose halves straddle a restart of the background', () => 
     after.documentHeaders(7, 0, 'https://site-a.test/next', [{ name: 'content-security-policy', value: "script-src 'self'" }]);
     await tick();
     expect(after.frameAllows(7, 0, 'script')).toBe(false);
+  });
+});
+
+describe('the two halves of a page view in either order', () => {
+  afterEach(() => void vi.useRealTimers());
+  const STRICT = [{ name: 'content-security-policy', value: "script-src 'self'" }];
+
+  it('counts a report that arrives before its document\'s headers (the browser does not order them)', async () => {
+    const bg = background();
+    bg.pageReport(7, 0, 'https://site-a.test/#top', []);
+    await tick();
+    expect(bg.isSafe('site-a.test', 'script')).toBe(false);
+    bg.documentHeaders(7, 0, 'https://site-a.test/', HEADERS);
+    await tick();
+    expect(bg.isSafe('site-a.test', 'script')).toBe(true);
+  });
+
+  it('pairs a report with its own document, not the frame\'s previous page of the same site', async () => {
+    const bg = background();
+    bg.documentHeaders(7, 0, 'https://site-a.test/', HEADERS);
+    bg.pageReport(7, 0, 'https://site-a.test/', []);
+    await tick();
+    expect(bg.isSafe('site-a.test', 'script')).toBe(true);
+    // The next page of the frame blocks data:, and its report comes first.
+    bg.pageReport(7, 0, 'https://site-a.test/strict', []);
+    await tick();
+    bg.documentHeaders(7, 0, 'https://site-a.test/strict', STRICT);
+    await tick();
+    expect(bg.isSafe('site-a.test', 'script')).toBe(false);
+  });
+
+  it('past the wait, a report without its headers falls back to the frame\'s page of that site (a URL changed by pushState), or is skipped', async () => {
+    vi.useFakeTimers();
+    const bg = background();
+    bg.documentHeaders(7, 0, 'https://site-a.test/', HEADERS);
+    bg.pageReport(7, 0, 'https://site-a.test/app/route', []);
+    bg.pageReport(8, 0, 'https://site-b.test/', []);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(bg.isSafe('site-a.test', 'script')).toBe(false);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(bg.isSafe('site-a.test', 'script')).toBe(true);
+    expect(bg.isSafe('site-b.test', 'script')).toBe(false);
   });
 });
