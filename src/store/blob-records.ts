@@ -103,3 +103,32 @@ export async function dropBrokenBlob(
   }
   if (dropped) onCorrupt(finding.table, finding.key, finding.reason);
 }
+
+/** LRU order: least recently used first; the key breaks ties so eviction is deterministic. */
+export function lruOrder(a: BlobMeta, b: BlobMeta): number {
+  return a.lastUsedAt - b.lastUsedAt || (a.mh < b.mh ? -1 : a.mh > b.mh ? 1 : 0);
+}
+
+/**
+ * Deletes least recently used blobs other than `keep`, in a transaction of its own that commits
+ * before the caller writes again (a browser counts space freed by deletes only once they are
+ * committed, so evicting inside the refused write's own transaction would not help it), until
+ * `target` bytes are freed or no other blob is left. Deletes nothing, and returns [], when all
+ * other blobs together hold less than `needed`: evicting them could not make the room a write
+ * of `needed` bytes takes, so they are kept.
+ */
+export async function evictForSpace(db: PeerCacheDb, keep: string, needed: number, target: number): Promise<string[]> {
+  return db.transaction('rw', db.blobMeta, db.blobBytes, async () => {
+    const others = (await scanBlobs(db)).metas.filter((m) => m.mh !== keep).sort(lruOrder);
+    if (others.reduce((sum, m) => sum + m.size, 0) < needed) return [];
+    const evicted: string[] = [];
+    let freed = 0;
+    for (const m of others) {
+      if (freed >= target) break;
+      evicted.push(m.mh);
+      freed += m.size;
+    }
+    await deletePairs(db, evicted);
+    return evicted;
+  });
+}

@@ -12,6 +12,8 @@ import {
   checkPair,
   deletePairs,
   dropBrokenBlob,
+  evictForSpace,
+  lruOrder,
   readPair,
   scanBlobs,
   type BlobFinding,
@@ -49,6 +51,14 @@ export interface BlobRepositoryInit {
 export const SITE_SHARE_PER_DAY = 0.1;
 const DAY_MS = 86_400_000;
 
+/**
+ * Evict-and-retry rounds of a put the browser refuses for lack of space (issue 10, item 7:
+ * "IndexedDB quota full: evict and continue"). Bounded, so a browser that refuses every write
+ * whatever is freed (a disk other programs fill) costs at most three times the new blob's
+ * size in evicted blobs, the least recently used, not the whole cache.
+ */
+export const QUOTA_RETRIES = 2;
+
 /** A blob as returned by {@link BlobRepository.get}. */
 export interface StoredBlob {
   bytes: Uint8Array<ArrayBuffer>;
@@ -72,7 +82,13 @@ export interface BlobRepository {
    *
    * @throws {@link AssetTooLargeError} when `bytes` alone exceed the budget; nothing written.
    * @throws {@link IntegrityError} when `bytes` do not match `mh`; nothing written.
-   * @throws {@link QuotaFullError} when the browser's quota is exhausted; nothing changed.
+   * When the browser refuses the write for lack of space (its quota, or the disk, is below the
+   * budget), least recently used blobs are evicted, as the budget would evict them, and the
+   * write is tried again: {@link QUOTA_RETRIES} times, freeing the new blob's size, then twice
+   * that. Those evicted are listed in `evicted` first.
+   * @throws {@link QuotaFullError} when the browser still refuses, or when all other blobs
+   * together are smaller than this one (none is then evicted for it); the blob is not stored,
+   * every other blob not evicted above is intact, and the store keeps working.
    * @throws {@link SiteBudgetError} when `site` has added its {@link SITE_SHARE_PER_DAY} of the
    * budget in the last 24 hours and `mh` is not stored yet; nothing changed.
    */
@@ -95,11 +111,6 @@ export interface BlobRepository {
   /** Metadata only, most recently used first. */
   list(options?: { limit?: number }): Promise<BlobMeta[]>;
   clear(): Promise<void>;
-}
-
-/** LRU order: least recently used first; the key breaks ties so eviction is deterministic. */
-function lruOrder(a: BlobMeta, b: BlobMeta): number {
-  return a.lastUsedAt - b.lastUsedAt || (a.mh < b.mh ? -1 : a.mh > b.mh ? 1 : 0);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -159,10 +170,10 @@ export function createBlobRepository(init: BlobRepositoryInit): BlobRepository {
       const t = now();
       let outcome: PutOutcome = { evicted: [] };
       let findings: BlobFinding[] = [];
-      try {
-        // One transaction: eviction, metadata and bytes commit together or not at all, so an
-        // abort (quota, crash) leaves the cache exactly as it was.
-        await db.transaction('rw', db.blobMeta, db.blobBytes, async () => {
+      // One transaction: eviction, metadata and bytes commit together or not at all, so an
+      // abort (quota, crash) leaves the cache exactly as it was.
+      const write = (): Promise<void> =>
+        db.transaction('rw', db.blobMeta, db.blobBytes, async () => {
           const scan = await scanBlobs(db);
           await deletePairs(db, scan.findings.map((f) => f.key));
           const existing = scan.metas.find((m) => m.mh === mh);
@@ -196,12 +207,22 @@ export function createBlobRepository(init: BlobRepositoryInit): BlobRepository {
           outcome = { evicted };
           findings = scan.findings;
         });
-      } catch (err) {
-        if (isQuotaExceeded(err)) throw new QuotaFullError(err);
-        throw err;
+      const forSpace: string[] = [];
+      for (let round = 0; ; round++) {
+        try {
+          await write();
+          break;
+        } catch (err) {
+          if (!isQuotaExceeded(err)) throw err;
+          // Evicted in a committed transaction of its own: see evictForSpace.
+          // An eviction that fails too leaves the refusal standing: nothing more is deleted.
+          const freed = round < QUOTA_RETRIES ? await evictForSpace(db, mh, own.byteLength, own.byteLength * 2 ** round).catch(() => []) : [];
+          if (freed.length === 0) throw new QuotaFullError(err);
+          forSpace.push(...freed);
+        }
       }
       report(findings);
-      return outcome;
+      return { evicted: [...forSpace, ...outcome.evicted] };
     },
 
     async get(mh, options) {
