@@ -111,8 +111,8 @@ export function lruOrder(a: BlobMeta, b: BlobMeta): number {
 
 /**
  * Deletes least recently used blobs other than `keep`, in a transaction of its own that commits
- * before the caller writes again (a browser counts space freed by deletes only once they are
- * committed, so evicting inside the refused write's own transaction would not help it), until
+ * before the caller writes again (a browser need not count space freed by deletes before they
+ * commit, so evicting inside the refused write's own transaction might not help it), until
  * `target` bytes are freed or no other blob is left. Deletes nothing, and returns [], when all
  * other blobs together hold less than `needed`: evicting them could not make the room a write
  * of `needed` bytes takes, so they are kept.
