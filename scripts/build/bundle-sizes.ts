@@ -20,8 +20,11 @@ export const BUNDLE_BUDGETS: Readonly<Record<Target, Readonly<Record<string, num
     // module-syntax scanner (core/serving/js-scan.ts says why that build).
     'background.js': 665 * KiB,
     'offscreen.js': 2150 * KiB,
-    'options.js': 68 * KiB,
-    'popup.js': 52 * KiB,
+    // +12 and +28 KiB (issue 11, start-up): both pages read policy and the user's options
+    // themselves and merge them as the background does (core/settings: schema, validation,
+    // LAN-address and site-pattern rules), so locks show without waiting for the background.
+    'options.js': 80 * KiB,
+    'popup.js': 80 * KiB,
     // Injected into every frame of every page, so issue 11's goal, 8 KiB, is its budget. It is
     // ~2 KiB since it sends its one message with the browser's own runtime
     // (platform/content-messaging.ts); the polyfill alone would take it past 40 KiB again.
@@ -33,8 +36,8 @@ export const BUNDLE_BUDGETS: Readonly<Record<Target, Readonly<Record<string, num
     // +25 KiB, es-module-lexer, as Chromium's background.
     'background.js': 645 * KiB,
     'peers.js': 1720 * KiB,
-    'options.js': 68 * KiB,
-    'popup.js': 52 * KiB,
+    'options.js': 80 * KiB,
+    'popup.js': 80 * KiB,
     'content.js': 8 * KiB,
   },
 };

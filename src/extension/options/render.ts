@@ -28,12 +28,15 @@ interface Row {
 
 /**
  * Renders one form field per setting, grouped, from the schema. Locked settings are disabled
- * and say so; a refused change shows the validator's message next to its field.
+ * and say so; a refused change shows the validator's message next to its field. The fields
+ * enter the page only with the first effective settings applied (the first `refresh`), so a
+ * locked setting never shows as editable, not even for a frame.
  */
 export function renderOptions(root: HTMLElement, backend: OptionsBackend): { refresh: () => Promise<void> } {
   const rows = new Map<SettingName, Row>();
+  const form = document.createDocumentFragment();
   const problems = Object.assign(document.createElement('div'), { className: 'problems', role: 'status' });
-  root.append(problems);
+  form.append(problems);
 
   for (const group of SETTING_GROUPS) {
     const fieldset = document.createElement('fieldset');
@@ -70,7 +73,7 @@ export function renderOptions(root: HTMLElement, backend: OptionsBackend): { ref
         });
       });
     }
-    root.append(fieldset);
+    form.append(fieldset);
   }
 
   function apply(view: SettingsView): void {
@@ -94,6 +97,10 @@ export function renderOptions(root: HTMLElement, backend: OptionsBackend): { ref
     );
   }
 
-  const refresh = async (): Promise<void> => apply(await backend.load());
+  const refresh = async (): Promise<void> => {
+    apply(await backend.load());
+    // The first time: the fields, with their values and locks, appear in one step.
+    if (form.childNodes.length > 0) root.append(form);
+  };
   return { refresh };
 }

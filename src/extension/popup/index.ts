@@ -1,7 +1,9 @@
-import type { SiteView, StatusView } from '../messages.ts';
+import type { SettingsView, SiteView, StatusView } from '../messages.ts';
+import { readSettingsView } from '../options/settings-view.ts';
 import { openOptionsPage } from '../platform/capabilities.ts';
 import { localizePage, t } from '../platform/i18n.ts';
 import { sendToBackground } from '../platform/messaging.ts';
+import { settingsStorage } from '../platform/settings-storage.ts';
 import { activeTabUrl } from '../platform/tabs.ts';
 import { drawSavingsChart } from './chart.ts';
 import { describeSavings, formatBytes } from './format.ts';
@@ -42,18 +44,30 @@ function renderSite(site: SiteView): void {
   $('site-stats').textContent = site.active ? t('siteStats', describeSavings(site.stats, t)) : t(site.paused ? 'sitePaused' : 'siteInactive');
 }
 
-async function render(): Promise<void> {
-  const url = await pageUrl();
-  const [status, settings, stats, site] = await Promise.all([
-    sendToBackground({ type: 'ui-bg-get-status' }),
-    sendToBackground({ type: 'ui-bg-get-settings' }),
-    sendToBackground({ type: 'ui-bg-get-stats' }),
-    url ? sendToBackground({ type: 'ui-bg-get-site', url }) : undefined,
-  ]);
+/**
+ * The on/off switch and its lock. The switch starts disabled (popup.html) and is set from the
+ * settings the page reads itself (settings-view.ts), before the background's slower answers
+ * (stats open the cache): a locked switch never looks switchable.
+ */
+function renderSwitch(settings: SettingsView): void {
   const locked = settings.locked.includes('enabled');
-  $<HTMLInputElement>('enabled').checked = status.enabled;
+  $<HTMLInputElement>('enabled').checked = settings.values.enabled;
   $<HTMLInputElement>('enabled').disabled = locked;
   $('locked-note').hidden = !locked;
+  performance.mark('peercache:settings-shown');
+}
+
+async function render(): Promise<void> {
+  const shown = readSettingsView(settingsStorage)
+    .catch(() => sendToBackground({ type: 'ui-bg-get-settings' }))
+    .then(renderSwitch);
+  const url = await pageUrl();
+  const [status, stats, site] = await Promise.all([
+    sendToBackground({ type: 'ui-bg-get-status' }),
+    sendToBackground({ type: 'ui-bg-get-stats' }),
+    url ? sendToBackground({ type: 'ui-bg-get-site', url }) : undefined,
+    shown,
+  ]);
   const text = describe(status);
   $('status').textContent = text.status;
   $('network').textContent = text.network;
