@@ -103,6 +103,11 @@ export interface BlobRepository {
    * bytes a serving engine answered from memory. Nothing happens when `mh` is not stored.
    */
   touch(mh: string, uses?: number): Promise<void>;
+  /**
+   * Bytes `site` may still add in new blobs now ({@link SITE_SHARE_PER_DAY}), 0 when none: for a
+   * caller about to download something only to store it.
+   */
+  siteShareLeft(site: string): Promise<number>;
   /** Whether a whole blob is stored under `mh` (bytes are verified only by `get`). */
   has(mh: string): Promise<boolean>;
   delete(mh: string): Promise<void>;
@@ -251,6 +256,17 @@ export function createBlobRepository(init: BlobRepositoryInit): BlobRepository {
     },
 
     touch,
+
+    async siteShareLeft(site) {
+      const since = now() - DAY_MS;
+      let added = 0;
+      // Metadata only; an undecodable row is left to the readers that drop it.
+      await db.blobMeta.each((raw) => {
+        const d = decodeBlobMeta(raw);
+        if (d.ok && d.value.site === site && d.value.createdAt > since) added += d.value.size;
+      });
+      return Math.max(0, Math.floor(maxCacheBytes() * SITE_SHARE_PER_DAY) - added);
+    },
 
     async has(mh) {
       const [metaRaw, bytesCount] = await db.transaction('r', db.blobMeta, db.blobBytes, async () => [

@@ -28,6 +28,11 @@ export interface Learner {
   /** True when a fresh binding for this URL already exists (no need to fetch its bytes again). */
   alreadyKnown(url: string): Promise<boolean>;
   /**
+   * False when the page's site has added its share of the cache for today (store/blobs.ts):
+   * whatever is fetched for it now would be refused, so nothing should be.
+   */
+  siteHasShare(r: SeenResponse): Promise<boolean>;
+  /**
    * Verifies and stores `bytes` for `r`. A URL on the public list must hash to the listed
    * digest; any other URL is bound to the sha384 of what was received. `extraBytes` counts
    * what learning cost beyond the page's own download (Chromium's re-fetch); `pageCacheBytes`
@@ -71,6 +76,11 @@ export function createLearner(ctx: CacheContext, onLearned: (key: string) => voi
       if (listed) return ctx.store.blobs.has(listed.key);
       const hit = await ctx.store.bindings.lookup(url, ctx.now(), { sources: ['observed'] });
       return !!hit && !hit.needsRevalidation && (await ctx.store.blobs.has(hit.binding.mh));
+    },
+
+    async siteHasShare(r) {
+      const site = hostOf(r.initiator);
+      return site !== undefined && (await ctx.store.blobs.siteShareLeft(site)) > 0;
     },
 
     async learn(r, admitted, bytes, extraBytes, pageCacheBytes = 0) {

@@ -105,6 +105,9 @@ export function createRefetchQueue(init: {
     // binding has not reached us yet), or a colleague is downloading it right now and the node
     // makes us wait for that one download (p2p/lookup, node/lookups.ts).
     if (lanSharing && (await env.peers.lookup(r.url, admitted.contentType, max)) === 'stored') return;
+    // Past the site's share of the cache for today (store/blobs.ts) the learner would refuse
+    // what is read or downloaded: a junk page must not make us download its junk a second time.
+    if (!(await learner.siteHasShare(r))) return;
     // From the origin: one more download, only where it can pay back.
     sightings ??= sightingsState.read().then((saved) => createSightings(MAX_SIGHTINGS, saved));
     const seen = await sightings;
