@@ -17,6 +17,7 @@ import { connectionHints, onConnectionChange } from '../platform/connection.ts';
 import { jsonState } from '../platform/local-state.ts';
 import { serveMessages } from '../platform/messaging.ts';
 import { settingsStorage } from '../platform/settings-storage.ts';
+import { restrictLocalStorage } from '../platform/storage-access.ts';
 import { registerEngine } from './engine.ts';
 import { loadHashList } from './hash-list-loader.ts';
 import { createPeerLink } from './peer-link.ts';
@@ -29,6 +30,10 @@ import { packagedSiteRules } from '../serving/dnr/site-exclusion.ts';
 
 const startedAt = Date.now();
 const log = (line: string): void => console.warn(`PeerCache: ${line}`);
+// Before anything is read or written: content scripts need none of storage.local (SECURITY.md).
+void restrictLocalStorage().then((access) => {
+  if (access !== 'extension-only') log(`storage.local stays readable by content scripts: ${access}`);
+});
 const settings = createSettingsService({ storage: settingsStorage, log });
 const pausedState = jsonState<string[]>('local', 'pausedSites');
 const safety = createSiteSafetyStore({ state: jsonState('local', 'siteSafety'), frameState: jsonState('session', 'documentsAwaitingReport'), now: Date.now, log });
