@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadNodeConfig } from '../../../src/node/config.ts';
+import { tempDir } from '../../support/lan-node.ts';
 
 const env = { XDG_DATA_HOME: '/var/lib' };
-const tmp = () => mkdtempSync(join(tmpdir(), 'peercache-node-config-'));
+const tmp = (): string => tempDir('node-config');
 
 describe('LAN node configuration', () => {
   it('starts with no flags on sane defaults', () => {
