@@ -1,11 +1,10 @@
 /**
  * LAN sharing in a browser: runs the libp2p node (where WebRTC exists), keeps it connected to
- * the configured LAN nodes, answers peers' block requests for what the privacy gate allows,
- * and fetches verified blocks from peers into the store. Settings arrive from the background.
+ * the configured LAN nodes, serves peers what block-policy.ts decides they get, and fetches
+ * verified blocks from peers into the store. Settings arrive from the background.
  */
 import type { Libp2p } from '@libp2p/interface';
 import { createUploadBucket, MonthlyCap, megabytesToBytes, PenaltyBox, utcMonthOf } from '../../core/limits/index.ts';
-import { mayServeCrossSite } from '../../core/serving/privacy-gate.ts';
 import type { Settings } from '../../core/settings/index.ts';
 import { createBrowserNode, type BrowserNodeServices } from '../../p2p/browser-node.ts';
 import { contentTypeForPath } from '../../core/hash-list/index.ts';
@@ -20,6 +19,7 @@ import type { PeerId } from '@libp2p/interface';
 import { contradictsOwnObservation, learnGroupBindings, observedBindings, sharesGroupBindings } from './group-bindings.ts';
 import { idleState, wantsPeers } from './sharing-state.ts';
 import { createLanNodeDialer, type LanNodeRefusal } from './lan-node-dial.ts';
+import { createPeerPolicy } from './block-policy.ts';
 import type { PeerLocal } from '../background/peer-local-state.ts';
 import { encodeBase64 } from '../../core/integrity/base64.ts';
 import type { Store } from '../../store/index.ts';
@@ -135,6 +135,19 @@ export function createPeerService(init: {
   });
   const dialLanNodes = (addrs: readonly string[]): Promise<void> => dialer.dial(addrs);
 
+  const policy = createPeerPolicy({
+    settings: () => settings,
+    isListed: (key) => hashList.isListed(key),
+    // Connected through lan-node-dial.ts, so pinned: the noise handshake authenticated the id.
+    isLanNode: (peer) => lanNodeIds.has(peer),
+    isPenalised: (peer) => penalty.isPenalised(peer),
+    holders: (key) => store.popularity.peerCount(key),
+    named: async (key) => (await store.bindings.forHash(key)).some((b) => b.source !== 'list'),
+    block: async (key) => (await store.blobs.get(key, { touch: false }))?.bytes,
+    listedHeld: async () => (await store.blobs.list()).map((m) => m.mh).filter((k) => hashList.isListed(k)),
+    observed: () => observedBindings(store, hashList),
+  });
+
   async function start(s: Settings, identity: string): Promise<void> {
     // The same key at every start: the LAN node counts this browser as one member (issue 10, item 1).
     node = await createBrowserNode({ groupKey: s.groupKey, identitySeed: identity });
@@ -143,20 +156,7 @@ export function createPeerService(init: {
     const usedBytes = (await store.stats.daily(31)).filter((d) => d.day.startsWith(month)).reduce((n, d) => n + d.lanBytesOut, 0);
     monthly = new MonthlyCap({ capBytes: megabytesToBytes(s.monthlyUploadCapMB), state: { month, usedBytes } });
     const server = createBlockServer({
-      getBlock: async (key, peer) => {
-        const now = settings;
-        // Answer only what the privacy gate allows, held or not, so "refused" vs "not found"
-        // reveals nothing about this browser's history.
-        if (!now || now.maxUploadKbps === 0 || penalty.isPenalised(peer)) return { status: 'refused' };
-        const onList = hashList.isListed(key);
-        const lanPeers = onList ? 0 : await store.popularity.peerCount(key);
-        // In a group, members may also ask for what the group's bindings name: this browser
-        // told the group about it already (or the group told it).
-        const named = !onList && sharesGroupBindings(now) && (await store.bindings.forHash(key)).some((b) => b.source !== 'list');
-        if (!named && !mayServeCrossSite({ onList, lanPeers, minLanPeers: now.minLanPeers, requirePopular: true })) return { status: 'refused' };
-        const blob = await store.blobs.get(key, { touch: false });
-        return blob ? { status: 'found', bytes: blob.bytes } : { status: 'not-found' };
-      },
+      getBlock: (key, peer) => policy.block(key, peer),
       limits: {
         maxBlockBytes: megabytesToBytes(s.maxAssetMB),
         uploadBucket: createUploadBucket(s.maxUploadKbps),
@@ -166,18 +166,16 @@ export function createPeerService(init: {
       },
     });
     await node.handle(server.protocol, server.handler, { maxInboundStreams: server.maxInboundStreams });
-    // What we hold of the public list (popular by definition: answering reveals nothing).
-    const have = createHaveServer(async () => (await store.blobs.list()).map((m) => m.mh).filter((k) => hashList.isListed(k)));
+    // What each peer is answered is block-policy.ts's decision alone.
+    const have = createHaveServer((peer) => policy.have(peer));
     await node.handle(have.protocol, have.handler);
     if (sharesGroupBindings(s)) {
-      // Only the LAN nodes collect the group's book: another browser asking learns nothing
-      // (WebRTC connections are not inside the private network; only the relay that signals them is).
-      const book = createBindingsServer(async (peer) => (lanNodeIds.has(peer) ? observedBindings(store, hashList) : []));
+      const book = createBindingsServer((peer) => policy.bindings(peer));
       await node.handle(book.protocol, book.handler);
     }
     // What the LAN nodes tell the moment it changes: blocks they now host, the group's new bindings.
     const updates = createUpdateServer({
-      accept: (peer) => lanNodeIds.has(peer),
+      accept: (peer) => policy.acceptsUpdate(peer),
       onUpdate: (peer, u) => void takeUpdate(peer, u).catch((e: unknown) => log(`update from ${peer.toString()}: ${String(e)}`)),
       onFault: (peer) => penalty.penalise(peer.toString()),
     });
