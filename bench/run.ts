@@ -6,11 +6,12 @@ import { run as nodeLoad } from './node-load.bench.ts';
 import { run as office } from './office-browsers.bench.ts';
 import { run as officeSim } from './office/bench.ts';
 import { run as pageLoad } from './page-load.bench.ts';
+import { run as startup } from './startup.bench.ts';
 import { run as verify } from './verify.bench.ts';
 import { run as webrtc } from './webrtc.bench.ts';
 
 // `npm run bench -- verify` runs only the benchmarks named.
-const all = { verify, block, pageLoad, webrtc, 'first-visit': firstVisit, office, 'office-sim': officeSim, 'node-load': nodeLoad };
+const all = { verify, block, pageLoad, webrtc, 'first-visit': firstVisit, office, 'office-sim': officeSim, 'node-load': nodeLoad, startup };
 const names = process.argv.slice(2);
 for (const [name, bench] of Object.entries(all)) {
   if (names.length && !names.includes(name)) continue;
