@@ -1,25 +1,25 @@
 /**
  * LAN sharing in a browser: runs the libp2p node (where WebRTC exists), keeps it connected to
- * the configured LAN nodes, serves peers what block-policy.ts decides they get, and fetches
- * verified blocks from peers into the store. Settings arrive from the background.
+ * the configured LAN nodes (lan-node-dial.ts) and to other browsers, serves peers what
+ * block-policy.ts decides they get, exchanges with the LAN nodes what each holds (lan-sync.ts),
+ * and fetches verified blocks from peers into the store. Settings arrive from the background.
  */
 import type { Libp2p } from '@libp2p/interface';
 import { createUploadBucket, MonthlyCap, megabytesToBytes, PenaltyBox, utcMonthOf } from '../../core/limits/index.ts';
 import type { Settings } from '../../core/settings/index.ts';
 import { createBrowserNode, type BrowserNodeServices } from '../../p2p/browser-node.ts';
-import { contentTypeForPath } from '../../core/hash-list/index.ts';
-import { createBlockServer, fetchBlock, isPeerFault } from '../../p2p/block/index.ts';
+import { createBlockServer, isPeerFault } from '../../p2p/block/index.ts';
 import { connectToLanPeers, dropUnresponsivePeers } from '../../p2p/discovery.ts';
 import { remoteCandidates } from '../../p2p/lan-rtc.ts';
-import { createHaveServer, fetchHave } from '../../p2p/have/index.ts';
-import { createBindingsServer, fetchBindings } from '../../p2p/bindings/index.ts';
+import { createHaveServer } from '../../p2p/have/index.ts';
+import { createBindingsServer } from '../../p2p/bindings/index.ts';
 import { lookupUrl } from '../../p2p/lookup/index.ts';
-import { createUpdateServer, sendUpdate, type Update } from '../../p2p/update/index.ts';
-import type { PeerId } from '@libp2p/interface';
+import { createUpdateServer } from '../../p2p/update/index.ts';
 import { contradictsOwnObservation, learnGroupBindings, observedBindings, sharesGroupBindings } from './group-bindings.ts';
 import { idleState, wantsPeers } from './sharing-state.ts';
 import { createLanNodeDialer, type LanNodeRefusal } from './lan-node-dial.ts';
 import { createPeerPolicy } from './block-policy.ts';
+import { createLanSync, LAN_SITE } from './lan-sync.ts';
 import type { PeerLocal } from '../background/peer-local-state.ts';
 import { encodeBase64 } from '../../core/integrity/base64.ts';
 import type { Store } from '../../store/index.ts';
@@ -70,14 +70,10 @@ export interface PeerService {
 const REDIAL_MS = 30_000;
 const RECONNECT_MS = 2_000;
 
-/** Stats row of peer traffic (it belongs to no site); the '*' total includes it. */
-export const LAN_SITE = '(lan)';
+export { LAN_SITE };
 
-/** Most blocks one replication round fetches, and how often a round runs. */
-const REPLICATE_MAX = 100;
+/** How often a replication round runs (what changes in between is told at once). */
 const REPLICATE_EVERY_MS = 10 * 60_000;
-/** What is learned within this time travels in one update. */
-const TELL_AFTER_MS = 150;
 
 export function createPeerService(init: {
   store: Store;
@@ -101,10 +97,6 @@ export function createPeerService(init: {
   let monthly = new MonthlyCap({ capBytes: 0 });
   /** The last round of meeting other browsers, for diagnostics in the status. */
   let lastMeeting: { found: number; connected: number; errors: string[] } | undefined;
-  /** What the LAN nodes were told since this node started (`key` or `url mh`). */
-  let told = new Set<string>();
-  let telling: ReturnType<typeof setTimeout> | undefined;
-  const inFlight = new Map<string, Promise<boolean>>();
   /** The identity of a service applied without one (tests, benches). */
   let ownLocal: PeerLocal | undefined;
 
@@ -116,9 +108,7 @@ export function createPeerService(init: {
     lanNodeIds = new Set();
     dialer.reset();
     lastMeeting = undefined;
-    told = new Set();
-    clearTimeout(telling);
-    telling = undefined;
+    sync.reset();
     await Promise.resolve(old?.stop()).catch(() => undefined);
   }
 
@@ -129,11 +119,20 @@ export function createPeerService(init: {
     onConnected: (_address, id, again) => {
       lanNodeIds.add(id);
       // Back after a restart or an outage: catch up on what was told meanwhile.
-      if (again) void replicate();
+      if (again) void sync.replicate();
     },
     onPinned: (address, id) => init.onPinned?.(address, id),
   });
   const dialLanNodes = (addrs: readonly string[]): Promise<void> => dialer.dial(addrs);
+
+  const sync = createLanSync({
+    store, hashList, log, penalty,
+    onStored: () => init.onStored?.(),
+    node: () => node,
+    settings: () => settings,
+    running: () => state === 'running',
+    lanNodeIds: () => lanNodeIds,
+  });
 
   const policy = createPeerPolicy({
     settings: () => settings,
@@ -176,13 +175,13 @@ export function createPeerService(init: {
     // What the LAN nodes tell the moment it changes: blocks they now host, the group's new bindings.
     const updates = createUpdateServer({
       accept: (peer) => policy.acceptsUpdate(peer),
-      onUpdate: (peer, u) => void takeUpdate(peer, u).catch((e: unknown) => log(`update from ${peer.toString()}: ${String(e)}`)),
+      onUpdate: (peer, u) => void sync.take(peer, u).catch((e: unknown) => log(`update from ${peer.toString()}: ${String(e)}`)),
       onFault: (peer) => penalty.penalise(peer.toString()),
     });
     await node.handle(updates.protocol, updates.handler);
     await dialLanNodes(s.lanNodes);
     void meetPeers();
-    void replicate();
+    void sync.replicate();
     // Bounded retry: one attempt per LAN node every 30 s while it is not connected.
     let rounds = 0;
     // A LAN node that went away (restarted, failed over) is dialled again every 2 s, so browsers
@@ -190,7 +189,7 @@ export function createPeerService(init: {
     reconnect = setInterval(() => void dialLanNodes(s.lanNodes), RECONNECT_MS);
     redial = setInterval(() => {
       void meetPeers();
-      if (++rounds % (REPLICATE_EVERY_MS / REDIAL_MS) === 0) void replicate();
+      if (++rounds % (REPLICATE_EVERY_MS / REDIAL_MS) === 0) void sync.replicate();
     }, REDIAL_MS);
   }
 
@@ -206,82 +205,6 @@ export function createPeerService(init: {
       lastMeeting = met;
       for (const e of met.errors) log(`peer via ${id}: ${e}`);
     }
-  }
-
-  /**
-   * replicatePopular: copy the popular blocks LAN nodes hold that we lack, so a first visit to a
-   * site can already be served locally; in a group, learn the group's bindings first. Bounded
-   * per round; verified like every block.
-   */
-  async function replicate(): Promise<void> {
-    const s = settings;
-    if (!node || !s) return;
-    for (const id of lanNodeIds) {
-      const peer = node.getConnections().find((c) => c.remotePeer.toString() === id)?.remotePeer;
-      if (!peer) continue;
-      try {
-        const bindings = sharesGroupBindings(s) ? await fetchBindings(node, peer, Date.now()) : [];
-        await takeUpdate(peer, { bindings, have: s.replicatePopular ? await fetchHave(node, peer) : [] });
-      } catch (e) {
-        if (isPeerFault(e)) penalty.penalise(id);
-        log(`replication from ${id}: ${String(e)}`);
-      }
-    }
-  }
-
-  /** What a LAN node holds or the group observed: learned, and with replicatePopular the blocks copied. */
-  async function takeUpdate(peer: PeerId, u: Update): Promise<void> {
-    const s = settings;
-    if (!node || !s) return;
-    const id = peer.toString();
-    const wanted = sharesGroupBindings(s) && u.bindings.length > 0 ? await learnGroupBindings({ store, hashList, log, settings: s, nodeId: id, onChanged: () => init.onStored?.() }, u.bindings) : [];
-    if (!s.replicatePopular) return;
-    for (const key of u.have.filter((k) => hashList.isListed(k)).slice(0, 10 * REPLICATE_MAX)) {
-      const type = contentTypeForPath(hashList.urlsFor(key)[0] ?? '');
-      if (type) wanted.push({ key, type });
-    }
-    let stored = 0;
-    for (const { key, type } of wanted) {
-      if (stored >= REPLICATE_MAX) break;
-      if (await fetchInto(peer, key, type, megabytesToBytes(s.maxAssetMB), 10_000)) stored++;
-    }
-  }
-
-  /** Tells the LAN nodes what they were not told yet: listed blocks held, and in a group the bindings observed. */
-  async function tell(): Promise<void> {
-    telling = undefined;
-    const s = settings;
-    if (!node || !s || state !== 'running') return;
-    const have = (await store.blobs.list()).map((m) => m.mh).filter((k) => hashList.isListed(k) && !told.has(k));
-    const bindings = sharesGroupBindings(s) ? (await observedBindings(store, hashList)).filter((b) => !told.has(`${b.url} ${b.mh}`)) : [];
-    if (have.length === 0 && bindings.length === 0) return;
-    for (const k of have) told.add(k);
-    for (const b of bindings) told.add(`${b.url} ${b.mh}`);
-    for (const id of lanNodeIds) {
-      const peer = node.getConnections().find((c) => c.remotePeer.toString() === id)?.remotePeer;
-      if (peer) await sendUpdate(node, peer, { have, bindings }).catch((e: unknown) => log(`update to ${id}: ${String(e)}`));
-    }
-  }
-
-  /**
-   * Gets `key` from `peer`, verified, into the store; true once it is held. One fetch per key at
-   * a time: an update and a replication round (or a page's request) often want the same block.
-   */
-  function fetchInto(peer: PeerId, key: string, type: string, maxBytes: number, timeoutMs: number): Promise<boolean> {
-    const running = inFlight.get(key);
-    if (running) return running;
-    const fetching = (async () => {
-      if (await store.blobs.has(key)) return true;
-      if (!node) return false;
-      const r = await fetchBlock(node, peer, key, { maxBytes, timeoutMs, stallMs: 2_000 });
-      if (r.status !== 'found') return false;
-      await store.blobs.put(key, r.bytes, type);
-      await store.stats.add(LAN_SITE, { lanBytesIn: r.bytes.byteLength });
-      init.onStored?.();
-      return true;
-    })().finally(() => inFlight.delete(key));
-    inFlight.set(key, fetching);
-    return fetching;
   }
 
   return {
@@ -330,7 +253,7 @@ export function createPeerService(init: {
         .sort((a, b) => Number(lanNodeIds.has(b.toString())) - Number(lanNodeIds.has(a.toString())));
       for (const peer of peers.slice(0, 8)) {
         try {
-          if (await fetchInto(peer, key, type, maxBytes, 5_000)) return 'stored';
+          if (await sync.fetchInto(peer, key, type, maxBytes, 5_000)) return 'stored';
         } catch (e) {
           if (isPeerFault(e)) {
             // Bad bytes or garbage: hang up and refuse this peer for a while.
@@ -361,7 +284,7 @@ export function createPeerService(init: {
           // Our own fresh observation of the URL says other bytes: the claim is not fetched.
           if (!listed && contradictsOwnObservation((await store.bindings.lookupMany([url], 'observed')).get(url), a.mh, Date.now())) continue;
           if (a.binding) await learnGroupBindings({ store, hashList, log, settings: s, nodeId: id, onChanged: () => init.onStored?.() }, [a.binding]);
-          if (await fetchInto(peer, a.mh, type, maxBytes, 10_000)) return 'stored';
+          if (await sync.fetchInto(peer, a.mh, type, maxBytes, 10_000)) return 'stored';
         } catch (e) {
           if (isPeerFault(e)) penalty.penalise(id);
           log(`lookup of ${url} at ${id}: ${String(e)}`);
@@ -370,9 +293,6 @@ export function createPeerService(init: {
       return 'unknown';
     },
 
-    learned() {
-      if (!node || state !== 'running') return;
-      telling ??= setTimeout(() => void tell().catch((e: unknown) => log(`telling the LAN nodes: ${String(e)}`)), TELL_AFTER_MS);
-    },
+    learned: () => sync.learned(),
   };
 }
