@@ -17,7 +17,7 @@ import { lookupUrl } from '../../p2p/lookup/index.ts';
 import { createUpdateServer } from '../../p2p/update/index.ts';
 import { contradictsOwnObservation, learnGroupBindings, observedBindings, sharesGroupBindings } from './group-bindings.ts';
 import { idleState, wantsPeers } from './sharing-state.ts';
-import { createLanNodeDialer, type LanNodeRefusal } from './lan-node-dial.ts';
+import { createLanNodeDialer, peerIdInAddress, type LanNodeRefusal } from './lan-node-dial.ts';
 import { createPeerPolicy } from './block-policy.ts';
 import { createLanSync, LAN_SITE } from './lan-sync.ts';
 import type { PeerLocal } from '../background/peer-local-state.ts';
@@ -91,6 +91,13 @@ export function createPeerService(init: {
   let state: PeerStatus['state'] = 'off';
   let error: string | undefined;
   let lanNodeIds = new Set<string>();
+  /**
+   * The ids the configured LAN node addresses are pinned to (their `/p2p/<id>`, or the id kept
+   * from the first answer), known before they connect, so a node's first question (its have pull
+   * on identify) is answered even if it ever came before this browser's dial returned and marked
+   * the node connected (not seen on loopback: 5 of 5 tries were marked first).
+   */
+  let pinnedIds = new Set<string>();
   let redial: ReturnType<typeof setInterval> | undefined;
   let reconnect: ReturnType<typeof setInterval> | undefined;
   const penalty = new PenaltyBox();
@@ -137,8 +144,8 @@ export function createPeerService(init: {
   const policy = createPeerPolicy({
     settings: () => settings,
     isListed: (key) => hashList.isListed(key),
-    // Connected through lan-node-dial.ts, so pinned: the noise handshake authenticated the id.
-    isLanNode: (peer) => lanNodeIds.has(peer),
+    // Connected through lan-node-dial.ts, or pinned: either way the noise handshake authenticated the id.
+    isLanNode: (peer) => lanNodeIds.has(peer) || pinnedIds.has(peer),
     isPenalised: (peer) => penalty.isPenalised(peer),
     holders: (key) => store.popularity.peerCount(key),
     named: async (key) => (await store.bindings.forHash(key)).some((b) => b.source !== 'list'),
@@ -212,6 +219,7 @@ export function createPeerService(init: {
       settings = s;
       const local = given ?? (ownLocal ??= { identity: encodeBase64(crypto.getRandomValues(new Uint8Array(32)), 'base64url', false), pins: {} });
       if (given) dialer.setPins(local.pins);
+      pinnedIds = new Set(s.lanNodes.map((a) => peerIdInAddress(a) ?? local.pins[a]).filter((id): id is string => id !== undefined));
       const active = wantsPeers(s, paused);
       const key = active ? JSON.stringify([s.lanNodes, s.groupKey, s.maxUploadKbps, s.monthlyUploadCapMB, s.maxAssetMB, sharesGroupBindings(s), local.identity]) : '';
       if (!active) state = idleState(s, paused).state;
