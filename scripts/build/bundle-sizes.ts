@@ -17,8 +17,11 @@ const KiB = 1024;
 export const BUNDLE_BUDGETS: Readonly<Record<Target, Readonly<Record<string, number>>>> = {
   chrome: {
     // +25 KiB (issue 10, item 6): es-module-lexer's pure-JS build replaced the hand-written
-    // module-syntax scanner (core/serving/js-scan.ts says why that build).
-    'background.js': 665 * KiB,
+    // module-syntax scanner (core/serving/js-scan.ts says why that build). +15 KiB (issue 10,
+    // items 1, 2 and 5; 659.6 -> 670.3 KiB): the bounds against pages (store maintenance, site
+    // shares, integrity budget, bounded downloads), the stored LAN identity and node pins, and
+    // storage.local's access level.
+    'background.js': 680 * KiB,
     'offscreen.js': 2150 * KiB,
     // +12 and +28 KiB (issue 11, start-up): both pages read policy and the user's options
     // themselves and merge them as the background does (core/settings: schema, validation,
@@ -33,8 +36,8 @@ export const BUNDLE_BUDGETS: Readonly<Record<Target, Readonly<Record<string, num
   firefox: {
     // The event page parses it at every wake, often for a page's request, so the peer service
     // (libp2p) is its own file, loaded only when LAN sharing is wanted (peer-link.firefox.ts).
-    // +25 KiB, es-module-lexer, as Chromium's background.
-    'background.js': 645 * KiB,
+    // +25 KiB, es-module-lexer, and +10 KiB, issue 10's bounds and identity, as Chromium's.
+    'background.js': 655 * KiB,
     'peers.js': 1720 * KiB,
     'options.js': 80 * KiB,
     'popup.js': 80 * KiB,
