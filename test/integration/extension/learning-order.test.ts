@@ -26,7 +26,7 @@ afterEach(() => store?.close());
 /** A browser whose public list names URL (so its hash is known and a LAN peer may hold it). */
 async function browser(): Promise<CacheContext> {
   const key = sriEntryToKey({ algorithm: 'sha256', digest: await computeDigest('sha256', BYTES) });
-  const list: HashListIndex = { lookup: (u) => (u === URL ? { key, type: 'text/javascript' } : undefined), urlsFor: () => [URL], isListed: (k) => k === key, packagedFile: () => undefined } as never;
+  const list: HashListIndex = { lookup: (u: string) => (u === URL ? { key, type: 'text/javascript' } : undefined), urlsFor: () => [URL], isListed: (k: string) => k === key, packagedFile: () => undefined } as never;
   store = await openStore({ indexedDB: new IDBFactory(), IDBKeyRange, verify: (b, k) => verifyMultihashKey(b, k), now: Date.now, maxCacheBytes: () => 1e8, onCorrupt: () => {} });
   return { store, hashList: list, settings: () => settings, pausedSites: () => [], now: Date.now, log: () => {} };
 }
