@@ -29,13 +29,16 @@ const HONEST_PEERS = 180;
 const WINDOW_MS = 150_000;
 /**
  * The daemon as docs/ADMIN.md's systemd unit runs it: V8's young generation capped at 4 MB a
- * half (by default it grows to tens of MB under this allocation rate), and glibc serving
- * allocations of 32 KiB and more (block pieces, noise frames) by mmap, so memory freed goes
- * back to the system instead of staying as holes in the heap. NODE_LOAD_TUNING=off runs it
- * with Node's and glibc's defaults instead.
+ * half (by default it grows to tens of MB under this allocation rate); a mark-compact each time
+ * the old generation grew by 20 % (V8's own factor reached about 2 here: block pieces and
+ * their ciphertexts that lived through two scavenges, waiting on a slow reader, are freed only
+ * by a mark-compact); and glibc serving allocations of 32 KiB and more (block pieces, noise
+ * frames) by mmap, so memory freed goes back to the system instead of staying as holes in the
+ * heap. NODE_LOAD_TUNING=off runs it with Node's and glibc's defaults instead.
  */
 const TUNED = process.env.NODE_LOAD_TUNING !== 'off';
-const NODE_FLAGS = TUNED ? ['--max-semi-space-size=4'] : [];
+/** NODE_LOAD_FLAGS adds node flags for the node process alone (space-separated; a flag given twice takes the last value), to compare runs. */
+const NODE_FLAGS = [...(TUNED ? ['--max-semi-space-size=4', '--heap-growing-percent=20'] : []), ...(process.env.NODE_LOAD_FLAGS ?? '').split(' ').filter(Boolean)];
 const NODE_ENV = TUNED ? { MALLOC_MMAP_THRESHOLD_: '32768' } : {};
 /** The node is stopped past this, whatever the code under test does with memory. */
 const RSS_SAFETY_BYTES = 3 * 1024 * MiB;
@@ -83,8 +86,12 @@ async function startNodeProcess(dataDir: string): Promise<{ child: ChildProcess;
   return { child, address, httpPort: http };
 }
 
-/** kB of a /proc/<pid>/status field (VmRSS now, VmHWM the peak). */
-async function procKb(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
+/**
+ * kB of a /proc/<pid>/status field of the node's process alone (the peers run in the bench
+ * process and two workers): VmRSS now, VmHWM its peak, RssFile the part mapped from files (the
+ * node binary and libraries, shared with any other node process), RssAnon the node's own.
+ */
+async function procKb(pid: number, field: 'VmRSS' | 'VmHWM' | 'RssFile' | 'RssAnon'): Promise<number> {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(await readFile(`/proc/${pid}/status`, 'utf8'));
   return Number(m?.[1] ?? NaN);
 }
@@ -131,15 +138,16 @@ export async function run(): Promise<string[]> {
   const { child, address, httpPort } = await startNodeProcess(dataDir);
   const pid = child.pid!;
   let maxSampled = 0;
+  let fileAtMax = NaN;
   let killed = false;
-  const sampler = setInterval(() => void procKb(pid, 'VmRSS').then((kb) => {
-    maxSampled = Math.max(maxSampled, kb);
+  const sampler = setInterval(() => void Promise.all([procKb(pid, 'VmRSS'), procKb(pid, 'RssFile')]).then(([kb, fileKb]) => {
+    if (kb > maxSampled) [maxSampled, fileAtMax] = [kb, fileKb];
     if (kb * 1024 <= RSS_SAFETY_BYTES || killed) return;
     killed = true;
     child.kill('SIGKILL');
   }, () => undefined), 200);
   try {
-    const startedKb = await procKb(pid, 'VmRSS');
+    const [startedKb, startedFileKb] = [await procKb(pid, 'VmRSS'), await procKb(pid, 'RssFile')];
     // Idle: the same kind of fetches, one at a time, nothing else asking.
     let idleCount = 0;
     const idle = await observe(address, blocks, 1, () => idleCount++ >= 30);
@@ -156,6 +164,8 @@ export async function run(): Promise<string[]> {
     ]);
     const metrics = await fetch(`http://127.0.0.1:${httpPort}/metrics`).then((r) => r.text(), () => '');
     const peakKb = await procKb(pid, 'VmHWM');
+    // Block payload the node sent since it started (the idle fetches too): the work its CPU paid for.
+    const bytesOut = Number(/^peercache_bytes_out_total (\d+)$/m.exec(metrics)?.[1] ?? NaN);
     const nodeCpu = (await cpuSeconds(pid)) - cpuBefore;
     const loadSeconds = (Date.now() - end + WINDOW_MS) / 1000;
 
@@ -166,13 +176,13 @@ export async function run(): Promise<string[]> {
     const limited = [...metrics.matchAll(/^peercache_(?:limited_total\{limit="([^"]+)"\}|block_requests_total\{status="(refused)"\}) (\d+)$/gm)].map((m) => `${m[1] ?? m[2]} ${m[3]}`);
     return [
       `LAN node under load: peercache-node in its own process, ${BLOCKS} blocks of 1-4 MiB; ${HONEST_PEERS + 1} honest peers (one fetching throughout), ${hostileTask.slowlorisPeers + hostileTask.mintedMax + 2} hostile (slowloris, up to ${hostileTask.mintedMax} minted ids, greedy) and one-shot ids sending garbage, on loopback for ${WINDOW_MS / 1000} s`,
-      `node RSS (${TUNED ? 'tuned as docs/ADMIN.md runs it' : 'Node and glibc defaults'}): ${mb(startedKb)} started, ${mb(idleKb)} peak when idle, peak under load ${mb(peakKb)} (VmHWM; sampled max ${mb(maxSampled)}); goal <= 200 MB${killed ? ' - KILLED over 3 GB' : ''}`,
+      `node RSS, its process alone (/proc/<pid>/status; ${TUNED ? 'tuned as docs/ADMIN.md runs it' : 'Node and glibc defaults'}${process.env.NODE_LOAD_FLAGS ? `, plus ${process.env.NODE_LOAD_FLAGS}` : ''}): ${mb(startedKb)} started (${mb(startedFileKb)} of it mapped from files: node binary, libraries), ${mb(idleKb)} peak when idle, peak under load ${mb(peakKb)} (VmHWM; sampled max ${mb(maxSampled)}, ${mb(fileAtMax)} from files); goal <= 200 MB${killed ? ' - KILLED over 3 GB' : ''}`,
       `honest fetches: ${honest.records.length} (${Object.entries(outcomes).map(([k, v]) => `${k} ${v}`).join(', ')})`,
       `latency, found: idle p50 ${ms(percentile(idleMs, 50))} p99 ${ms(percentile(idleMs, 99))} (${idleMs.length} fetches); under load p50 ${ms(percentile(loadMs, 50))} p99 ${ms(percentile(loadMs, 99))} (${loadMs.length}): ${(percentile(loadMs, 50) / percentile(idleMs, 50)).toFixed(1)}x and ${(percentile(loadMs, 99) / percentile(idleMs, 99)).toFixed(1)}x idle`,
       ...failures(honest.records),
       `one honest peer fetching throughout: ${found(observed).length} of ${observed.length} found, per 10 s [${slots.join(' ')}]: ${slots.every((n) => n > 0) ? 'served all along' : 'NOT served in some 10 s'}`,
       `node refusals: ${limited.length ? limited.join(', ') : 'none reported'}`,
-      `CPU over the ${loadSeconds.toFixed(0)} s of load: node ${nodeCpu.toFixed(0)} s (${(nodeCpu / loadSeconds).toFixed(2)} of a core), honest peers ${(honest.cpuMs / 1000).toFixed(0)} s, hostile peers ${(hostile.cpuMs / 1000).toFixed(0)} s; machine load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
+      `CPU over the ${loadSeconds.toFixed(0)} s of load: node ${nodeCpu.toFixed(0)} s (${(nodeCpu / loadSeconds).toFixed(2)} of a core; ${(bytesOut / 1e9).toFixed(1)} GB served, ${(nodeCpu / (bytesOut / 1e9)).toFixed(1)} s a GB, idle fetches included), honest peers ${(honest.cpuMs / 1000).toFixed(0)} s, hostile peers ${(hostile.cpuMs / 1000).toFixed(0)} s; machine load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
       `attackers: ${Object.entries(hostile.counts).sort().map(([k, v]) => `${k} ${v}`).join('; ')}`,
     ];
   } finally {
