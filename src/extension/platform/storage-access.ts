@@ -24,7 +24,8 @@ export async function restrictLocalStorage(): Promise<StorageAccess> {
     await local.setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' });
     return 'extension-only';
   } catch (e) {
-    // Firefox exposes the method on every area but refuses it on `local`.
+    // A browser that has the method but not for `local` (Firefox implements it for
+    // storage.session only; whether it refuses or lacks it on `local` was not checked here).
     return `failed: ${e instanceof Error ? e.message : String(e)}`;
   }
 }
