@@ -65,10 +65,13 @@ export interface GroupBindingsBook {
    * counts, kept per node. Returns the URLs whose best binding changed here.
    */
   merge(node: string, bindings: readonly GroupBinding[]): string[];
-  /** The best binding per URL, most recently reported first, with group-wide holder counts. */
-  list(): GroupBinding[];
+  /**
+   * The best binding per URL, most recently reported first, with group-wide holder counts.
+   * `toNode`: the answer goes to that LAN node, and its own part is left out (split horizon).
+   */
+  list(toNode?: string): GroupBinding[];
   /** The best binding of `url`, if the book has one (what {@link list} says of it). */
-  best(url: string): GroupBinding | undefined;
+  best(url: string, toNode?: string): GroupBinding | undefined;
   /** Entries held (for the status page). */
   size(): number;
   /** Writes the book if it changed since the last save. */
@@ -96,9 +99,16 @@ export async function openGroupBindings(init: {
   /**
    * Members holding a binding: the node's own reporters that count (group-members.ts), or what
    * another LAN node counts if that is more. Never a sum: a member connected to two nodes
-   * (failover) reports to both.
+   * (failover) reports to both. Told to another node, what that node itself brought is left
+   * out: its own count (merged from it) or its report (an untrusted node counts as one member).
+   * Told back, either would come home as a count the node then keeps: one too high, or never
+   * falling when its members go (split horizon).
    */
-  const holdersOf = (e: Entry): number => Math.min(MAX_HOLDERS, Math.max(members.count(e.reporters, now()), ...e.counted.values()));
+  const holdersOf = (e: Entry, toNode?: string): number => {
+    const reporters = toNode !== undefined && e.reporters.has(toNode) ? [...e.reporters].filter((r) => r !== toNode) : e.reporters;
+    const counted = [...e.counted].filter(([node]) => node !== toNode).map(([, n]) => n);
+    return Math.min(MAX_HOLDERS, Math.max(members.count(reporters, now()), ...counted));
+  };
 
   try {
     const saved = JSON.parse(await readFile(path, 'utf8')) as { entries: Saved[]; members?: unknown };
@@ -153,8 +163,8 @@ export async function openGroupBindings(init: {
    * same bytes under other URLs do not make this URL popular (a site's own copy of a popular file
    * is still that site's file).
    */
-  function bestOf(url: string, byHash: Map<string, Entry>): (GroupBinding & { reportedAt: number; by: string }) | undefined {
-    const ranked = [...byHash].map(([mh, e]) => ({ mh, e, holders: holdersOf(e) })).filter((r) => r.holders > 0);
+  function bestOf(url: string, byHash: Map<string, Entry>, toNode?: string): (GroupBinding & { reportedAt: number; by: string }) | undefined {
+    const ranked = [...byHash].map(([mh, e]) => ({ mh, e, holders: holdersOf(e, toNode) })).filter((r) => r.holders > 0);
     // Only ids too new to count reported it (or ids of an address counted already): not told yet.
     if (ranked.length === 0) return undefined;
     const { mh, e, holders } = ranked.sort((a, b) => b.holders - a.holders || b.e.reportedAt - a.e.reportedAt)[0]!;
@@ -231,12 +241,12 @@ export async function openGroupBindings(init: {
       return changed;
     },
 
-    list() {
+    list(toNode) {
       prune();
       type Ranked = GroupBinding & { reportedAt: number; by: string };
       const best: Ranked[] = [];
       for (const [url, byHash] of book) {
-        const b = bestOf(url, byHash);
+        const b = bestOf(url, byHash, toNode);
         if (b) best.push(b);
       }
       // An answer holds at most MAX_BINDINGS: first what several members reported (newest
@@ -256,9 +266,9 @@ export async function openGroupBindings(init: {
       return answer.slice(0, MAX_BINDINGS).map(({ reportedAt: _, by: __, ...b }) => b);
     },
 
-    best(url) {
+    best(url, toNode) {
       const byHash = book.get(url);
-      const found = byHash && bestOf(url, byHash);
+      const found = byHash && bestOf(url, byHash, toNode);
       if (!found) return undefined;
       const { reportedAt: _, by: __, ...b } = found;
       return b.freshUntil > now() ? b : undefined;

@@ -19,7 +19,7 @@ import { parseHashList, type HashList } from '../core/hash-list/index.ts';
 import { fetchBlock, isPeerFault } from '../p2p/block/index.ts';
 import { BINDINGS_PROTOCOL, createBindingsServer, fetchBindings } from '../p2p/bindings/index.ts';
 import { createHaveServer, fetchHave } from '../p2p/have/index.ts';
-import { createLookupServer, MAX_LOOKUP_WAIT_MS } from '../p2p/lookup/index.ts';
+import { createLookupServer, LOOKUP_PROTOCOL, MAX_LOOKUP_WAIT_MS } from '../p2p/lookup/index.ts';
 import { createUpdateServer, sendUpdate, UPDATE_PROTOCOL, type Update } from '../p2p/update/index.ts';
 import type { GroupBinding } from '../p2p/bindings/index.ts';
 import type { GroupBindingsBook } from './group-bindings.ts';
@@ -73,7 +73,10 @@ export async function startReplication(init: {
   const transfer = createSlots(MAX_TRANSFERS);
   const have = createHaveServer(async () => (await cache.keys()).filter((k) => hashList.isListed(k)));
   await handle(have);
-  if (groupBindings) await handle(createBindingsServer(async () => groupBindings.list()));
+  /** Connected peers that are LAN nodes (they answer lookups; browsers never do): told counts without their own part. */
+  const nodes = new Set<string>();
+  const toNode = (id: string): string | undefined => (nodes.has(id) ? id : undefined);
+  if (groupBindings) await handle(createBindingsServer(async (peer) => groupBindings.list(toNode(peer))));
   const lookups = createLookups({
     held: (url) => {
       const listed = hashList.lookup(url);
@@ -91,7 +94,7 @@ export async function startReplication(init: {
 
   // Which of our protocols each connected peer speaks (from identify).
   const speaks = new Map<string, string[]>();
-  const announce = createAnnouncer({ node, groupBindings, log, members: () => [...speaks].filter(([, p]) => p.includes(UPDATE_PROTOCOL)).map(([id]) => id) });
+  const announce = createAnnouncer({ node, groupBindings, log, toNode, members: () => [...speaks].filter(([, p]) => p.includes(UPDATE_PROTOCOL)).map(([id]) => id) });
   const saveBook = createBatchedSave(groupBindings, log);
   /** The IP address `peer` is connected from (the brake on minted ids counts per address). */
   const addressOf = (peer: PeerId): string | undefined => node.getConnections(peer).map((c) => remoteHostOf(c.remoteAddr)).find((a) => a !== undefined);
@@ -180,12 +183,16 @@ export async function startReplication(init: {
   node.addEventListener('peer:identify', (event) => {
     const protocols = ours.filter((p) => event.detail.protocols.includes(p));
     if (protocols.length === 0) return;
+    if (event.detail.protocols.includes(LOOKUP_PROTOCOL)) nodes.add(event.detail.peerId.toString());
     speaks.set(event.detail.peerId.toString(), protocols);
     // A member's age runs from when it is first seen, reporting or not (group-members.ts).
     if (groupBindings && protocols.includes(BINDINGS_PROTOCOL)) groupBindings.seen(event.detail.peerId.toString(), addressOf(event.detail.peerId));
     serially(event.detail.peerId, () => pull(event.detail.peerId, protocols));
   });
-  node.addEventListener('peer:disconnect', (event) => void speaks.delete(event.detail.toString()));
+  node.addEventListener('peer:disconnect', (event) => {
+    speaks.delete(event.detail.toString());
+    nodes.delete(event.detail.toString());
+  });
   // Browsers that could not tell us (an update lost, an older version): ask again now and then
   // (bounded: one round per peer at a time, connected peers only).
   const timer = setInterval(() => {
@@ -225,7 +232,7 @@ function createSlots(n: number): <T>(job: () => Promise<T>) => Promise<T> {
 /** Fan-out of what changed to every member, gathered for {@link ANNOUNCE_MS} so a page's files travel in one update. */
 const ANNOUNCE_MS = 100;
 
-function createAnnouncer(init: { node: Libp2p; groupBindings: GroupBindingsBook | undefined; log: (line: string) => void; members: () => string[] }): {
+function createAnnouncer(init: { node: Libp2p; groupBindings: GroupBindingsBook | undefined; log: (line: string) => void; members: () => string[]; toNode: (id: string) => string | undefined }): {
   add(keys: readonly string[], urls: readonly string[]): void;
   stop(): void;
 } {
@@ -235,12 +242,16 @@ function createAnnouncer(init: { node: Libp2p; groupBindings: GroupBindingsBook 
   let stopped = false;
   function flush(): void {
     timer = undefined;
-    const bindings = init.groupBindings ? [...urls].map((u) => init.groupBindings!.best(u)).filter((b): b is GroupBinding => b !== undefined) : [];
-    const update = { have: [...keys], bindings };
+    const bindingsFor = (toNode?: string): GroupBinding[] => (init.groupBindings ? [...urls].map((u) => init.groupBindings!.best(u, toNode)).filter((b): b is GroupBinding => b !== undefined) : []);
+    const bindings = bindingsFor();
+    const have = [...keys];
+    const targets = init.members();
+    const toNodes = new Map(targets.filter((id) => init.toNode(id) !== undefined).map((id) => [id, bindingsFor(id)]));
     keys.clear();
     urls.clear();
-    if (update.have.length === 0 && bindings.length === 0) return;
-    for (const id of init.members()) {
+    for (const id of targets) {
+      const update = { have, bindings: toNodes.get(id) ?? bindings };
+      if (update.have.length === 0 && update.bindings.length === 0) continue;
       const peer = init.node.getConnections().find((c) => c.remotePeer.toString() === id)?.remotePeer;
       if (peer) void sendUpdate(init.node, peer, update).catch((e: Error) => init.log(`update to ${id}: ${e.message}`));
     }

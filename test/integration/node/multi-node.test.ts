@@ -27,8 +27,8 @@ afterAll(async () => {
   for (const n of nodes) await n.stop();
 });
 
-async function lanNode(over: Partial<NodeConfig> = {}): Promise<LanNode> {
-  const n = await startLanNode(loopbackNodeConfig({ groupKey: GROUP, ...over }), { log: () => {}, mdns: false, pullEveryMs: 600_000 });
+async function lanNode(over: Partial<NodeConfig> = {}, pullEveryMs = 600_000): Promise<LanNode> {
+  const n = await startLanNode(loopbackNodeConfig({ groupKey: GROUP, ...over }), { log: () => {}, mdns: false, pullEveryMs });
   nodes.push(n);
   return n;
 }
@@ -69,6 +69,28 @@ describe('two LAN nodes of one group, connected by configuration', () => {
     const both = await member([a, b]);
     await both.observe(url, file(1));
     await within(10_000, () => a.groupBindings?.best(url)?.holders === 2 && b.groupBindings?.best(url)?.holders === 2, 'both books counting two members');
+  });
+
+  it('a node configured one way is not told back its own part: its count of a member reporting to both nodes stays true', async () => {
+    // B is given A; A is not given B (as when B is added later, or found by mDNS): A counts B's
+    // book as one member's report. Told back to B with that report in it, B would count its own
+    // member twice (3 holders for 2 members, as this test measured before split horizon).
+    // Both pull each other every second, so the test sees several answers each way.
+    const a = await lanNode({}, 1_000);
+    const b = await lanNode({ peers: [addressOf(a, 'tcp').toString()] }, 1_000);
+    await within(10_000, () => b.libp2p.getConnections(a.libp2p.peerId).length > 0, 'the nodes connecting');
+    const onA = await member([a]);
+    const url = 'https://site-c.test/js/shared-4.js';
+    await onA.observe(url, file(4));
+    await within(10_000, () => b.groupBindings?.best(url)?.holders === 1, 'B hearing of the file');
+    const both = await member([a, b]);
+    await both.observe(url, file(4));
+    await within(10_000, () => b.groupBindings?.best(url)?.holders === 2, 'B counting two members');
+    // A's next answers to B (its updates, B's pulls of A's book) must not raise it.
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(b.groupBindings?.best(url)?.holders).toBe(2);
+    // A itself counts B as one member beside the two: the documented price of a node it does not trust.
+    expect(a.groupBindings?.best(url)?.holders).toBeLessThanOrEqual(3);
   });
 
   it('a browser with two nodes keeps fetching while one is killed, and is back on it within 10 s of its restart, which lost nothing', async () => {

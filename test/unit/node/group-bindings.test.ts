@@ -124,4 +124,27 @@ describe('one member cannot fill the book', () => {
     expect(again.best(url)).toMatchObject({ mh: MH2, holders: 5 });
     expect(again.list().find((x) => x.url === url)?.holders).toBe(5);
   });
+
+  it('tells another node counts without its own part: neither its merged count nor its report as one member comes back to it', async () => {
+    const { open } = await book();
+    const g = await open();
+    const url = 'https://a.test/x.js';
+    const other = 'https://a.test/y.js';
+    // Node B is not configured here: its book arrives as one member's report.
+    g.report('member-1', [b(url, MH1)]);
+    g.report('node-b', [b(url, MH1), b(other, MH1)]);
+    expect(g.best(url)?.holders).toBe(2);
+    // Told back to B, its report would make B count member-1 twice (a count one too high).
+    expect(g.best(url, 'node-b')?.holders).toBe(1);
+    expect(g.list('node-b').find((x) => x.url === url)?.holders).toBe(1);
+    // What only B brought is not told back to B at all; members still hear of it.
+    expect(g.list('node-b').some((x) => x.url === other)).toBe(false);
+    expect(g.best(other, 'node-b')).toBeUndefined();
+    expect(g.list().some((x) => x.url === other)).toBe(true);
+    // A configured node's merged count is likewise left out of what it is told: if its members
+    // leave, its count must fall, not come back from here.
+    g.merge('node-c', [b(url, MH1, { holders: 4 })]);
+    expect(g.best(url)?.holders).toBe(4);
+    expect(g.best(url, 'node-c')?.holders).toBe(2);
+  });
 });
