@@ -1,7 +1,7 @@
 import { decideAdmission, type AdmissionDecision } from '../../core/admission/index.ts';
 import { computeDigest, sriEntryToKey, verifyMultihashKey } from '../../core/integrity/index.ts';
 import { parseCorp } from '../../core/serving/network-refusal.ts';
-import { SiteBudgetError } from '../../store/index.ts';
+import { QuotaFullError, SiteBudgetError } from '../../store/index.ts';
 import { hostOf, type CacheContext } from './context.ts';
 import { mayActFor } from './site-policy.ts';
 
@@ -101,8 +101,10 @@ export function createLearner(ctx: CacheContext, onLearned: (key: string) => voi
       try {
         await ctx.store.blobs.put(key, bytes, admitted.contentType, { site });
       } catch (e) {
-        // The site has added its share of the cache today: its other files are not stored.
-        if (!(e instanceof SiteBudgetError)) throw e;
+        // The site has added its share of the cache today, or the disk is full even after the
+        // store evicted what it could: this file is not stored, everything stored before stays
+        // (the write was rolled back), and learning goes on with the next response.
+        if (!(e instanceof SiteBudgetError) && !(e instanceof QuotaFullError)) throw e;
         ctx.log(`learn: ${r.url} not stored: ${e.message}`);
         return 'refused';
       }

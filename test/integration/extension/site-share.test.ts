@@ -8,7 +8,7 @@ import { mergeSettings } from '../../../src/core/settings/index.ts';
 import type { CacheContext, HashListIndex } from '../../../src/extension/cache/context.ts';
 import { createLearner } from '../../../src/extension/cache/learner.ts';
 import { resolveServable } from '../../../src/extension/cache/resolver.ts';
-import type { Store } from '../../../src/store/index.ts';
+import { QuotaFullError, type Store } from '../../../src/store/index.ts';
 import { openMemoryStore } from '../../support/memory-store.ts';
 
 let store: Store | undefined;
@@ -45,4 +45,34 @@ it('stores a junk site\'s share and refuses the rest; the cache keeps another si
   expect(outcomes.filter((o) => o === 'refused')).toHaveLength(275);
   expect(log.some((l) => l.includes('junk.test added'))).toBe(true);
   expect((await resolveServable(ctx, 'https://static.news.test/app.js', 'https://news.test/'))?.blob.size).toBe(90_000);
+});
+
+it('a disk the browser says is full refuses the file with a clear line; what was stored stays served and learning goes on', async () => {
+  store = await openMemoryStore({ maxCacheBytes: () => 1_000_000 });
+  const noList: HashListIndex = { lookup: () => undefined, urlsFor: () => [], isListed: () => false, packagedFile: () => undefined };
+  const settings = { ...mergeSettings({}).values, requirePopular: false };
+  const log: string[] = [];
+  // The store evicts and retries on a quota refusal (test/integration/store); when the browser
+  // still refuses, it throws QuotaFullError with the write rolled back. Here the disk is full
+  // for the second file only.
+  let diskFull = false;
+  const real = store;
+  const full: Store = { ...real, blobs: { ...real.blobs, put: (...a: Parameters<Store['blobs']['put']>) => (diskFull ? Promise.reject(new QuotaFullError(new DOMException('full', 'QuotaExceededError'))) : real.blobs.put(...a)) } };
+  const ctx: CacheContext = { store: full, hashList: noList, settings: () => settings, pausedSites: () => [], now: Date.now, log: (l) => log.push(l) };
+  const learned: string[] = [];
+  const learner = createLearner(ctx, (k) => learned.push(k));
+  const learn = (url: string, bytes: Uint8Array) => {
+    const seen = { url, method: 'GET', status: 200, responseHeaders: HEADERS, initiator: 'https://news.test/' };
+    return learner.learn(seen, learner.admit(seen)!, bytes, 0);
+  };
+  expect(await learn('https://static.news.test/a.js', new Uint8Array(10_000).fill(1))).toBe('stored');
+  diskFull = true;
+  expect(await learn('https://static.news.test/b.js', new Uint8Array(10_000).fill(2))).toBe('refused');
+  expect(log.some((l) => l.includes('b.js not stored: storage quota exceeded'))).toBe(true);
+  diskFull = false;
+  expect(await learn('https://static.news.test/c.js', new Uint8Array(10_000).fill(3))).toBe('stored');
+  expect(learned).toHaveLength(2);
+  expect((await resolveServable(ctx, 'https://static.news.test/a.js', 'https://news.test/'))?.blob.size).toBe(10_000);
+  // No binding was written for the file that was not stored.
+  expect(await resolveServable(ctx, 'https://static.news.test/b.js', 'https://news.test/')).toBeUndefined();
 });
