@@ -28,18 +28,19 @@ const HONEST_PEERS = 180;
 // machine (about a third of a core, 10-20 MB/s): more would measure a queue, not the attacks.
 const WINDOW_MS = 150_000;
 /**
- * The daemon as docs/ADMIN.md's systemd unit runs it: V8's young generation capped at 4 MB a
- * half (by default it grows to tens of MB under this allocation rate); a mark-compact each time
- * the old generation grew by 20 % (V8's own factor reached about 2 here: block pieces and
- * their ciphertexts that lived through two scavenges, waiting on a slow reader, are freed only
- * by a mark-compact); and glibc serving allocations of 32 KiB and more (block pieces, noise
- * frames) by mmap, so memory freed goes back to the system instead of staying as holes in the
- * heap. NODE_LOAD_TUNING=off runs it with Node's and glibc's defaults instead.
+ * The daemon tunes its own memory (bin/peercache-node.js starts itself again with it): V8's young
+ * generation capped at 4 MB a half (by default it grows to tens of MB under this allocation
+ * rate); a mark-compact each time the old generation grew by 20 % (V8's own factor reached about
+ * 2 here: block pieces and their ciphertexts that lived through two scavenges, waiting on a slow
+ * reader, are freed only by a mark-compact); and glibc serving allocations of 32 KiB and more
+ * (block pieces, noise frames) by mmap, so memory freed goes back to the system instead of
+ * staying as holes in the heap. NODE_LOAD_TUNING=off runs it with Node's and glibc's defaults
+ * (PEERCACHE_NODE_TUNING=off).
  */
 const TUNED = process.env.NODE_LOAD_TUNING !== 'off';
-/** NODE_LOAD_FLAGS adds node flags for the node process alone (space-separated; a flag given twice takes the last value), to compare runs. */
-const NODE_FLAGS = [...(TUNED ? ['--max-semi-space-size=4', '--heap-growing-percent=20'] : []), ...(process.env.NODE_LOAD_FLAGS ?? '').split(' ').filter(Boolean)];
-const NODE_ENV = TUNED ? { MALLOC_MMAP_THRESHOLD_: '32768' } : {};
+/** NODE_LOAD_FLAGS adds node flags for the node process alone (space-separated; they come after the daemon's own, so they win), to compare runs. */
+const NODE_FLAGS = (process.env.NODE_LOAD_FLAGS ?? '').split(' ').filter(Boolean);
+const NODE_ENV = TUNED ? {} : { PEERCACHE_NODE_TUNING: 'off' };
 /** The node is stopped past this, whatever the code under test does with memory. */
 const RSS_SAFETY_BYTES = 3 * 1024 * MiB;
 
@@ -129,6 +130,13 @@ async function observe(address: string, blocks: readonly HostedBlock[], seed: nu
   return out;
 }
 
+/** The one child process of `pid` (the tuned daemon the command started), once it exists. */
+async function daemonOf(pid: number): Promise<number> {
+  const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim().split(' ').filter(Boolean).map(Number);
+  if (children.length !== 1) throw new Error(`expected the daemon as the one child of ${pid}, found ${children.length}`);
+  return children[0]!;
+}
+
 const ms = (x: number): string => `${x.toFixed(0)} ms`;
 const mb = (kb: number): string => `${(kb / 1024).toFixed(0)} MB`;
 
@@ -136,7 +144,8 @@ export async function run(): Promise<string[]> {
   const dataDir = await mkdtemp(join(tmpdir(), 'peercache-node-load-'));
   const blocks = await hostBlocks(join(dataDir, 'blocks'));
   const { child, address, httpPort } = await startNodeProcess(dataDir);
-  const pid = child.pid!;
+  // Tuned, the command starts the daemon again as its child: that process is the node measured.
+  const pid = TUNED ? await daemonOf(child.pid!) : child.pid!;
   let maxSampled = 0;
   let fileAtMax = NaN;
   let killed = false;
@@ -144,7 +153,8 @@ export async function run(): Promise<string[]> {
     if (kb > maxSampled) [maxSampled, fileAtMax] = [kb, fileKb];
     if (kb * 1024 <= RSS_SAFETY_BYTES || killed) return;
     killed = true;
-    child.kill('SIGKILL');
+    // The measured process itself (the tuned daemon is the command's child); the command then ends with it.
+    process.kill(pid, 'SIGKILL');
   }, () => undefined), 200);
   try {
     const [startedKb, startedFileKb] = [await procKb(pid, 'VmRSS'), await procKb(pid, 'RssFile')];
@@ -176,7 +186,7 @@ export async function run(): Promise<string[]> {
     const limited = [...metrics.matchAll(/^peercache_(?:limited_total\{limit="([^"]+)"\}|block_requests_total\{status="(refused)"\}) (\d+)$/gm)].map((m) => `${m[1] ?? m[2]} ${m[3]}`);
     return [
       `LAN node under load: peercache-node in its own process, ${BLOCKS} blocks of 1-4 MiB; ${HONEST_PEERS + 1} honest peers (one fetching throughout), ${hostileTask.slowlorisPeers + hostileTask.mintedMax + 2} hostile (slowloris, up to ${hostileTask.mintedMax} minted ids, greedy) and one-shot ids sending garbage, on loopback for ${WINDOW_MS / 1000} s`,
-      `node RSS, its process alone (/proc/<pid>/status; ${TUNED ? 'tuned as docs/ADMIN.md runs it' : 'Node and glibc defaults'}${process.env.NODE_LOAD_FLAGS ? `, plus ${process.env.NODE_LOAD_FLAGS}` : ''}): ${mb(startedKb)} started (${mb(startedFileKb)} of it mapped from files: node binary, libraries), ${mb(idleKb)} peak when idle, peak under load ${mb(peakKb)} (VmHWM; sampled max ${mb(maxSampled)}, ${mb(fileAtMax)} from files); goal <= 200 MB${killed ? ' - KILLED over 3 GB' : ''}`,
+      `node RSS, its process alone (/proc/<pid>/status; ${TUNED ? 'tuned by the daemon itself' : 'Node and glibc defaults'}${process.env.NODE_LOAD_FLAGS ? `, plus ${process.env.NODE_LOAD_FLAGS}` : ''}): ${mb(startedKb)} started (${mb(startedFileKb)} of it mapped from files: node binary, libraries), ${mb(idleKb)} peak when idle, peak under load ${mb(peakKb)} (VmHWM; sampled max ${mb(maxSampled)}, ${mb(fileAtMax)} from files); goal <= 200 MB${killed ? ' - KILLED over 3 GB' : ''}`,
       `honest fetches: ${honest.records.length} (${Object.entries(outcomes).map(([k, v]) => `${k} ${v}`).join(', ')})`,
       `latency, found: idle p50 ${ms(percentile(idleMs, 50))} p99 ${ms(percentile(idleMs, 99))} (${idleMs.length} fetches); under load p50 ${ms(percentile(loadMs, 50))} p99 ${ms(percentile(loadMs, 99))} (${loadMs.length}): ${(percentile(loadMs, 50) / percentile(idleMs, 50)).toFixed(1)}x and ${(percentile(loadMs, 99) / percentile(idleMs, 99)).toFixed(1)}x idle`,
       ...failures(honest.records),

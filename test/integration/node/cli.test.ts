@@ -2,12 +2,13 @@
  * `peercache-node` as an admin runs it: a child process that prints its addresses and ends
  * cleanly on SIGTERM (what systemd and `docker stop` send).
  *
+ * The daemon starts itself again with its memory tuning; SIGTERM to the command reaches it.
  * The SIGTERM test starts `bin/peercache-node.js` with this Node (the Node 24 that `npx node`
  * resolves to), not through `npx`: npm exec does not pass SIGTERM on to its child, which is
  * left running as an orphan, so a service manager must start the script itself.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +69,11 @@ describe('peercache-node command', () => {
         expect.stringMatching(new RegExp(`^listening /ip4/127\\.0\\.0\\.1/tcp/${wsPort}/ws/p2p/12D3Koo\\w+$`)),
       ]);
       expect((await fetch(`http://127.0.0.1:${httpPort}/healthz`)).status).toBe(200);
+      // The daemon runs with its memory tuning (bin/peercache-node.js starts itself again with it):
+      // without it, 200 peers took it to 236-363 MB instead of 164-176 MB (npm run bench -- node-load).
+      const daemon = Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim());
+      expect(readFileSync(`/proc/${daemon}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining(['--max-semi-space-size=4', '--heap-growing-percent=20']));
+      expect(readFileSync(`/proc/${daemon}/environ`, 'utf8').split('\0')).toContain('MALLOC_MMAP_THRESHOLD_=32768');
 
       const t0 = Date.now();
       child.kill('SIGTERM');
