@@ -14,10 +14,12 @@ import { mayActFor } from '../cache/site-policy.ts';
 import { isRequest, toView, type Counters, type MessageHandlers } from '../messages.ts';
 import { onUserInstall, openOptionsPage } from '../platform/capabilities.ts';
 import { connectionHints, onConnectionChange } from '../platform/connection.ts';
-import { jsonState } from '../platform/local-state.ts';
+import { jsonState, localArea } from '../platform/local-state.ts';
 import { serveMessages } from '../platform/messaging.ts';
 import { settingsStorage } from '../platform/settings-storage.ts';
 import { restrictLocalStorage } from '../platform/storage-access.ts';
+import { movedSecret } from '../secrets/secret-settings.ts';
+import { extensionSecrets } from '../secrets/secret-store.ts';
 import { registerEngine } from './engine.ts';
 import { loadHashList } from './hash-list-loader.ts';
 import { createPeerLink } from './peer-link.ts';
@@ -77,8 +79,14 @@ settings.subscribe((m) => (maxAssetBytes = m.values.maxAssetMB * 1024 * 1024));
 
 // LAN sharing: started, restarted or stopped whenever settings or the network change.
 // This browser's LAN identity and the LAN node ids pinned on first use: extension storage, which
-// Chromium's offscreen document cannot read, so they travel with each apply.
-const peerLocal = createPeerLocalState({ identity: jsonState<string>('local', 'peerIdentity'), pins: jsonState<Record<string, string>>('local', 'lanNodePins'), log });
+// Chromium's offscreen document cannot read, so they travel with each apply. The identity is a
+// secret (whoever holds it is this member): it lives in the secret store, moved there from
+// storage.local on first read (secrets/secret-settings.ts); the pins are not secret.
+const peerLocal = createPeerLocalState({
+  identity: movedSecret<string>({ local: localArea, secrets: extensionSecrets(), name: 'peerIdentity', log }),
+  pins: jsonState<Record<string, string>>('local', 'lanNodePins'),
+  log,
+});
 const peers = createPeerLink({ log, cache: async () => (await cache()).ctx, onStored: () => engine.refresh(), local: peerLocal });
 const applyPeers = (values: Settings): void =>
   void peers.apply(values, networkState(connectionHints(), values).sharingPaused).catch((e: unknown) => log(`LAN sharing: ${String(e)}`));

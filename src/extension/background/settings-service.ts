@@ -38,7 +38,18 @@ export function createSettingsService(init: { storage: SettingsStorage; log?: (l
     return run;
   };
 
+  // Secrets an earlier version left in storage.local move once, before the first read or write,
+  // inside the serial chain so that no change of the user can interleave with the copy. A
+  // failure leaves them where they were, where readUser still finds them (secret-settings.ts).
+  let migrated: Promise<void> | undefined;
+  const migrate = (): Promise<void> =>
+    (migrated ??= (storage.migrate?.() ?? Promise.resolve([])).then(
+      (moved) => void (moved.length > 0 && log(`settings: ${moved.join(', ')} moved out of storage.local`)),
+      (e: unknown) => log(`settings: secrets stay in storage.local for now: ${String(e)}`),
+    ));
+
   const load = async (): Promise<MergedSettings> => {
+    await migrate();
     const [policy, user] = await Promise.all([storage.readManaged(), storage.readUser()]);
     const merged = mergeSettings({ policy, user });
     for (const p of merged.problems) log(`settings: ${p.source} value for "${p.name}" ignored: ${p.message}`);

@@ -1,14 +1,20 @@
+import { extensionSecrets } from '../secrets/secret-store.ts';
+import { createUserSettingsStore, SECRETS_CHANGED_KEY, USER_KEY } from '../secrets/secret-settings.ts';
 import { browser } from './browser.ts';
-
-/** Key under which the user's own options live in `storage.local`. */
-const USER_KEY = 'userSettings';
+import { localArea } from './local-state.ts';
 
 /** Where settings come from and how to hear that they changed. */
 export interface SettingsStorage {
   /** The enterprise policy object, or undefined when no policy applies. */
   readManaged(): Promise<unknown>;
+  /** The user's options, secret ones (the group key) included. */
   readUser(): Promise<unknown>;
   writeUser(user: Record<string, unknown>): Promise<void>;
+  /**
+   * Moves secrets an earlier version kept in `storage.local` to the secret store (issue 10,
+   * item 5); returns the names moved. The background runs it once, before anything else.
+   */
+  migrate?(): Promise<string[]>;
   /** Calls `listener` when policy or the user's options change (from any context). */
   onChange(listener: () => void): void;
 }
@@ -27,21 +33,21 @@ async function readManaged(): Promise<unknown> {
   }
 }
 
-/** The extension's settings storage (managed policy + local user options). */
+// The user's options live in storage.local, but their secrets in the extension's IndexedDB,
+// which content scripts cannot read in either browser (secrets/secret-store.ts).
+const user = createUserSettingsStore({ local: localArea, secrets: extensionSecrets() });
+
+/** The extension's settings storage (managed policy + the user's options). */
 export const settingsStorage: SettingsStorage = {
   readManaged,
-  async readUser() {
-    const got = await browser.storage.local.get(USER_KEY);
-    return got[USER_KEY];
-  },
-  async writeUser(user) {
-    await browser.storage.local.set({ [USER_KEY]: user });
-  },
+  readUser: user.readUser,
+  writeUser: user.writeUser,
+  migrate: user.migrate,
   onChange(listener) {
     // A policy change arrives as a `managed` change without a browser restart (Chromium
     // re-reads policy files periodically and on chrome://policy "Reload policies").
     browser.storage.onChanged.addListener((changes, area) => {
-      if (area === 'managed' || (area === 'local' && USER_KEY in changes)) listener();
+      if (area === 'managed' || (area === 'local' && (USER_KEY in changes || SECRETS_CHANGED_KEY in changes))) listener();
     });
   },
 };
