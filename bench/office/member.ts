@@ -97,11 +97,14 @@ export async function startMember(init: MemberInit): Promise<Member> {
 
   const settings: Settings = mergeSettings({ user: { lanNodes: [init.lanNode], groupKey: init.groupKey, trustGroupBindings: true, ...init.user } }).values;
   const log = (): void => undefined;
-  const service = createPeerService({ store, hashList, log });
+  const safety = createSiteSafetyStore({ state: memoryState(), frameState: memoryState(), groupState: memoryState(), minMembers: () => settings.minLanPeers, now: Date.now, log });
+  // As the background wires it: the group's verdicts on sites' CSPs go to the site-safety store,
+  // and each document observed is told to the LAN (site-safety-sync.ts).
+  const service = createPeerService({ store, hashList, log, siteSafety: { ownFacts: () => safety.ownFacts(), takeGroup: (h, full) => safety.takeGroup(h, full) } });
+  safety.onObserved(() => service.siteSafetyChanged());
   const ctx: CacheContext = { store, hashList, settings: () => settings, pausedSites: () => [], now: Date.now, log };
   // As the background wires it: what was learned is told to the LAN at once.
   const learner = createLearner(ctx, () => service.learned());
-  const safety = createSiteSafetyStore({ state: memoryState(), frameState: memoryState(), now: Date.now, log });
   const strict = new Set(web.sites.filter((s) => s.csp).map((s) => s.host));
   const facts: ServingFacts = { ctx, safety, heldAt, boundAt, lanHas: init.lanHas, strictCsp: (site) => strict.has(site) };
   const env: EngineEnv = {

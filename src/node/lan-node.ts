@@ -18,6 +18,8 @@
 import { createPeersServer } from '../p2p/discovery.ts';
 import { openGroupBindings, type GroupBindingsBook } from './group-bindings.ts';
 import { loadNodeHashList, startReplication } from './replication.ts';
+import { openGroupSiteSafety } from './group-site-safety.ts';
+import { startSiteSafetySharing } from './site-safety-sharing.ts';
 import type { Lookups } from './lookups.ts';
 import { groupKeyPsk } from '../p2p/group-key.ts';
 import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2';
@@ -207,6 +209,15 @@ export async function startLanNode(config: NodeConfig, options: LanNodeOptions):
       limitStreams,
       trustedNodes: new Set((config.peers ?? []).map((a) => multiaddr(a).getComponents().findLast((c) => c.name === 'p2p')!.value!)),
     });
+    // Site-safety facts, like bindings, only inside a group, braked the same way.
+    const siteSafety = config.groupKey ? await startSiteSafetySharing({
+      node, log, limitStreams,
+      book: await openGroupSiteSafety({
+        dataDir: config.dataDir, now, log,
+        ...(config.memberAgeMinutes !== undefined ? { memberAgeMinutes: config.memberAgeMinutes } : {}),
+        ...(config.holdersPerAddress !== undefined ? { holdersPerAddress: config.holdersPerAddress } : {}),
+      }),
+    }) : undefined;
     const keepPeers = keepConnected(node, config.peers ?? [], log);
     node.addEventListener('peer:discovery', (event) => {
       // libp2p reports every new peer-store entry here, browsers included; only mDNS finds hosts
@@ -254,7 +265,7 @@ export async function startLanNode(config: NodeConfig, options: LanNodeOptions):
         stopping = true;
         keepPeers.stop();
         // The book's last batched write lands before the process may exit.
-        stopped ??= replication.stop().then(() => Promise.allSettled([node.stop(), httpServer.stop()])).then(async (results) => {
+        stopped ??= Promise.all([replication.stop(), siteSafety?.stop()]).then(() => Promise.allSettled([node.stop(), httpServer.stop()])).then(async (results) => {
           for (const r of results) if (r.status === 'rejected') log(`error while stopping: ${(r.reason as Error).message}`);
           await cache.close();
         });

@@ -21,6 +21,7 @@ import { PEERS_PROTOCOL } from '../p2p/discovery.ts';
 import { HAVE_PROTOCOL } from '../p2p/have/index.ts';
 import { LOOKUP_PROTOCOL } from '../p2p/lookup/index.ts';
 import { remoteHostOf } from '../p2p/remote-host.ts';
+import { SITE_SAFETY_PROTOCOL } from '../p2p/site-safety/index.ts';
 import { UPDATE_PROTOCOL } from '../p2p/update/index.ts';
 import { MAX_WAITING } from './lookups.ts';
 import { createStreamGate, type StreamGate } from './stream-gate.ts';
@@ -70,6 +71,8 @@ const GATES: readonly { protocols: readonly string[]; maxTotal: number; maxPerAd
   { protocols: [HAVE_PROTOCOL, BINDINGS_PROTOCOL, PEERS_PROTOCOL], maxTotal: 8, maxPerAddress: 6 },
   { protocols: [UPDATE_PROTOCOL], maxTotal: 4, maxPerAddress: 2 },
   { protocols: [LOOKUP_PROTOCOL], maxTotal: MAX_WAITING, maxPerAddress: 64 },
+  // Site-safety facts: up to 2 MiB a message, one per peer at a time already.
+  { protocols: [SITE_SAFETY_PROTOCOL], maxTotal: 4, maxPerAddress: 2 },
 ];
 
 type Handler = (stream: Stream, connection: Connection) => Promise<void>;

@@ -61,6 +61,12 @@ export interface SiteSafetyInit {
   maxHosts?: number;
   /** A state from {@link SiteSafety.toJSON}, possibly decoded by {@link decodeSiteSafetySnapshot}. */
   snapshot?: SiteSafetySnapshot;
+  /**
+   * What the group vouches for (group-site-safety.ts, already held to `minLanPeers`): per host, the
+   * destinations safe by the group. Read only for a destination of a host this browser has never
+   * observed itself: its own documents always decide (a strict policy seen here wins at once).
+   */
+  group?: () => ReadonlyMap<string, ReadonlySet<CspDestination>>;
 }
 
 /** The state machine. */
@@ -71,6 +77,8 @@ export interface SiteSafety {
   isSafe(host: string, destinations: readonly CspDestination[]): boolean;
   /** Hosts safe for EVERY destination in `destinations`, for one gate rule. */
   gateHosts(destinations: readonly CspDestination[]): GateHosts;
+  /** This browser's own record of each host (what it may tell the group). */
+  records(): Iterable<readonly [string, HostSafetyRecord]>;
   /** The earliest future time at which a host can become safe without a new observation, so the caller can schedule a gate update. */
   nextChangeAt(): number | null;
   forget(host: string): void;
@@ -109,17 +117,20 @@ export function createSiteSafety(init: SiteSafetyInit): SiteSafety {
   };
   evict();
 
-  const safeFor = (record: HostSafetyRecord | undefined, destination: CspDestination, t: number): boolean => {
+  const group = init.group ?? ((): ReadonlyMap<string, ReadonlySet<CspDestination>> => new Map());
+  const safeFor = (host: string, record: HostSafetyRecord | undefined, destination: CspDestination, t: number): boolean => {
     const allowed = record?.allowedAt[destination];
+    const blocked = record?.blockedAt[destination];
+    // Never observed here for this destination: the group's verdict, if any.
+    if (allowed === undefined && blocked === undefined) return group().get(host)?.has(destination) === true;
     if (allowed === undefined) return false; // never seen a document that allows it
-    const blocked = record!.blockedAt[destination];
     if (blocked === undefined) return true;
     // Safe again only once the quarantine is over AND a later document allowed it. A clock
     // that went backwards keeps it in quarantine (t < blocked).
     return allowed > blocked && t >= blocked + quarantineMs;
   };
-  const safeForAll = (record: HostSafetyRecord | undefined, destinations: readonly CspDestination[], t: number): boolean =>
-    destinations.length > 0 && destinations.every((d) => safeFor(record, d, t));
+  const safeForAll = (host: string, record: HostSafetyRecord | undefined, destinations: readonly CspDestination[], t: number): boolean =>
+    destinations.length > 0 && destinations.every((d) => safeFor(host, record, d, t));
 
   return {
     observe(host, verdicts) {
@@ -139,14 +150,15 @@ export function createSiteSafety(init: SiteSafetyInit): SiteSafety {
     },
     isSafe(host, destinations) {
       const h = normalizeHost(host);
-      return h !== null && safeForAll(hosts.get(h), destinations, now());
+      return h !== null && safeForAll(h, hosts.get(h), destinations, now());
     },
     gateHosts(destinations) {
       const t = now();
       const safe = new Set<string>();
-      for (const [h, record] of hosts) if (safeForAll(record, destinations, t)) safe.add(h);
+      const known = new Set([...hosts.keys(), ...group().keys()]);
+      for (const h of known) if (safeForAll(h, hosts.get(h), destinations, t)) safe.add(h);
       const unsafeSubdomains: string[] = [];
-      for (const h of hosts.keys()) {
+      for (const h of known) {
         if (safe.has(h)) continue;
         for (let dot = h.indexOf('.'); dot !== -1; dot = h.indexOf('.', dot + 1)) {
           if (safe.has(h.slice(dot + 1))) {
@@ -171,6 +183,7 @@ export function createSiteSafety(init: SiteSafetyInit): SiteSafety {
       }
       return next;
     },
+    records: () => hosts.entries(),
     forget(host) {
       const h = normalizeHost(host);
       if (h !== null) hosts.delete(h);

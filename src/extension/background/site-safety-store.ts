@@ -1,4 +1,5 @@
 import { CSP_DESTINATIONS, evaluateDocumentCsp, type CspDestination, type CspVerdict } from '../../core/serving/csp.ts';
+import { checkGroupHost, factOf, groupSafeDestinations, MAX_GROUP_HOSTS, type GroupSafeHost, type SiteSafetyFact } from '../../core/serving/group-site-safety.ts';
 import { createSiteSafety, decodeSiteSafetySnapshot, type GateHosts, type SiteSafety, type SiteSafetySnapshot } from '../../core/serving/site-safety.ts';
 import { hostOf } from '../cache/context.ts';
 
@@ -21,6 +22,16 @@ export interface SiteSafetyStore {
   /** Per destination, the safe hosts (diagnostics). */
   view(): Record<string, readonly string[]>;
   onChange(listener: () => void): void;
+  /**
+   * What the group's LAN node vouches for (core/serving/group-site-safety.ts): `full` replaces
+   * everything known from the group, otherwise each host given replaces its own entry (one with
+   * no destination left is dropped). Read only where this browser never observed the host.
+   */
+  takeGroup(hosts: readonly GroupSafeHost[], full: boolean): void;
+  /** This browser's own observations, most recent last, for its LAN nodes. */
+  ownFacts(): SiteSafetyFact[];
+  /** This browser observed a document (its facts may have changed): `listener` tells the LAN nodes. */
+  onObserved(listener: () => void): void;
 }
 
 /** Documents between their headers and their content script's report; bounded. */
@@ -54,9 +65,33 @@ export function createSiteSafetyStore(init: {
   frameState?: { read(): Promise<unknown>; write(v: SavedFrame[]): Promise<void> };
   now: () => number;
   log: (line: string) => void;
+  /** Where the group's verdicts outlive a restart of the background (Chromium's worker sleeps). */
+  groupState?: { read(): Promise<unknown>; write(v: GroupSafeHost[]): Promise<void> };
+  /** Members the group needs to vouch for a destination (the settings' `minLanPeers`). */
+  minMembers?: () => number;
 }): SiteSafetyStore {
   let safety: SiteSafety | undefined;
   const listeners: (() => void)[] = [];
+  const observedListeners: (() => void)[] = [];
+  /** The group's verdicts as the node told them, and what they mean at the current threshold. */
+  let groupHosts = new Map<string, GroupSafeHost>();
+  let groupView: { min: number; safe: Map<string, Set<CspDestination>> } | undefined;
+  const group = (): ReadonlyMap<string, ReadonlySet<CspDestination>> => {
+    const min = init.minMembers?.() ?? Infinity;
+    if (groupView?.min !== min) groupView = { min, safe: groupSafeDestinations([...groupHosts.values()], min) };
+    return groupView.safe;
+  };
+  const groupLoaded = (init.groupState?.read() ?? Promise.resolve(undefined)).then(
+    (saved) => {
+      if (!Array.isArray(saved)) return;
+      for (const h of saved.slice(0, MAX_GROUP_HOSTS)) {
+        const g = checkGroupHost(h);
+        if (g && !groupHosts.has(g.host)) groupHosts.set(g.host, g);
+      }
+      groupView = undefined;
+    },
+    (e: unknown) => init.log(`group site safety unreadable: ${String(e)}`),
+  );
   const frames = new Map<string, Frame>();
   const frameKey = (tabId: number, frameId: number): string => `${tabId}/${frameId}`;
   const remember = (key: string, url: string, headers: readonly Header[]): void => {
@@ -72,13 +107,13 @@ export function createSiteSafetyStore(init: {
     } catch (e) {
       init.log(`site safety state unreadable, starting afresh: ${String(e)}`);
     }
-    safety = createSiteSafety({ now: init.now, ...(snapshot ? { snapshot } : {}) });
+    safety = createSiteSafety({ now: init.now, group, ...(snapshot ? { snapshot } : {}) });
     for (const l of listeners) l();
   });
   // A state that cannot be read at all starts afresh too (the `then` above never throws).
   const safetyLoaded = stateLoaded.catch((e: unknown) => {
     init.log(`site safety state unreadable, starting afresh: ${String(e)}`);
-    safety ??= createSiteSafety({ now: init.now });
+    safety ??= createSiteSafety({ now: init.now, group });
   });
 
   const framesLoaded: Promise<void> = (init.frameState?.read() ?? Promise.resolve(undefined)).then(
@@ -121,6 +156,7 @@ export function createSiteSafetyStore(init: {
     const before = safeFor();
     if (!safety.observe(host, verdict.dataAllowed)) return;
     void init.state.write(safety.toJSON());
+    for (const l of observedListeners) l();
     // Only a change of this host's safety changes the gate: rewriting rules costs more the
     // more payload is loaded, so an unchanged page view must not trigger one. (A host the
     // full table forgot leaves the gate at the next change; it was safe when last seen.)
@@ -171,5 +207,26 @@ export function createSiteSafetyStore(init: {
       return Object.fromEntries(CSP_DESTINATIONS.map((d) => [d, safety?.gateHosts([d]).safe ?? []]));
     },
     onChange: (l) => void listeners.push(l),
+    takeGroup(hosts, full) {
+      void groupLoaded.then(() => {
+        const next = full ? new Map<string, GroupSafeHost>() : new Map(groupHosts);
+        for (const h of hosts) {
+          next.delete(h.host);
+          if (Object.keys(h.allowed).length > 0) next.set(h.host, h);
+        }
+        // Bounded: the most recently told stay.
+        for (const host of next.keys()) {
+          if (next.size <= MAX_GROUP_HOSTS) break;
+          next.delete(host);
+        }
+        const before = JSON.stringify([...group()].map(([h, ds]) => [h, [...ds]]));
+        groupHosts = next;
+        groupView = undefined;
+        void init.groupState?.write([...groupHosts.values()]).catch((e: unknown) => init.log(`group site safety not saved: ${String(e)}`));
+        if (JSON.stringify([...group()].map(([h, ds]) => [h, [...ds]])) !== before) for (const l of listeners) l();
+      });
+    },
+    ownFacts: () => (safety ? [...safety.records()].map(([h, r]) => factOf(h, r)) : []),
+    onObserved: (l) => void observedListeners.push(l),
   };
 }

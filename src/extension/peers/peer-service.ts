@@ -20,6 +20,7 @@ import { idleState, wantsPeers } from './sharing-state.ts';
 import { createLanNodeDialer, peerIdInAddress, type LanNodeRefusal } from './lan-node-dial.ts';
 import { createPeerPolicy } from './block-policy.ts';
 import { createLanSync, LAN_SITE } from './lan-sync.ts';
+import { createSiteSafetySync, type SiteSafetyLink } from './site-safety-sync.ts';
 import type { PeerLocal } from '../background/peer-local-state.ts';
 import { encodeBase64 } from '../../core/integrity/base64.ts';
 import type { Store } from '../../store/index.ts';
@@ -65,6 +66,8 @@ export interface PeerService {
   lookup(url: string, type: string, maxBytes: number): Promise<LookupOutcome>;
   /** This browser learned something: tell the LAN nodes now (listed blocks, and in a group its bindings). */
   learned(): void;
+  /** A document's CSP was observed: in a group, tell the LAN nodes what changed (site-safety-sync.ts). */
+  siteSafetyChanged(): void;
 }
 
 const REDIAL_MS = 30_000;
@@ -83,6 +86,8 @@ export function createPeerService(init: {
   onStored?: () => void;
   /** A LAN node address answered for the first time: the background keeps its id (lan-node-dial.ts). */
   onPinned?: (address: string, peerId: string) => void;
+  /** The site-safety store: what this browser's documents allowed, and where the group's verdicts go. */
+  siteSafety?: SiteSafetyLink;
 }): PeerService {
   const { store, hashList, log } = init;
   let node: Libp2p<BrowserNodeServices> | undefined;
@@ -116,6 +121,7 @@ export function createPeerService(init: {
     dialer.reset();
     lastMeeting = undefined;
     sync.reset();
+    safetySync.reset();
     await Promise.resolve(old?.stop()).catch(() => undefined);
   }
 
@@ -127,6 +133,7 @@ export function createPeerService(init: {
       lanNodeIds.add(id);
       // Back after a restart or an outage: catch up on what was told meanwhile.
       if (again) void sync.replicate();
+      safetySync.connected(id);
     },
     onPinned: (address, id) => init.onPinned?.(address, id),
   });
@@ -139,6 +146,18 @@ export function createPeerService(init: {
     settings: () => settings,
     running: () => state === 'running',
     lanNodeIds: () => lanNodeIds,
+  });
+
+  const safetySync = createSiteSafetySync({
+    store, hashList, log, penalty,
+    ...(init.siteSafety ? { link: init.siteSafety } : {}),
+    node: () => node,
+    settings: () => settings,
+    isLanNode: (peer) => lanNodeIds.has(peer) || pinnedIds.has(peer),
+    lanNodes: () => [...lanNodeIds].flatMap((id) => {
+      const peer = node?.getConnections().find((c) => c.remotePeer.toString() === id)?.remotePeer;
+      return peer ? [{ id, peer }] : [];
+    }),
   });
 
   const policy = createPeerPolicy({
@@ -178,6 +197,11 @@ export function createPeerService(init: {
     if (sharesGroupBindings(s)) {
       const book = createBindingsServer((peer) => policy.bindings(peer));
       await node.handle(book.protocol, book.handler);
+      // The group's verdicts on sites' CSPs, from the pinned LAN nodes only (site-safety-sync.ts).
+      if (init.siteSafety) {
+        const safety = safetySync.server();
+        await node.handle(safety.protocol, safety.handler);
+      }
     }
     // What the LAN nodes tell the moment it changes: blocks they now host, the group's new bindings.
     const updates = createUpdateServer({
@@ -301,6 +325,11 @@ export function createPeerService(init: {
       return 'unknown';
     },
 
-    learned: () => sync.learned(),
+    learned: () => {
+      sync.learned();
+      // A new observed binding may name a site whose CSP we could now tell.
+      safetySync.changed();
+    },
+    siteSafetyChanged: () => safetySync.changed(),
   };
 }

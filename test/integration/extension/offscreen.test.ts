@@ -46,6 +46,7 @@ function offscreenDocument(fail = 0) {
         fetch: async () => 'not-found',
         lookup: async () => 'unknown',
         learned: () => undefined,
+        siteSafetyChanged: () => undefined,
       } satisfies PeerService;
     },
     onStored: () => undefined,
