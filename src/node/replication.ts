@@ -16,9 +16,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface';
 import { parseHashList, type HashList } from '../core/hash-list/index.ts';
-import { fetchBlock, isPeerFault } from '../p2p/block/index.ts';
-import { BINDINGS_PROTOCOL, createBindingsServer, fetchBindings } from '../p2p/bindings/index.ts';
-import { createHaveServer, fetchHave } from '../p2p/have/index.ts';
+import { isPeerFault } from '../p2p/block/index.ts';
+import { BINDINGS_PROTOCOL, createBindingsServer } from '../p2p/bindings/index.ts';
+import { createHaveServer } from '../p2p/have/index.ts';
+import { createReplicator } from '../p2p/replication.ts';
 import { createLookupServer, LOOKUP_PROTOCOL, MAX_LOOKUP_WAIT_MS } from '../p2p/lookup/index.ts';
 import { createUpdateServer, sendUpdate, UPDATE_PROTOCOL, type Update } from '../p2p/update/index.ts';
 import type { GroupBinding } from '../p2p/bindings/index.ts';
@@ -70,7 +71,17 @@ export async function startReplication(init: {
   const { node, cache, hashList, log, groupBindings } = init;
   const now = init.now ?? Date.now;
   const handle = (s: { protocol: string; handler: Handler }): Promise<void> => node.handle(s.protocol, init.limitStreams?.(s.protocol, s.handler) ?? s.handler);
-  const transfer = createSlots(MAX_TRANSFERS);
+  const replicator = createReplicator({
+    node: () => node,
+    has: (key) => cache.has(key),
+    put: async (_peer, want, bytes) => {
+      await cache.put(want.key, bytes);
+      init.onBytesIn(bytes.byteLength);
+      // Waiting askers get the block as soon as it is here, not after the whole round.
+      lookups.changed();
+    },
+    slot: createSlots(MAX_TRANSFERS),
+  });
   const have = createHaveServer(async () => (await cache.keys()).filter((k) => hashList.isListed(k)));
   await handle(have);
   /** Connected peers that are LAN nodes (they answer lookups; browsers never do): told counts without their own part. */
@@ -121,16 +132,7 @@ export async function startReplication(init: {
       saveBook();
       for (const b of reported.bindings) if (!cache.has(b.mh)) wanted.add(b.mh);
     }
-    const hosted: string[] = [];
-    for (const key of [...wanted].slice(0, MAX_PER_ROUND)) {
-      const r = await transfer(() => fetchBlock(node, peer, key, { maxBytes: MAX_BLOCK_BYTES, timeoutMs: 10_000 }));
-      if (r.status !== 'found') continue;
-      await cache.put(key, r.bytes);
-      init.onBytesIn(r.bytes.byteLength);
-      hosted.push(key);
-      // Waiting askers get the block as soon as it is here, not after the whole round.
-      lookups.changed();
-    }
+    const hosted = await replicator.fetchLacking(peer, [...wanted].map((key) => ({ key, maxBytes: MAX_BLOCK_BYTES, timeoutMs: 10_000 })), MAX_PER_ROUND);
     if (hosted.length > 0) log(`hosted ${hosted.length} block(s) from ${id}`);
     // Only what changed: a report repeated, or another node echoing what we told it, ends here.
     announce.add(hosted.filter((k) => hashList.isListed(k)), changed);
@@ -160,11 +162,8 @@ export async function startReplication(init: {
     rounds.set(id, run);
   }
 
-  async function pull(peer: PeerId, protocols: readonly string[]): Promise<Update> {
-    const listed = protocols.includes(have.protocol) ? await transfer(() => fetchHave(node, peer)) : [];
-    const bindings = groupBindings && protocols.includes(BINDINGS_PROTOCOL) ? await transfer(() => fetchBindings(node, peer, now())) : [];
-    return { have: listed, bindings };
-  }
+  const pull = (peer: PeerId, protocols: readonly string[]): Promise<Update> =>
+    replicator.pull(peer, { have: protocols.includes(have.protocol), bindings: groupBindings !== undefined && protocols.includes(BINDINGS_PROTOCOL), now: now() });
 
   const updates = createUpdateServer({
     // Anyone past the gater (and the group key) may say what it holds: every block is verified,

@@ -4,21 +4,20 @@
  * could serve (`replicatePopular`), and tells them what it learned. Only ever with the LAN nodes
  * this browser pinned: the star through the node keeps members from learning who holds what.
  *
- * Not the LAN node's loop (node/replication.ts), though both are "ask, take in, fetch what is
- * lacking": the node asks every peer that speaks the protocols and counts their reports in a
- * book (member ages, one vote per address), fetches every reported block to host it, serialises
- * per peer with a global transfer cap, and tells every member what changed; a browser asks only
- * the nodes it trusts, keeps a claim only where its own observation does not contradict it,
- * copies only what its privacy gate could serve, into the extension's store with a content type.
- * The shared parts are the protocols (p2p/have, p2p/bindings, p2p/update, p2p/block).
+ * The loop itself (ask, then fetch what is wanted and lacking, one fetch per block at a time,
+ * bounded a round) is the LAN node's too: p2p/replication.ts. What differs stays here and in
+ * node/replication.ts: the node asks every peer that speaks the protocols and counts their
+ * reports in a book (member ages, one vote per address), hosts every reported block, caps its
+ * transfers in all, and tells every member what changed; a browser asks only the nodes it
+ * trusts, keeps a claim only where its own observation does not contradict it, and copies only
+ * what its privacy gate could serve, into the extension's store with a content type.
  */
 import type { Libp2p, PeerId } from '@libp2p/interface';
 import { contentTypeForPath } from '../../core/hash-list/index.ts';
 import { megabytesToBytes, type PenaltyBox } from '../../core/limits/index.ts';
 import type { Settings } from '../../core/settings/index.ts';
-import { fetchBindings } from '../../p2p/bindings/index.ts';
-import { fetchBlock, isPeerFault } from '../../p2p/block/index.ts';
-import { fetchHave } from '../../p2p/have/index.ts';
+import { isPeerFault } from '../../p2p/block/index.ts';
+import { createReplicator } from '../../p2p/replication.ts';
 import { sendUpdate, type Update } from '../../p2p/update/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { HashListIndex } from '../cache/context.ts';
@@ -52,7 +51,15 @@ export function createLanSync(init: LanSyncInit) {
   /** What the LAN nodes were told since the node started (`key` or `url mh`). */
   let told = new Set<string>();
   let telling: ReturnType<typeof setTimeout> | undefined;
-  const inFlight = new Map<string, Promise<boolean>>();
+  const replicator = createReplicator({
+    node: init.node,
+    has: (key) => store.blobs.has(key),
+    put: async (_peer, want, bytes) => {
+      await store.blobs.put(want.key, bytes, want.type ?? 'application/octet-stream');
+      await store.stats.add(LAN_SITE, { lanBytesIn: bytes.byteLength });
+      init.onStored?.();
+    },
+  });
   const groupCtx = (s: Settings, nodeId: string) => ({ store, hashList, log, settings: s, nodeId, onChanged: () => init.onStored?.() });
 
   /** The connected LAN nodes, by id and peer. */
@@ -69,23 +76,8 @@ export function createLanSync(init: LanSyncInit) {
    * Gets `key` from `peer`, verified, into the store; true once it is held. One fetch per key at
    * a time: an update and a replication round (or a page's request) often want the same block.
    */
-  function fetchInto(peer: PeerId, key: string, type: string, maxBytes: number, timeoutMs: number): Promise<boolean> {
-    const running = inFlight.get(key);
-    if (running) return running;
-    const fetching = (async () => {
-      if (await store.blobs.has(key)) return true;
-      const node = init.node();
-      if (!node) return false;
-      const r = await fetchBlock(node, peer, key, { maxBytes, timeoutMs, stallMs: 2_000 });
-      if (r.status !== 'found') return false;
-      await store.blobs.put(key, r.bytes, type);
-      await store.stats.add(LAN_SITE, { lanBytesIn: r.bytes.byteLength });
-      init.onStored?.();
-      return true;
-    })().finally(() => inFlight.delete(key));
-    inFlight.set(key, fetching);
-    return fetching;
-  }
+  const fetchInto = (peer: PeerId, key: string, type: string, maxBytes: number, timeoutMs: number): Promise<boolean> =>
+    replicator.fetchInto(peer, { key, type, maxBytes, timeoutMs, stallMs: 2_000 });
 
   /** What a LAN node holds or the group observed: learned, and with replicatePopular the blocks copied. */
   async function take(peer: PeerId, u: Update): Promise<void> {
@@ -97,11 +89,8 @@ export function createLanSync(init: LanSyncInit) {
       const type = contentTypeForPath(hashList.urlsFor(key)[0] ?? '');
       if (type) wanted.push({ key, type });
     }
-    let stored = 0;
-    for (const { key, type } of wanted) {
-      if (stored >= REPLICATE_MAX) break;
-      if (await fetchInto(peer, key, type, megabytesToBytes(s.maxAssetMB), 10_000)) stored++;
-    }
+    const maxBytes = megabytesToBytes(s.maxAssetMB);
+    await replicator.fetchLacking(peer, wanted.map(({ key, type }) => ({ key, type, maxBytes, timeoutMs: 10_000, stallMs: 2_000 })), REPLICATE_MAX);
   }
 
   /**
@@ -115,8 +104,7 @@ export function createLanSync(init: LanSyncInit) {
     if (!node || !s) return;
     for (const { id, peer } of lanNodes()) {
       try {
-        const bindings = sharesGroupBindings(s) ? await fetchBindings(node, peer, Date.now()) : [];
-        await take(peer, { bindings, have: s.replicatePopular ? await fetchHave(node, peer) : [] });
+        await take(peer, await replicator.pull(peer, { have: s.replicatePopular, bindings: sharesGroupBindings(s), now: Date.now() }));
       } catch (e) {
         if (isPeerFault(e)) penalty.penalise(id);
         log(`replication from ${id}: ${String(e)}`);
