@@ -8,6 +8,7 @@
 import type { NetworkState } from '../core/metered.ts';
 import type { FetchOutcome, LookupOutcome, PeerStatus } from './peers/peer-service.ts';
 import type { PeerLocal } from './background/peer-local-state.ts';
+import type { GroupSafeHost, SiteSafetyFact } from '../core/serving/group-site-safety.ts';
 import { SETTING_NAMES, validateSetting, type MergedSettings, type SettingName, type SettingProblem, type Settings, type SettingSource } from '../core/settings/index.ts';
 
 /** What the UI needs to render the settings. */
@@ -92,6 +93,8 @@ export type Request =
   | { readonly type: 'ui-bg-forget-lan-node-ids' }
   | { readonly type: 'os-bg-blocks-stored' }
   | { readonly type: 'os-bg-lan-node-pinned'; readonly address: string; readonly peerId: string }
+  /** The group's verdicts on sites' CSPs, from a LAN node (peers/site-safety-sync.ts). */
+  | { readonly type: 'os-bg-group-site-safety'; readonly hosts: readonly GroupSafeHost[]; readonly full: boolean }
   | { readonly type: 'cs-bg-page-report'; readonly metaCsp: readonly string[]; readonly integrity: readonly { url: string; integrity: string }[] };
 
 interface Responses {
@@ -106,6 +109,7 @@ interface Responses {
   'ui-bg-forget-lan-node-ids': void;
   'os-bg-blocks-stored': void;
   'os-bg-lan-node-pinned': void;
+  'os-bg-group-site-safety': void;
   'cs-bg-page-report': void;
 }
 
@@ -134,6 +138,8 @@ const SHAPES: { readonly [T in Request['type']]: (m: Record<string, unknown>) =>
   'ui-bg-forget-lan-node-ids': () => true,
   'os-bg-blocks-stored': () => true,
   'os-bg-lan-node-pinned': (m) => typeof m.address === 'string' && typeof m.peerId === 'string',
+  // Each host is checked again where it is taken in (site-safety-store.ts).
+  'os-bg-group-site-safety': (m) => Array.isArray(m.hosts) && typeof m.full === 'boolean',
   'cs-bg-page-report': (m) =>
     Array.isArray(m.metaCsp) && m.metaCsp.every((c) => typeof c === 'string') &&
     Array.isArray(m.integrity) && m.integrity.every((e) => typeof e?.url === 'string' && typeof e?.integrity === 'string'),
@@ -167,7 +173,9 @@ export type OffscreenRequest =
   | { readonly type: 'bg-os-status' }
   | { readonly type: 'bg-os-fetch'; readonly key: string; readonly contentType: string; readonly maxBytes: number }
   | { readonly type: 'bg-os-lookup'; readonly url: string; readonly contentType: string; readonly maxBytes: number }
-  | { readonly type: 'bg-os-learned' };
+  | { readonly type: 'bg-os-learned' }
+  /** This browser's own site-safety facts, for its LAN nodes (peers/site-safety-sync.ts). */
+  | { readonly type: 'bg-os-site-safety'; readonly facts: readonly SiteSafetyFact[] };
 
 interface OffscreenResponses {
   'bg-os-apply': void;
@@ -175,6 +183,7 @@ interface OffscreenResponses {
   'bg-os-fetch': FetchOutcome;
   'bg-os-lookup': LookupOutcome;
   'bg-os-learned': void;
+  'bg-os-site-safety': void;
 }
 
 export type OffscreenResponseOf<R extends OffscreenRequest> = OffscreenResponses[R['type']];
@@ -206,6 +215,8 @@ const OFFSCREEN_SHAPES: { readonly [T in OffscreenRequest['type']]: (m: Record<s
   'bg-os-fetch': (m) => typeof m.key === 'string' && typeof m.contentType === 'string' && isCount(m.maxBytes),
   'bg-os-lookup': (m) => typeof m.url === 'string' && typeof m.contentType === 'string' && isCount(m.maxBytes),
   'bg-os-learned': () => true,
+  // Checked again where they travel (p2p/site-safety: malformed facts are not sent).
+  'bg-os-site-safety': (m) => Array.isArray(m.facts),
 };
 
 /**

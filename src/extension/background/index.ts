@@ -38,7 +38,14 @@ void restrictLocalStorage().then((access) => {
 });
 const settings = createSettingsService({ storage: settingsStorage, log });
 const pausedState = jsonState<string[]>('local', 'pausedSites');
-const safety = createSiteSafetyStore({ state: jsonState('local', 'siteSafety'), frameState: jsonState('session', 'documentsAwaitingReport'), now: Date.now, log });
+// What colleagues' documents showed of a site's CSP counts only inside a trusted group, from
+// minLanPeers members on (core/serving/group-site-safety.ts); until the settings are known, not at all.
+let groupSiteSafetyMembers = Infinity;
+settings.subscribe((m) => (groupSiteSafetyMembers = m.values.trustGroupBindings && m.values.groupKey !== '' ? m.values.minLanPeers : Infinity));
+const safety = createSiteSafetyStore({
+  state: jsonState('local', 'siteSafety'), frameState: jsonState('session', 'documentsAwaitingReport'),
+  groupState: jsonState('local', 'groupSiteSafety'), minMembers: () => groupSiteSafetyMembers, now: Date.now, log,
+});
 
 // The user's paused sites: read once, without opening the cache (the packaged rules need them at start).
 const pausedSites: Promise<PausedSites> = pausedState.read().then((saved) => createPausedSites(saved, (list) => pausedState.write(list)));
@@ -87,9 +94,12 @@ const peerLocal = createPeerLocalState({
   pins: jsonState<Record<string, string>>('local', 'lanNodePins'),
   log,
 });
-const peers = createPeerLink({ log, cache: async () => (await cache()).ctx, onStored: () => engine.refresh(), local: peerLocal });
+const peers = createPeerLink({ log, cache: async () => (await cache()).ctx, onStored: () => engine.refresh(), local: peerLocal, onGroupSiteSafety: (hosts, full) => safety.takeGroup(hosts, full) });
+// The peer side (Chromium's offscreen document) holds no site-safety store: it is given our facts
+// after each apply and each document observed, and tells the LAN nodes what changed.
 const applyPeers = (values: Settings): void =>
-  void peers.apply(values, networkState(connectionHints(), values).sharingPaused).catch((e: unknown) => log(`LAN sharing: ${String(e)}`));
+  void peers.apply(values, networkState(connectionHints(), values).sharingPaused).then(() => peers.siteSafety(safety.ownFacts())).catch((e: unknown) => log(`LAN sharing: ${String(e)}`));
+safety.onObserved(() => peers.siteSafety(safety.ownFacts()));
 settings.subscribe((m) => applyPeers(m.values));
 onConnectionChange(() => void settings.current().then((m) => applyPeers(m.values)));
 
@@ -151,6 +161,7 @@ const handlers: MessageHandlers = {
   'ui-bg-forget-lan-node-ids': () => peers.forgetLanNodeIds(),
   'os-bg-blocks-stored': async () => engine.refresh(),
   'os-bg-lan-node-pinned': ({ address, peerId }) => peerLocal.pin(address, peerId),
+  'os-bg-group-site-safety': async ({ hosts, full }) => safety.takeGroup(hosts, full),
   'cs-bg-page-report': async ({ metaCsp, integrity }, sender) => {
     if (!sender.url || sender.tabId === undefined) return;
     safety.pageReport(sender.tabId, sender.frameId ?? 0, sender.url, metaCsp);

@@ -1,3 +1,4 @@
+import type { SiteSafetyFact } from '../../core/serving/group-site-safety.ts';
 import type { Settings } from '../../core/settings/index.ts';
 import type { FetchOutcome, LookupOutcome, PeerStatus } from '../peers/peer-service.ts';
 
@@ -9,6 +10,8 @@ export interface PeerLink {
   lookup(url: string, type: string, maxBytes: number): Promise<LookupOutcome>;
   /** This browser stored something it learned: the LAN nodes are told at once. */
   learned(): void;
+  /** This browser's own site-safety facts changed: the LAN nodes hear what changed (peers/site-safety-sync.ts). */
+  siteSafety(facts: readonly SiteSafetyFact[]): void;
   /**
    * Forgets the LAN node ids pinned on first use and applies the last settings again, so each
    * configured address is pinned afresh to whichever node answers it next.

@@ -8,6 +8,7 @@
  * starts a suspended event page again for the next page's request, which waits for it (bench
  * pageLoad, "background suspended").
  */
+import type { GroupSafeHost, SiteSafetyFact } from '../../core/serving/group-site-safety.ts';
 import type { Settings } from '../../core/settings/index.ts';
 import type { CacheContext } from '../cache/context.ts';
 import type { PeerService, PeerStatus } from '../peers/peer-service.ts';
@@ -16,8 +17,17 @@ import { oneAtATime, type PeerLink } from './peer-link-types.ts';
 import { memoryPeerLocalState, type PeerLocalState } from './peer-local-state.ts';
 
 /** `local`: the identity and pinned LAN node ids from extension storage (default: in memory). */
-export function createPeerLink(init: { log: (line: string) => void; cache?: () => Promise<CacheContext>; onStored?: () => void; local?: PeerLocalState }): PeerLink {
+export function createPeerLink(init: {
+  log: (line: string) => void;
+  cache?: () => Promise<CacheContext>;
+  onStored?: () => void;
+  local?: PeerLocalState;
+  /** The group's verdicts on sites' CSPs, for the site-safety store. */
+  onGroupSiteSafety?: (hosts: readonly GroupSafeHost[], full: boolean) => void;
+}): PeerLink {
   const local = init.local ?? memoryPeerLocalState(init.log);
+  /** This browser's own site-safety facts, as the background last gave them. */
+  let facts: readonly SiteSafetyFact[] = [];
   let last: [Settings, boolean] | undefined;
   // The promise, not the service, is kept: calls that overlap while the cache opens must share
   // one service (two would run two nodes, and status would ask the one never applied).
@@ -28,6 +38,7 @@ export function createPeerLink(init: { log: (line: string) => void; cache?: () =
       createPeerService({
         store: ctx.store, hashList: ctx.hashList, log: init.log, ...(init.onStored ? { onStored: init.onStored } : {}),
         onPinned: (address, peerId) => void local.pin(address, peerId).catch((e: unknown) => init.log(`pinning ${address}: ${String(e)}`)),
+        siteSafety: { ownFacts: () => [...facts], takeGroup: (hosts, full) => init.onGroupSiteSafety?.(hosts, full) },
       }),
     ));
   const apply = oneAtATime(async (settings: Settings, paused: boolean) => {
@@ -46,5 +57,9 @@ export function createPeerLink(init: { log: (line: string) => void; cache?: () =
     fetch: async (key, type, maxBytes) => (service ? (await service).fetch(key, type, maxBytes) : 'unavailable'),
     lookup: async (url, type, maxBytes) => (service ? (await service).lookup(url, type, maxBytes) : 'unavailable'),
     learned: () => void service?.then((p) => p.learned()),
+    siteSafety(given) {
+      facts = given;
+      void service?.then((p) => p.siteSafetyChanged());
+    },
   };
 }

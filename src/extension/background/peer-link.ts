@@ -4,6 +4,7 @@
  * creation, so a request nobody answered is sent again briefly (platform-notes.md). A request
  * the document answered with an error is not: that error is thrown (OffscreenError).
  */
+import type { GroupSafeHost } from '../../core/serving/group-site-safety.ts';
 import type { Settings } from '../../core/settings/index.ts';
 import { OffscreenError, type OffscreenRequest, type OffscreenResponseOf } from '../messages.ts';
 import type { PeerStatus } from '../peers/peer-service.ts';
@@ -31,10 +32,11 @@ async function ask<R extends OffscreenRequest>(request: R): Promise<OffscreenRes
 
 /**
  * `onStored` has no use here: the offscreen document announces its stores itself
- * (`os-bg-blocks-stored`), and the pins it learns (`os-bg-lan-node-pinned`, which the background
- * writes to `local`). `local`: the identity and pins from extension storage; default in memory.
+ * (`os-bg-blocks-stored`), the pins it learns (`os-bg-lan-node-pinned`, which the background
+ * writes to `local`), and the group's site-safety verdicts (`os-bg-group-site-safety`, so `onGroupSiteSafety` has no use
+ * here either). `local`: the identity and pins from extension storage; default in memory.
  */
-export function createPeerLink(init: { log: (line: string) => void; cache?: unknown; onStored?: () => void; local?: PeerLocalState }): PeerLink {
+export function createPeerLink(init: { log: (line: string) => void; cache?: unknown; onStored?: () => void; local?: PeerLocalState; onGroupSiteSafety?: (hosts: readonly GroupSafeHost[], full: boolean) => void }): PeerLink {
   let active = false;
   let idle: PeerStatus = { state: 'off', lanNodes: 0, peers: 0 };
   const local = init.local ?? memoryPeerLocalState(init.log);
@@ -69,6 +71,9 @@ export function createPeerLink(init: { log: (line: string) => void; cache?: unkn
     },
     learned() {
       if (active) void ask({ type: 'bg-os-learned' }).catch(() => undefined);
+    },
+    siteSafety(facts) {
+      if (active) void ask({ type: 'bg-os-site-safety', facts }).catch(() => undefined);
     },
   };
 }

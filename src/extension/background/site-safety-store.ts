@@ -210,7 +210,10 @@ export function createSiteSafetyStore(init: {
     takeGroup(hosts, full) {
       void groupLoaded.then(() => {
         const next = full ? new Map<string, GroupSafeHost>() : new Map(groupHosts);
-        for (const h of hosts) {
+        for (const raw of hosts) {
+          // From the offscreen document's message too: checked like any input.
+          const h = checkGroupHost(raw);
+          if (!h) continue;
           next.delete(h.host);
           if (Object.keys(h.allowed).length > 0) next.set(h.host, h);
         }

@@ -18,6 +18,7 @@ serveBackgroundRequests(
     createPeerService,
     onStored: () => notifyBackground({ type: 'os-bg-blocks-stored' }),
     onPinned: (address, peerId) => notifyBackground({ type: 'os-bg-lan-node-pinned', address, peerId }),
+    onGroupSiteSafety: (hosts, full) => notifyBackground({ type: 'os-bg-group-site-safety', hosts, full }),
     log,
   }),
 );

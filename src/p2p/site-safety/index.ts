@@ -23,7 +23,10 @@ export type SiteSafetyMessage =
   | { readonly full: boolean; readonly hosts: readonly GroupSafeHost[] };
 
 export function encodeSiteSafety(m: SiteSafetyMessage): Uint8Array {
-  const body = 'facts' in m ? { full: m.full, facts: m.facts.slice(-MAX_FACTS_PER_MEMBER) } : { full: m.full, hosts: m.hosts.slice(0, MAX_GROUP_HOSTS) };
+  // What could not be decoded is left out, not sent: the receiver would drop the whole message.
+  const body = 'facts' in m
+    ? { full: m.full, facts: m.facts.filter((f) => checkFact(f)).slice(-MAX_FACTS_PER_MEMBER) }
+    : { full: m.full, hosts: m.hosts.filter((h) => checkGroupHost(h)).slice(0, MAX_GROUP_HOSTS) };
   return new TextEncoder().encode(JSON.stringify(body));
 }
 

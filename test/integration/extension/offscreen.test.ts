@@ -37,6 +37,7 @@ function offscreenDocument(fail = 0) {
       return ctx;
     },
     onPinned: () => undefined,
+    onGroupSiteSafety: () => undefined,
     createPeerService: ({ store }) => {
       const service = { store, applied: [] as number[] };
       services.push(service);

@@ -98,3 +98,50 @@ describe('the two halves of a page view in either order', () => {
     expect(bg.isSafe('site-b.test', 'script')).toBe(false);
   });
 });
+
+describe("the group's verdicts (issue 12: a site's CSP not yet seen by this browser)", () => {
+  function withGroup(min: { n: number }, groupSaved = { v: undefined as unknown }) {
+    const groupState = { read: async () => groupSaved.v, write: async (v: unknown) => void (groupSaved.v = structuredClone(v)) };
+    let snapshot: unknown;
+    const state = { read: async () => snapshot, write: async (v: unknown) => void (snapshot = v) };
+    return createSiteSafetyStore({ state, groupState, minMembers: () => min.n, now: () => 1_800_000_000_000, log: () => {} });
+  }
+  const VOUCHED = { host: 'shop.test', allowed: { script: 3, image: 3, style: 1 } };
+
+  it('takes what minLanPeers members vouch for, keeps it across a restart, and tells the gate', async () => {
+    const min = { n: 3 };
+    const saved = { v: undefined as unknown };
+    const s = withGroup(min, saved);
+    await tick(); // its own state loaded (that tells the gate once, as before)
+    let changes = 0;
+    s.onChange(() => changes++);
+    s.takeGroup([VOUCHED, { host: 'Not A Host', allowed: { script: 9 } } as never], true);
+    await tick();
+    expect(s.isSafe('shop.test', 'script')).toBe(true);
+    expect(s.isSafe('shop.test', 'style')).toBe(false);
+    expect(s.gateHosts(['script', 'image']).safe).toEqual(['shop.test']);
+    expect(changes).toBe(1);
+    // The background restarts (Chromium's worker sleeps): still known.
+    const again = withGroup(min, saved);
+    await tick();
+    expect(again.isSafe('shop.test', 'image')).toBe(true);
+    // A stricter threshold (policy changed minLanPeers): not enough members any more.
+    min.n = 4;
+    expect(again.isSafe('shop.test', 'script')).toBe(false);
+  });
+
+  it("this browser's own document decides at once, and a host the node no longer vouches for goes", async () => {
+    const s = withGroup({ n: 2 });
+    s.takeGroup([VOUCHED, { host: 'news.test', allowed: { script: 2 } }], true);
+    await tick();
+    s.documentHeaders(1, 0, 'https://shop.test/', [{ name: 'Content-Security-Policy', value: "script-src 'self'" }]);
+    s.pageReport(1, 0, 'https://shop.test/', []);
+    await tick();
+    expect(s.isSafe('shop.test', 'script')).toBe(false);
+    s.takeGroup([{ host: 'news.test', allowed: {} }], false);
+    await tick();
+    expect(s.isSafe('news.test', 'script')).toBe(false);
+    // Its own facts, for the LAN nodes: the observation, not the group's verdicts.
+    expect(s.ownFacts().map((f) => [f.host, f.blocked.script !== undefined])).toEqual([['shop.test', true]]);
+  });
+});
