@@ -2,7 +2,9 @@
  * Which sites may receive `data:` subresources, per destination, learned from the CSP of
  * the documents this browser has seen. Feeds the Chromium gate rules (architecture.md,
  * "Serving engines"): a site is listed only while every document observed from it allowed
- * `data:`; one blocking document takes it off the list for a quarantine period.
+ * `data:`; one blocking document takes it off the list for a quarantine period. In a group, what
+ * colleagues' documents showed (group-site-safety.ts) stands in for a destination of a host this
+ * browser never observed, so its first view of a site colleagues have seen can be served.
  *
  * Pure: the clock comes in, the state goes out as plain JSON for the background to store.
  *
