@@ -5,17 +5,13 @@
 // loaded jQuery, and this browser, which got it from the colleague over the LAN and then answered
 // a site's two jQuery requests from its cache. Prints one JSON line with the figures shown.
 // Usage (inside the namespace): node scripts/store-assets-lan.ts <output png>
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { ServingView, StatsView, StatusView } from '../src/extension/messages.ts';
-import { JQUERY, routeSharedAssets } from '../test/e2e/support/test-web.ts';
-import { startLanNode } from '../src/node/lan-node.ts';
-import { startOriginServer } from '../test/support/origin-server.ts';
+import { pollUntil } from '../test/e2e/support/poll.ts';
+import { JQUERY, VARYING_CDN_PAGE } from '../test/e2e/support/test-web.ts';
+import { joinWebrtcOffice, LOOPBACK_ICE, openWebrtcOffice } from '../test/e2e/webrtc/office.ts';
 import { TEST_HOSTS } from '../test/support/tls-cert.ts';
 import { launchChromium, type ChromiumSession } from './browsers/chromium.ts';
-import { CHROME_EXTENSION_ID } from './browsers/paths.ts';
 import { composeWithPopup } from './store-assets.ts';
 
 const out = process.argv[2];
@@ -25,41 +21,21 @@ if (!out) throw new Error('usage: store-assets-lan.ts <output png>');
 const ask = <T>(ui: Page, request: { type: string; [k: string]: unknown }): Promise<T> =>
   ui.evaluate((r) => chrome.runtime.sendMessage(r), request) as Promise<T>;
 
-/** Asks until `ready` holds (at most `ms`). */
-async function until<T>(ui: Page, type: string, ready: (v: T) => boolean, ms = 45_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await ask<T>(ui, { type });
-    if (ready(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** Asks `type` until `ready` holds (at most `ms`); returns the last answer. */
+const until = <T>(ui: Page, type: string, ready: (v: T) => boolean, ms = 45_000): Promise<T> => pollUntil(() => ask<T>(ui, { type }), ready, ms);
 
-// Chromium hides LAN addresses behind mDNS names, which nothing resolves here; the policy an admin
-// sets for PeerCache (docs/ADMIN.md) lets it use real host candidates. Policy files are
-// machine-wide: this one has its own name and is removed at the end.
-const POLICY = '/etc/chromium/policies/managed/peercache-store-assets.json';
-mkdirSync('/etc/chromium/policies/managed', { recursive: true });
-writeFileSync(POLICY, JSON.stringify({ WebRtcLocalIpsAllowedUrls: [`chrome-extension://${CHROME_EXTENSION_ID}`] }));
-
-const origin = await startOriginServer();
-routeSharedAssets(origin);
-// No room to host anything, so the file can only come from the colleague's browser.
-const node = await startLanNode(
-  { host: '127.0.0.1', tcpPort: 0, wsPort: 0, httpPort: 0, dataDir: mkdtempSync(join(tmpdir(), 'peercache-store-assets-')), cacheMB: 0, groupKey: '' },
-  { log: () => {}, mdns: false, pullEveryMs: 3_600_000 },
-);
-const ws = node.addresses().find((a) => a.includes('/ws/')) as string;
+// The policy, the test web and a LAN node with no room, so the file can only come from the
+// colleague's browser (test/e2e/webrtc/office.ts).
+const office = await openWebrtcOffice('peercache-store-assets');
+const { origin } = office;
 const sessions: ChromiumSession[] = [];
 const result: Record<string, unknown> = {};
 try {
   const join = async (): Promise<{ session: ChromiumSession; ui: Page }> => {
-    // Chromium leaves `lo` out of ICE without this flag (platform-notes.md).
-    const session = await launchChromium({ loopbackHosts: TEST_HOSTS, extraArgs: ['--allow-loopback-in-peer-connection'] });
+    const session = await launchChromium({ loopbackHosts: TEST_HOSTS, extraArgs: LOOPBACK_ICE.extraArgs });
     sessions.push(session);
     const ui = await session.openExtensionPage('options.html');
-    await ask(ui, { type: 'ui-bg-set-setting', name: 'lanNodes', value: [ws] });
-    await until<StatusView>(ui, 'ui-bg-get-status', (s) => s.peers.lanNodes === 1);
+    await joinWebrtcOffice((m) => ask(ui, m), office);
     return { session, ui };
   };
   /** Opens `url` in a tab of `session` and waits until the page has set its final title. */
@@ -78,12 +54,14 @@ try {
   await until<ServingView>(colleague.ui, 'ui-bg-get-serving', (v) => v.cached >= 1);
 
   // This browser: finds the colleague through the LAN node, gets jQuery from it on its first
-  // visit to site A (the page's own request still goes out: Chromium cannot answer a file it
-  // has not got), then answers site B's two jQuery URLs from its cache.
+  // visit to site A, whose page loads it from a CDN that varies its answer by Origin (the page's
+  // own request still goes out: Chromium cannot answer a file it has not got; and it cannot read
+  // that response back from the page's cache, so it asks the LAN), then answers site B's two
+  // jQuery URLs from its cache.
   const me = await join();
   const met = await until<StatusView>(me.ui, 'ui-bg-get-status', (s) => s.peers.peers >= 1);
   if (met.peers.peers < 1) throw new Error(`the browsers did not meet: ${JSON.stringify(met.peers)}`);
-  await (await visit(me.session, 'https://site-a.test/jquery.html', (t) => t.startsWith('jquery'))).close();
+  await (await visit(me.session, VARYING_CDN_PAGE, (t) => t.startsWith('jquery'))).close();
   const got = await until<StatsView>(me.ui, 'ui-bg-get-stats', (s) => s.total.lanBytesIn > 0);
   if (got.total.lanBytesIn === 0) throw new Error('nothing came over the LAN');
   await (await visit(me.session, 'https://site-b.test/', (t) => t === 'ready')).close();
@@ -117,9 +95,7 @@ try {
   result.error = String(e);
 } finally {
   for (const s of sessions) await s.close().catch(() => undefined);
-  await node.stop();
-  await origin.close();
-  rmSync(POLICY, { force: true });
+  await office.close();
 }
 console.log(JSON.stringify(result));
 process.exit(0);

@@ -33,6 +33,7 @@ describe.skipIf(!canUnshare)('browser to browser over WebRTC (loopback-only name
       nodeBytesOut: 0, // not through the LAN node
       bLearnBytes: 0, // and not downloaded again from the origin:
       originHitsFromB: 1, // the page's own request only
+      bPageCacheBytes: 0, // B's page's CDN varies by Origin: not read from its HTTP cache
     });
     expect(r.error).toBeUndefined();
     // A sent it (the node, told A has it, fetches it too and cannot keep it).

@@ -14,7 +14,17 @@ export const JQUERY = {
   sri: 'sha384-5AkRS45j4ukf+JbWAfHL8P4onPA9p0KwwP7pUdjSQA3ss9edbJUJc/XcYAiheSSz',
   jsdelivr: { host: 'cdn.jsdelivr.net', path: '/npm/jquery@3.7.1/dist/jquery.slim.min.js' },
   unpkg: { host: 'unpkg.com', path: '/jquery@3.7.1/dist/jquery.slim.min.js' },
+  /**
+   * The same file from Microsoft's CDN (a list alias), answered here with `Vary: Origin`, as an
+   * origin whose CORS rules vary the response answers (S3, CloudFront; what ajax.aspnetcdn.com
+   * itself sends was not checked). A page's plain `<script>` sends no Origin, so Chromium's read
+   * of the page's HTTP cache, a CORS fetch that sends one, would miss and download:
+   * core/serving/page-cache.ts refuses it, and Chromium learns such a file from the LAN instead.
+   */
+  varyingCdn: { host: 'ajax.aspnetcdn.com', path: '/ajax/jQuery/jquery-3.7.1.slim.min.js' },
 };
+/** Site A's page that loads jQuery from {@link JQUERY.varyingCdn}; its title as jquery.html's. */
+export const VARYING_CDN_PAGE = 'https://site-a.test/jquery-varying-cdn.html';
 export const urlOf = (a: { host: string; path: string }): string => `https://${a.host}${a.path}`;
 
 /** jQuery as a site hosts it itself: bytes the list knows, at a URL no list knows. */
@@ -61,6 +71,8 @@ const html = (body: string, headers: Record<string, string> = {}) => ({
 export function routeSharedAssets(origin: OriginServer): void {
   origin.route(JQUERY.jsdelivr.host, JQUERY.jsdelivr.path, { headers: CDN_HEADERS, body: JQUERY.bytes });
   origin.route(JQUERY.unpkg.host, JQUERY.unpkg.path, { headers: CDN_HEADERS, body: JQUERY.bytes });
+  origin.route(JQUERY.varyingCdn.host, JQUERY.varyingCdn.path, { headers: { ...CDN_HEADERS, vary: 'Origin' }, body: JQUERY.bytes });
+  origin.route('site-a.test', new URL(VARYING_CDN_PAGE).pathname, html(`<script src="${urlOf(JQUERY.varyingCdn)}"></script><script>document.title = window.jQuery ? 'jquery ' + jQuery.fn.jquery.split(' ')[0] : 'no jquery'</script>`));
   origin.route(LONG_WIDGET.host, LONG_WIDGET.path, { headers: { ...CDN_HEADERS, 'cache-control': 'public, max-age=86400' }, body: LONG_WIDGET.body });
   for (const site of ['site-a.test', 'site-b.test', 'site-c.test']) {
     origin.route(site, '/long.html', html(`<script src="https://${LONG_WIDGET.host}${LONG_WIDGET.path}"></script><script>document.title = 'long ' + window.longWidget</script>`));
