@@ -34,9 +34,10 @@ export type ReadPageCache = (doc: PageDocument, url: string, maxBytes: number, t
 
 /**
  * Chromium learning: the extension cannot read a page's response body. Only when the response
- * was admissible and is not known yet, in this order: held already; from a LAN peer by hash;
- * from a LAN node that knows the URL; from the HTTP cache the page just filled, when that is
- * safe and will hit (page-cache-reads.ts: no request to the origin); and last by downloading
+ * was admissible and is not known yet, in this order: held already; from the HTTP cache the
+ * page just filled, when that is safe and will hit (page-cache-reads.ts: no request to the
+ * origin, no LAN bytes, and read while the page's document is still there); from a LAN peer by
+ * hash; from a LAN node that knows the URL; and last by downloading
  * the URL again, without credentials (what it stores is what anyone would get), only where
  * that pays back (core/serving/learning-cost.ts: never a packaged file; without a LAN, once a
  * second site loaded the URL). Downloaded bytes are counted in the stats as learning's cost,
@@ -81,15 +82,24 @@ export function createRefetchQueue(init: {
     if (!admitted || (await learner.alreadyKnown(r.url))) return;
     const max = env.maxAssetBytes();
     // A URL whose hash is known (the public list, or the group's binding when trusted): a LAN
-    // peer can provide it verified instead of the origin ("a peer is asked first"); the bytes
+    // peer can provide it verified instead of the origin (asked before any download); the bytes
     // come in over the LAN, not the WAN link.
     const bound = await bindingFor(ctx, r.url);
-    // The group's claim is not what this browser saw (issue 10, item 1). When the page's own HTTP
-    // cache can show what the origin sent (no download), learn that: our observation then beats
-    // the claim here, and is what we report to the group. Otherwise the claim's bytes are taken
-    // below, which is the trust trustGroupBindings extends.
+    // Held already: nothing to read. (Bytes a group's claim named are held, but this browser's
+    // own observation from the page's cache below still beats the claim, issue 10, item 1.)
+    const held = !!bound && (await ctx.store.blobs.has(bound.key));
+    if (held && !bound.groupClaim) return;
+    // Past the site's share of the cache for today (store/blobs.ts) the learner would refuse
+    // what is read or downloaded: a junk page must not make us read or download its junk.
+    const hasShare = await learner.siteHasShare(r);
+    // The page's own HTTP cache first: it holds what the origin just sent this page (a 200 it
+    // may keep), so the read costs no download, it is this browser's own observation (which
+    // beats a group's claim, issue 10, item 1), and it must happen while the page's document is
+    // still there: asked after the LAN, a tab closed right after its page loaded had nothing to
+    // read, and the file was downloaded a second time (lan e2e, 'both running in one office').
     let readPageCache = true;
-    if (bound?.groupClaim && pageCache) {
+    let downloaded = false;
+    if (pageCache && hasShare) {
       const own = await pageCache.read(r, { maxBytes: max, mayDownload: false });
       // A read that made a request is never repeated below.
       readPageCache = own.outcome === 'none';
@@ -97,17 +107,16 @@ export function createRefetchQueue(init: {
         await learner.learn(r, admitted, own.bytes, own.fromCache ? 0 : own.bytes.byteLength, own.fromCache ? own.bytes.byteLength : 0);
         return;
       }
+      // It went to the origin (the cache had lost it): that was this URL's one download.
+      downloaded = own.outcome === 'requested';
     }
-    // Held already (the group's binding named bytes this browser has): nothing to download.
-    if (bound && (await ctx.store.blobs.has(bound.key))) return;
+    if (held) return;
     if (bound && (await env.peers.fetch(bound.key, admitted.contentType, max)) === 'stored') return;
     // Any URL the LAN knows is never downloaded twice: a LAN node may hold its file (the group's
     // binding has not reached us yet), or a colleague is downloading it right now and the node
     // makes us wait for that one download (p2p/lookup, node/lookups.ts).
     if (lanSharing && (await env.peers.lookup(r.url, admitted.contentType, max)) === 'stored') return;
-    // Past the site's share of the cache for today (store/blobs.ts) the learner would refuse
-    // what is read or downloaded: a junk page must not make us download its junk a second time.
-    if (!(await learner.siteHasShare(r))) return;
+    if (!hasShare) return;
     // From the origin: one more download, only where it can pay back.
     sightings ??= sightingsState.read().then((saved) => createSightings(MAX_SIGHTINGS, saved));
     const seen = await sightings;
@@ -124,7 +133,7 @@ export function createRefetchQueue(init: {
       return;
     }
     // A read that made a request may have downloaded the file already: never a second time.
-    if (read?.outcome === 'requested' || !verdict.download) return;
+    if (downloaded || read?.outcome === 'requested' || !verdict.download) return;
     const seenEtag = header(r, 'etag');
     const got = await boundedDownload(download, r.url, { credentials: 'omit', cache: 'no-store', redirect: 'error' }, {
       maxBytes: max,
