@@ -16,7 +16,7 @@ import { onUserInstall, openOptionsPage } from '../platform/capabilities.ts';
 import { connectionHints, onConnectionChange } from '../platform/connection.ts';
 import { jsonState, localArea } from '../platform/local-state.ts';
 import { serveMessages } from '../platform/messaging.ts';
-import { settingsStorage } from '../platform/settings-storage.ts';
+import { rememberedPolicy, settingsStorage } from '../platform/settings-storage.ts';
 import { restrictLocalStorage } from '../platform/storage-access.ts';
 import { movedSecret } from '../secrets/secret-settings.ts';
 import { extensionSecrets } from '../secrets/secret-store.ts';
@@ -24,6 +24,7 @@ import { registerEngine } from './engine.ts';
 import { loadHashList } from './hash-list-loader.ts';
 import { createPeerLink } from './peer-link.ts';
 import { createPeerLocalState } from './peer-local-state.ts';
+import { createPolicyMemory } from './policy-memory.ts';
 import { createSettingsService } from './settings-service.ts';
 import { createSiteSafetyStore } from './site-safety-store.ts';
 import { statusOf } from './status.ts';
@@ -83,6 +84,10 @@ function cache(): Promise<{ ctx: CacheContext; learner: Learner; paused: PausedS
 // Read synchronously by Firefox's blocking listeners; kept current by the settings service.
 let maxAssetBytes = 0;
 settings.subscribe((m) => (maxAssetBytes = m.values.maxAssetMB * 1024 * 1024));
+// The policy in force, shown by the options page and popup of a later start until Chromium
+// answers storage.managed (2-4 s into every start; options/settings-view.ts).
+const rememberPolicy = createPolicyMemory(rememberedPolicy);
+settings.subscribe((m) => void rememberPolicy(m).catch((e: unknown) => log(`settings: policy not remembered: ${String(e)}`)));
 
 // LAN sharing: started, restarted or stopped whenever settings or the network change.
 // This browser's LAN identity and the LAN node ids pinned on first use: extension storage, which

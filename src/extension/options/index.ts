@@ -1,9 +1,9 @@
 import { localizePage } from '../platform/i18n.ts';
 import { sendToBackground } from '../platform/messaging.ts';
-import { settingsStorage } from '../platform/settings-storage.ts';
+import { rememberedPolicy, settingsStorage } from '../platform/settings-storage.ts';
 import { wireDataActions } from './data-actions.ts';
 import { renderOptions } from './render.ts';
-import { readSettingsView } from './settings-view.ts';
+import { readSettingsView, showSettingsView } from './settings-view.ts';
 
 localizePage();
 const root = document.getElementById('settings');
@@ -22,9 +22,16 @@ if (root) {
   });
   // Policy can change while the page is open; show it at once.
   settingsStorage.onChange(() => void page.refresh());
-  void page.refresh().then(() => {
-    // The effective settings and their locks are on screen: `body.ready` for tests, a User
-    // Timing mark for bench/startup.bench.ts (and anyone profiling the page in DevTools).
+  const shown = showSettingsView({ ...settingsStorage, readRemembered: rememberedPolicy.read }, (view, confirmed) => {
+    page.show(view, confirmed);
+    // Locks last seen on screen, fields disabled until the real policy confirms them: a mark
+    // for bench/startup.bench.ts, with how many were shown.
+    if (!confirmed) performance.mark('peercache:settings-remembered', { detail: { locked: view.locked.length } });
+  });
+  // Should storage fail, the background's own answer still comes.
+  void shown.then(undefined, () => page.refresh()).then(() => {
+    // The effective settings and their locks are on screen, confirmed: `body.ready` for tests,
+    // a User Timing mark for bench/startup.bench.ts (and anyone profiling the page in DevTools).
     performance.mark('peercache:settings-shown');
     document.body.classList.add('ready');
   });

@@ -29,14 +29,18 @@ interface Row {
 /**
  * Renders one form field per setting, grouped, from the schema. Locked settings are disabled
  * and say so; a refused change shows the validator's message next to its field. The fields
- * enter the page only with the first effective settings applied (the first `refresh`), so a
- * locked setting never shows as editable, not even for a frame.
+ * enter the page only with the first settings shown, so a locked setting never shows as
+ * editable, not even for a frame. `show(view, false)` shows remembered settings while the real
+ * policy is awaited (settings-view.ts): their locks, with every field disabled until `show(view,
+ * true)` or `refresh` confirms them; a remembered view never replaces a confirmed one.
  */
-export function renderOptions(root: HTMLElement, backend: OptionsBackend): { refresh: () => Promise<void> } {
+export function renderOptions(root: HTMLElement, backend: OptionsBackend): { show: (view: SettingsView, confirmed: boolean) => void; refresh: () => Promise<void> } {
   const rows = new Map<SettingName, Row>();
   const form = document.createDocumentFragment();
   const problems = Object.assign(document.createElement('div'), { className: 'problems', role: 'status' });
-  form.append(problems);
+  const checking = Object.assign(document.createElement('p'), { className: 'checking', role: 'status', textContent: t('policyChecking'), hidden: true });
+  let confirmedOnce = false;
+  form.append(checking, problems);
 
   for (const group of SETTING_GROUPS) {
     const fieldset = document.createElement('fieldset');
@@ -76,7 +80,7 @@ export function renderOptions(root: HTMLElement, backend: OptionsBackend): { ref
     form.append(fieldset);
   }
 
-  function apply(view: SettingsView): void {
+  function apply(view: SettingsView, confirmed = true): void {
     const notes = settingNotes(view.values);
     for (const [name, row] of rows) {
       const note = notes[name];
@@ -85,10 +89,12 @@ export function renderOptions(root: HTMLElement, backend: OptionsBackend): { ref
       const locked = view.locked.includes(name);
       // Keep what the user is typing; only rewrite a field that is not being edited.
       if (document.activeElement !== row.control || locked) row.write(view.values[name]);
-      (row.control as HTMLInputElement).disabled = locked;
+      (row.control as HTMLInputElement).disabled = locked || !confirmed;
       row.lockNote.hidden = !locked;
       row.root.classList.toggle('locked', locked);
     }
+    checking.hidden = confirmed;
+    document.body.classList.toggle('provisional', !confirmed);
     const policyProblems = view.problems.filter((p) => p.source === 'policy');
     problems.replaceChildren(
       ...policyProblems.map((p) =>
@@ -97,10 +103,13 @@ export function renderOptions(root: HTMLElement, backend: OptionsBackend): { ref
     );
   }
 
-  const refresh = async (): Promise<void> => {
-    apply(await backend.load());
+  const show = (view: SettingsView, confirmed: boolean): void => {
+    if (!confirmed && confirmedOnce) return;
+    confirmedOnce ||= confirmed;
+    apply(view, confirmed);
     // The first time: the fields, with their values and locks, appear in one step.
     if (form.childNodes.length > 0) root.append(form);
   };
-  return { refresh };
+  const refresh = async (): Promise<void> => show(await backend.load(), true);
+  return { show, refresh };
 }

@@ -1,7 +1,7 @@
 import { extensionSecrets } from '../secrets/secret-store.ts';
 import { createUserSettingsStore, SECRETS_CHANGED_KEY, USER_KEY } from '../secrets/secret-settings.ts';
 import { browser } from './browser.ts';
-import { localArea } from './local-state.ts';
+import { jsonState, localArea } from './local-state.ts';
 
 /** Where settings come from and how to hear that they changed. */
 export interface SettingsStorage {
@@ -51,3 +51,10 @@ export const settingsStorage: SettingsStorage = {
     });
   },
 };
+
+/**
+ * The policy in force when the background last read it (core/settings/policy-in-force.ts), for
+ * the options page and popup to show locks before the browser answers `storage.managed`
+ * (options/settings-view.ts). Only shown, never obeyed: the background enforces the real policy.
+ */
+export const rememberedPolicy = jsonState<Record<string, unknown>>('local', 'rememberedPolicy');

@@ -1,9 +1,9 @@
 import type { SettingsView, SiteView, StatusView } from '../messages.ts';
-import { readSettingsView } from '../options/settings-view.ts';
+import { showSettingsView } from '../options/settings-view.ts';
 import { openOptionsPage } from '../platform/capabilities.ts';
 import { localizePage, t } from '../platform/i18n.ts';
 import { sendToBackground } from '../platform/messaging.ts';
-import { settingsStorage } from '../platform/settings-storage.ts';
+import { rememberedPolicy, settingsStorage } from '../platform/settings-storage.ts';
 import { activeTabUrl } from '../platform/tabs.ts';
 import { drawSavingsChart } from './chart.ts';
 import { describeSavings, formatBytes } from './format.ts';
@@ -47,20 +47,21 @@ function renderSite(site: SiteView): void {
 /**
  * The on/off switch and its lock. The switch starts disabled (popup.html) and is set from the
  * settings the page reads itself (settings-view.ts), before the background's slower answers
- * (stats open the cache): a locked switch never looks switchable.
+ * (stats open the cache): a locked switch never looks switchable. Settings remembered from the
+ * last policy seen (not `confirmed`) show their lock but leave the switch disabled.
  */
-function renderSwitch(settings: SettingsView): void {
+function renderSwitch(settings: SettingsView, confirmed: boolean): void {
   const locked = settings.locked.includes('enabled');
   $<HTMLInputElement>('enabled').checked = settings.values.enabled;
-  $<HTMLInputElement>('enabled').disabled = locked;
+  $<HTMLInputElement>('enabled').disabled = locked || !confirmed;
   $('locked-note').hidden = !locked;
-  performance.mark('peercache:settings-shown');
+  performance.mark(confirmed ? 'peercache:settings-shown' : 'peercache:settings-remembered');
 }
 
 async function render(): Promise<void> {
-  const shown = readSettingsView(settingsStorage)
-    .catch(() => sendToBackground({ type: 'ui-bg-get-settings' }))
-    .then(renderSwitch);
+  const shown = showSettingsView({ ...settingsStorage, readRemembered: rememberedPolicy.read }, renderSwitch).catch(async () =>
+    renderSwitch(await sendToBackground({ type: 'ui-bg-get-settings' }), true),
+  );
   const url = await pageUrl();
   const [status, stats, site] = await Promise.all([
     sendToBackground({ type: 'ui-bg-get-status' }),

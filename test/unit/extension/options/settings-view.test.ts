@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createSettingsService } from '../../../../src/extension/background/settings-service.ts';
 import { toView } from '../../../../src/extension/messages.ts';
-import { readSettingsView } from '../../../../src/extension/options/settings-view.ts';
+import { readSettingsView, showSettingsView, type SettingsSource } from '../../../../src/extension/options/settings-view.ts';
+import type { SettingsView } from '../../../../src/extension/messages.ts';
 import type { SettingsStorage } from '../../../../src/extension/platform/settings-storage.ts';
 
 const storageOf = (policy: unknown, user: unknown): SettingsStorage => ({
@@ -27,5 +28,86 @@ describe("the options page's own read of the settings", () => {
     const view = await readSettingsView(storageOf(undefined, { enabled: false }));
     expect(view.locked).toEqual([]);
     expect(view.values.enabled).toBe(false);
+  });
+});
+
+/** A source whose storage.managed answers only when `answerPolicy` is called, as Chromium's does 2-4 s into a start. */
+function slowPolicySource(policy: unknown, remembered: unknown, user: unknown = {}) {
+  let answerPolicy!: () => void;
+  const managed = new Promise<unknown>((resolve) => (answerPolicy = () => resolve(policy)));
+  const source: SettingsSource = { readManaged: () => managed, readUser: async () => user, readRemembered: async () => remembered as Record<string, unknown> | undefined };
+  return { source, answerPolicy };
+}
+
+/** Runs showSettingsView; `shown` lists each call as [locked, confirmed], as it happens. */
+function watch(source: SettingsSource, graceMs = 0) {
+  const shown: [readonly string[], boolean][] = [];
+  const done = showSettingsView(source, (view: SettingsView, confirmed) => shown.push([view.locked, confirmed]), graceMs);
+  return { shown, done };
+}
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('showing the settings before the browser answers the policy (issue 11, start-up)', () => {
+  it('a later start: the locks last seen at once, unconfirmed, then the real ones, confirmed', async () => {
+    const { source, answerPolicy } = slowPolicySource({ sharingMode: 'off', enabled: true }, { sharingMode: 'off', enabled: true });
+    const { shown, done } = watch(source);
+    await settle();
+    expect(shown).toEqual([[['sharingMode', 'enabled'], false]]);
+    answerPolicy();
+    expect((await done).locked).toEqual(['sharingMode', 'enabled']);
+    expect(shown).toEqual([
+      [['sharingMode', 'enabled'], false],
+      [['sharingMode', 'enabled'], true],
+    ]);
+  });
+
+  it('an admin locked more since: the remembered view is never the confirmed one, the real lock follows', async () => {
+    const { source, answerPolicy } = slowPolicySource({ sharingMode: 'off', maxCacheMB: 64 }, { sharingMode: 'off' });
+    const { shown, done } = watch(source);
+    await settle();
+    answerPolicy();
+    await done;
+    expect(shown).toEqual([
+      [['sharingMode'], false],
+      [['sharingMode', 'maxCacheMB'], true],
+    ]);
+  });
+
+  it('a fresh profile (nothing remembered): nothing until the real policy', async () => {
+    const { source, answerPolicy } = slowPolicySource({ enabled: true }, undefined);
+    const { shown, done } = watch(source);
+    await settle();
+    expect(shown).toEqual([]);
+    answerPolicy();
+    await done;
+    expect(shown).toEqual([[['enabled'], true]]);
+  });
+
+  it('a remembered value that is not a policy object is not shown', async () => {
+    const { source, answerPolicy } = slowPolicySource({ enabled: true }, ['enabled']);
+    const { shown, done } = watch(source);
+    await settle();
+    answerPolicy();
+    await done;
+    expect(shown).toEqual([[['enabled'], true]]);
+  });
+
+  it('a policy that answers within the grace: no remembered view flashes before it', async () => {
+    const { source, answerPolicy } = slowPolicySource({ enabled: true }, { enabled: true });
+    const { shown, done } = watch(source, 30);
+    await settle();
+    answerPolicy();
+    await done;
+    expect(shown).toEqual([[['enabled'], true]]);
+  });
+
+  it('when the real policy answers first, the remembered one is never shown after it', async () => {
+    let answerRemembered!: () => void;
+    const remembered = new Promise<Record<string, unknown>>((resolve) => (answerRemembered = () => resolve({})));
+    const { shown, done } = watch({ readManaged: async () => ({ enabled: true }), readUser: async () => ({}), readRemembered: () => remembered });
+    await settle();
+    answerRemembered();
+    await done;
+    expect(shown).toEqual([[['enabled'], true]]);
   });
 });
