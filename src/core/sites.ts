@@ -33,3 +33,4 @@ export function siteAllowed(host: string, lists: { blockedSites: readonly string
   if (hostMatches(host, lists.blockedSites)) return false;
   return lists.allowedSites.length === 0 || hostMatches(host, lists.allowedSites);
 }
+

@@ -1,6 +1,7 @@
 import { decideAdmission, type AdmissionDecision } from '../../core/admission/index.ts';
 import { computeDigest, sriEntryToKey, verifyMultihashKey } from '../../core/integrity/index.ts';
 import { parseCorp } from '../../core/serving/network-refusal.ts';
+import { siteOf } from '../../core/site-of.ts';
 import { QuotaFullError, SiteBudgetError } from '../../store/index.ts';
 import { hostOf, type CacheContext } from './context.ts';
 import { mayActFor } from './site-policy.ts';
@@ -79,8 +80,8 @@ export function createLearner(ctx: CacheContext, onLearned: (key: string) => voi
     },
 
     async siteHasShare(r) {
-      const site = hostOf(r.initiator);
-      return site !== undefined && (await ctx.store.blobs.siteShareLeft(site)) > 0;
+      const host = hostOf(r.initiator);
+      return host !== undefined && (await ctx.store.blobs.siteShareLeft(siteOf(host))) > 0;
     },
 
     async learn(r, admitted, bytes, extraBytes, pageCacheBytes = 0) {
@@ -99,7 +100,8 @@ export function createLearner(ctx: CacheContext, onLearned: (key: string) => voi
         key = sriEntryToKey({ algorithm: 'sha384', digest: await computeDigest('sha384', bytes) });
       }
       try {
-        await ctx.store.blobs.put(key, bytes, admitted.contentType, { site });
+        // The share is the registrable domain's: a page's subdomains do not get one each.
+        await ctx.store.blobs.put(key, bytes, admitted.contentType, { site: siteOf(site) });
       } catch (e) {
         // The site has added its share of the cache today, or the disk is full even after the
         // store evicted what it could: this file is not stored, everything stored before stays

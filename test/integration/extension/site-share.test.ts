@@ -76,3 +76,22 @@ it('a disk the browser says is full refuses the file with a clear line; what was
   // No binding was written for the file that was not stored.
   expect(await resolveServable(ctx, 'https://static.news.test/b.js', 'https://news.test/')).toBeUndefined();
 });
+
+it('a page spread over many subdomains (frames of a1.junk.test, a2.junk.test, …) shares one site\'s share', async () => {
+  store = await openMemoryStore({ maxCacheBytes: () => 1_000_000 });
+  const noList: HashListIndex = { lookup: () => undefined, urlsFor: () => [], isListed: () => false, packagedFile: () => undefined };
+  const settings = { ...mergeSettings({}).values, requirePopular: false };
+  const ctx: CacheContext = { store, hashList: noList, settings: () => settings, pausedSites: () => [], now: Date.now, log: () => undefined };
+  const learner = createLearner(ctx, () => undefined);
+  const outcomes: string[] = [];
+  for (let i = 0; i < 100; i++) {
+    const junk = new Uint8Array(4_000).fill(i);
+    const seen = { url: `https://cdn.junk.test/j${i}.js`, method: 'GET', status: 200, responseHeaders: HEADERS, initiator: `https://a${i}.junk.test/` };
+    outcomes.push(await learner.learn(seen, learner.admit(seen)!, junk, 0));
+  }
+  // One share (10% of 1,000,000 bytes) for all of junk.test, not one per subdomain.
+  expect(outcomes.filter((o) => o === 'stored')).toHaveLength(25);
+  expect(await learner.siteHasShare({ url: 'https://cdn.junk.test/more.js', method: 'GET', status: 200, responseHeaders: HEADERS, initiator: 'https://a200.junk.test/' })).toBe(false);
+  // Another registrable domain still has its own.
+  expect(await learner.siteHasShare({ url: 'https://cdn.news.test/a.js', method: 'GET', status: 200, responseHeaders: HEADERS, initiator: 'https://www.news.test/' })).toBe(true);
+});
