@@ -9,7 +9,11 @@ export type WanCause =
   | 'first'
   /** Chromium's extra download to learn a file it cannot read from the page's response. */
   | 'learning'
-  /** This browser held the file and could serve it, but had not yet seen the site's CSP (its first view of the site). */
+  /**
+   * This browser held the file and could serve it, but had not yet seen the site's CSP (its first
+   * view of the site), and fewer than `minLanPeers` colleagues had vouched for it (or one saw it
+   * refuse `data:`): /peercache/site-safety/1.0.0.
+   */
   | 'csp-unknown'
   /** The site's CSP refuses `data:` (Chromium goes to the network; Firefox replaces the body). */
   | 'csp-refuses'

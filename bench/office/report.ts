@@ -9,7 +9,7 @@ export const CONFIG_LABELS: Record<ConfigName, string> = { default: 'default pri
 const CAUSE_LABELS: Record<WanCause, string> = {
   first: 'first download into the office',
   learning: "Chromium's learning download",
-  'csp-unknown': "site's CSP not yet seen by this browser",
+  'csp-unknown': "site's CSP not yet seen by this browser nor vouched for by minLanPeers colleagues",
   'csp-refuses': "site's CSP refuses data:",
   'cors-request': 'Firefox CORS request (body replaced)',
   'no-rule': 'Chromium cannot answer the URL',

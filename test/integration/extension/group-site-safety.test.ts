@@ -8,39 +8,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HashList } from '../../../src/core/hash-list/index.ts';
-import { mergeSettings } from '../../../src/core/settings/index.ts';
-import { createSiteSafetyStore, type SiteSafetyStore } from '../../../src/extension/background/site-safety-store.ts';
-import { createPeerService, type PeerService } from '../../../src/extension/peers/peer-service.ts';
 import { startLanNode, type LanNode } from '../../../src/node/lan-node.ts';
 import { loadNodeHashList } from '../../../src/node/replication.ts';
-import type { Store } from '../../../src/store/index.ts';
-import { keyOf } from '../../support/bytes.ts';
 import { loopbackNodeConfig } from '../../support/lan-node.ts';
-import { openMemoryStore } from '../../support/memory-store.ts';
+import { startSiteSafetyMember, type SiteSafetyMember } from '../../support/site-safety-member.ts';
 import { waitFor } from '../../support/wait.ts';
 import { addressOf } from '../node/harness.ts';
 import { within } from '../support/member.ts';
 
 const GROUP = '6a'.repeat(32);
-const DAY = 86_400_000;
 const STRICT = [{ name: 'Content-Security-Policy', value: "default-src 'self'" }];
-
-interface Browser {
-  store: Store;
-  service: PeerService;
-  safety: SiteSafetyStore;
-  /** A page of `host` loaded (headers, then the content script's report) and one of its files was learned. */
-  view(host: string, headers?: { name: string; value: string }[]): Promise<void>;
-  close(): Promise<void>;
-}
 
 let node: LanNode;
 let hashList: HashList;
-const open: Browser[] = [];
-const memory = <T>() => {
-  let v: T | undefined;
-  return { read: async () => v, write: async (x: T) => void (v = x) };
-};
+const open: SiteSafetyMember[] = [];
 
 beforeAll(async () => {
   hashList = await loadNodeHashList();
@@ -51,35 +32,8 @@ afterAll(async () => {
   await node?.stop();
 });
 
-let files = 0;
-async function browser(user: Record<string, unknown> = {}): Promise<Browser> {
-  const store = await openMemoryStore({ maxCacheBytes: () => 1e8 });
-  const settings = mergeSettings({ user: { lanNodes: [addressOf(node, 'ws').toString()], groupKey: GROUP, trustGroupBindings: true, minLanPeers: 2, ...user } }).values;
-  const safety = createSiteSafetyStore({ state: memory(), groupState: memory(), minMembers: () => settings.minLanPeers, now: Date.now, log: () => {} });
-  const service = createPeerService({ store, hashList, log: () => {}, siteSafety: { ownFacts: () => safety.ownFacts(), takeGroup: (h, full) => safety.takeGroup(h, full) } });
-  safety.onObserved(() => service.siteSafetyChanged());
-  await service.apply(settings, false);
-  await waitFor(() => service.status().lanNodes === 1, 10_000, 'the member connecting');
-  let tab = 0;
-  const b: Browser = {
-    store, service, safety,
-    async view(host, headers = []) {
-      // What the learner stores after the page loaded one of the site's files, then tells.
-      const bytes = new TextEncoder().encode(`window.f${++files} = 1; /* ${'z'.repeat(2000)} */`);
-      const mh = await keyOf(bytes);
-      await store.blobs.put(mh, bytes, 'text/javascript');
-      await store.bindings.put({ url: `https://${host}/app-${files}.js`, mh, source: 'observed', site: host, fetchedAt: Date.now(), freshUntil: Date.now() + DAY, mustRevalidate: false, corsAnyOrigin: true, type: 'text/javascript' });
-      service.learned();
-      const t = ++tab;
-      safety.documentHeaders(t, 0, `https://${host}/`, headers);
-      safety.pageReport(t, 0, `https://${host}/`, []);
-      await waitFor(() => safety.ownFacts().some((f) => f.host === host), 5_000, 'the view recorded');
-    },
-    async close() {
-      await service.apply(mergeSettings({ user: { sharingMode: 'off' } }).values, false);
-      store.close();
-    },
-  };
+async function browser(user: Record<string, unknown> = {}): Promise<SiteSafetyMember> {
+  const b = await startSiteSafetyMember(hashList, addressOf(node, 'ws').toString(), GROUP, user);
   open.push(b);
   return b;
 }
