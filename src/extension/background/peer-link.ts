@@ -4,7 +4,7 @@
  * creation, so a request nobody answered is sent again briefly (platform-notes.md). A request
  * the document answered with an error is not: that error is thrown (OffscreenError).
  */
-import type { GroupSafeHost } from '../../core/serving/group-site-safety.ts';
+import type { GroupSafeHost, SiteSafetyFact } from '../../core/serving/group-site-safety.ts';
 import type { Settings } from '../../core/settings/index.ts';
 import { OffscreenError, type OffscreenRequest, type OffscreenResponseOf } from '../messages.ts';
 import type { PeerStatus } from '../peers/peer-service.ts';
@@ -15,6 +15,8 @@ import { memoryPeerLocalState, type PeerLocalState } from './peer-local-state.ts
 
 const ATTEMPTS = 20;
 const RETRY_MS = 100;
+/** Site-safety facts gathered this long before they go to the offscreen document. */
+const FACTS_AFTER_MS = 300;
 
 async function ask<R extends OffscreenRequest>(request: R): Promise<OffscreenResponseOf<R>> {
   for (let i = 0; ; i++) {
@@ -41,6 +43,8 @@ export function createPeerLink(init: { log: (line: string) => void; cache?: unkn
   let idle: PeerStatus = { state: 'off', lanNodes: 0, peers: 0 };
   const local = init.local ?? memoryPeerLocalState(init.log);
   let last: [Settings, boolean] | undefined;
+  let pendingFacts: readonly SiteSafetyFact[] = [];
+  let factsTimer: ReturnType<typeof setTimeout> | undefined;
   const apply = oneAtATime(async (settings: Settings, paused: boolean) => {
     last = [settings, paused];
     active = wantsPeers(settings, paused);
@@ -73,7 +77,12 @@ export function createPeerLink(init: { log: (line: string) => void; cache?: unkn
       if (active) void ask({ type: 'bg-os-learned' }).catch(() => undefined);
     },
     siteSafety(facts) {
-      if (active) void ask({ type: 'bg-os-site-safety', facts }).catch(() => undefined);
+      // Every facts of this browser travel (up to 5,000 hosts): a burst of page views sends once.
+      pendingFacts = facts;
+      factsTimer ??= setTimeout(() => {
+        factsTimer = undefined;
+        if (active) void ask({ type: 'bg-os-site-safety', facts: pendingFacts }).catch(() => undefined);
+      }, FACTS_AFTER_MS);
     },
   };
 }
