@@ -31,6 +31,8 @@ export interface FirefoxOptions {
   loopbackHosts?: readonly string[];
   /** More about:config prefs (e.g. what WebRTC on loopback needs, platform-notes.md). */
   prefs?: Readonly<Record<string, string | number | boolean>>;
+  /** Another build directory than dist/firefox (a test's copy with a changed manifest). */
+  extensionDir?: string;
 }
 
 export async function launchFirefox(opts: FirefoxOptions = {}): Promise<FirefoxSession> {
@@ -53,7 +55,7 @@ export async function launchFirefox(opts: FirefoxOptions = {}): Promise<FirefoxS
       ...opts.prefs,
     },
   });
-  if (opts.extension !== false) await browser.installExtension(DIST_FIREFOX);
+  if (opts.extension !== false) await browser.installExtension(opts.extensionDir ?? DIST_FIREFOX);
   return {
     browser,
     profileDir,

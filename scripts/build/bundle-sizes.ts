@@ -20,14 +20,17 @@ export const BUNDLE_BUDGETS: Readonly<Record<Target, Readonly<Record<string, num
     // module-syntax scanner (core/serving/js-scan.ts says why that build). +15 KiB (issue 10,
     // items 1, 2 and 5; 659.6 -> 670.3 KiB): the bounds against pages (store maintenance, site
     // shares, integrity budget, bounded downloads), the stored LAN identity and node pins, and
-    // storage.local's access level.
-    'background.js': 680 * KiB,
+    // storage.local's access level. +10 KiB (issue 10, item 5): the secret store and the move of
+    // the group key and identity seed out of storage.local (secrets/: 8.6 KiB of the built
+    // bundle, comments kept, as the build does not minify; also in options.js and popup.js).
+    'background.js': 690 * KiB,
     'offscreen.js': 2150 * KiB,
     // +12 and +28 KiB (issue 11, start-up): both pages read policy and the user's options
     // themselves and merge them as the background does (core/settings: schema, validation,
     // LAN-address and site-pattern rules), so locks show without waiting for the background.
-    'options.js': 80 * KiB,
-    'popup.js': 80 * KiB,
+    // +10 KiB (issue 10, item 5): they read the group key from the secret store (secrets/).
+    'options.js': 90 * KiB,
+    'popup.js': 90 * KiB,
     // Injected into every frame of every page, so issue 11's goal, 8 KiB, is its budget. It is
     // ~2 KiB since it sends its one message with the browser's own runtime
     // (platform/content-messaging.ts); the polyfill alone would take it past 40 KiB again.
@@ -36,11 +39,12 @@ export const BUNDLE_BUDGETS: Readonly<Record<Target, Readonly<Record<string, num
   firefox: {
     // The event page parses it at every wake, often for a page's request, so the peer service
     // (libp2p) is its own file, loaded only when LAN sharing is wanted (peer-link.firefox.ts).
-    // +25 KiB, es-module-lexer, and +10 KiB, issue 10's bounds and identity, as Chromium's.
-    'background.js': 655 * KiB,
+    // +25 KiB, es-module-lexer, +10 KiB, issue 10's bounds and identity, and +10 KiB, the
+    // secret store, as Chromium's.
+    'background.js': 665 * KiB,
     'peers.js': 1720 * KiB,
-    'options.js': 80 * KiB,
-    'popup.js': 80 * KiB,
+    'options.js': 90 * KiB,
+    'popup.js': 90 * KiB,
     'content.js': 8 * KiB,
   },
 };

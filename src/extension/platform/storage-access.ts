@@ -1,13 +1,18 @@
 /**
  * Who may read the extension's `storage.local`: by default every extension context, content
- * scripts included, which run in the process of any web page. It holds the browser's LAN
- * identity key and the pinned LAN node ids (peer-local-state.ts), the user's settings and the
- * sites' CSP history, none of which a content script needs (it only sends its page report).
+ * scripts included, which run in the process of any web page. It holds the user's options, the
+ * pinned LAN node ids, the paused sites and the sites' CSP history, none of which a content
+ * script needs (it only sends its page report). The secrets, the group key and the LAN identity
+ * seed, are not there in either browser: they live in the extension's own IndexedDB
+ * (secrets/secret-store.ts), which a content script's `indexedDB` (the page's) does not reach.
  *
  * Chromium takes `setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' })` on `storage.local` and
  * then refuses it to content scripts (checked in the real browser: test/e2e/storage-access.test.ts).
- * Firefox implements `setAccessLevel` for `storage.session` only (bug 1724754), so there a
- * page's renderer, once compromised, could read it: SECURITY.md says so.
+ * Firefox ESR 153 has no `setAccessLevel` at all, on `storage.local` or `storage.session`
+ * (measured in an extension page: the method is undefined, bug 1724754), and a content script's
+ * `storage.local.get(null)` returns every key; so there the rest stays readable by a page's
+ * renderer once compromised (SECURITY.md). Its `storage.session` is not exposed to content
+ * scripts at all (measured: undefined in their world).
  */
 export type StorageAccess = 'extension-only' | 'unsupported' | `failed: ${string}`;
 
@@ -18,14 +23,14 @@ interface AreaWithAccessLevel {
 /** Restricts `storage.local` to the extension's own pages and background, where the browser can. */
 export async function restrictLocalStorage(): Promise<StorageAccess> {
   // The browser's own object, not the polyfill's wrapper (which does not forward this method).
+  // Firefox ESR 153 lacks the method: 'unsupported'.
   const local = (globalThis as { chrome?: { storage?: { local?: AreaWithAccessLevel } } }).chrome?.storage?.local;
   if (typeof local?.setAccessLevel !== 'function') return 'unsupported';
   try {
     await local.setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' });
     return 'extension-only';
   } catch (e) {
-    // A browser that has the method but not for `local` (Firefox implements it for
-    // storage.session only; whether it refuses or lacks it on `local` was not checked here).
+    // A browser that has the method but refuses it for `local`.
     return `failed: ${e instanceof Error ? e.message : String(e)}`;
   }
 }

@@ -118,6 +118,8 @@ export interface OpenOptions {
   extraArgs?: string[];
   /** Firefox only: more about:config prefs. */
   prefs?: Readonly<Record<string, string | number | boolean>>;
+  /** Firefox only: install this copy of the build instead of dist/firefox. */
+  extensionDir?: string;
 }
 
 /** Launches `name` with the built extension; `profileDir` reuses a profile. */
