@@ -35,14 +35,15 @@ export const POLICY_GRACE_MS = 50;
  * So when the real policy has not answered within `graceMs`, the policy the background last saw,
  * merged over the user's options, is shown with `confirmed` false: the page shows those locks but
  * must keep every field disabled (an admin may have locked more since). Then the real settings,
- * confirmed. Never remembered (a fresh profile): only the real ones. Resolves with the real view.
+ * confirmed. Never remembered (a fresh profile): only the real ones. Resolves with the real view,
+ * as soon as it is shown.
  */
 export async function showSettingsView(source: SettingsSource, show: (view: SettingsView, confirmed: boolean) => void, graceMs = POLICY_GRACE_MS): Promise<SettingsView> {
   const user = source.readUser();
   let answered = false;
   const managed = source.readManaged().finally(() => (answered = true));
   const grace = new Promise((resolve) => setTimeout(resolve, graceMs));
-  const remembered = Promise.all([source.readRemembered(), user, grace]).then(
+  void Promise.all([source.readRemembered(), user, grace]).then(
     ([policy, u]) => {
       const isObject = typeof policy === 'object' && policy !== null && !Array.isArray(policy);
       if (!answered && isObject) show(toView(mergeSettings({ policy, user: u })), false);
@@ -52,6 +53,5 @@ export async function showSettingsView(source: SettingsSource, show: (view: Sett
   const [policy, u] = await Promise.all([managed, user]);
   const view = toView(mergeSettings({ policy, user: u }));
   show(view, true);
-  await remembered;
   return view;
 }

@@ -98,6 +98,7 @@ describe('showing the settings before the browser answers the policy (issue 11, 
     await settle();
     answerPolicy();
     await done;
+    await new Promise((r) => setTimeout(r, 50)); // past the grace: still nothing remembered shown
     expect(shown).toEqual([[['enabled'], true]]);
   });
 
@@ -108,6 +109,7 @@ describe('showing the settings before the browser answers the policy (issue 11, 
     await settle();
     answerRemembered();
     await done;
+    await settle();
     expect(shown).toEqual([[['enabled'], true]]);
   });
 });
