@@ -48,6 +48,11 @@ export async function copyVerified(secrets: SecretStore, name: string, value: un
   return back;
 }
 
+/**
+ * The user's options over `storage.local` and the secret store: `readUser`/`writeUser` as
+ * platform/settings-storage.ts's, and the one-time `migrate`. `names`: the secret fields
+ * (default {@link SECRET_SETTINGS}); `token`: the change marker (default a random UUID).
+ */
 export function createUserSettingsStore(init: { local: LocalArea; secrets: SecretStore; names?: readonly string[]; token?: () => string }) {
   const { local, secrets, names = SECRET_SETTINGS } = init;
   const token = init.token ?? (() => crypto.randomUUID());
