@@ -1,8 +1,10 @@
-// Start-up (issue 11, item 1): on a fresh profile, with an organisation policy locking three
-// settings, in Chromium and Firefox:
-// - the options page: from its navigation start to its settings and locks on screen (the page's
-//   User Timing mark `peercache:settings-shown`, set once the fields with their values and
-//   locks are in the page), and to its own script having run (domInteractive);
+// Start-up (issue 11, item 1): with an organisation policy locking three settings, in Chromium
+// and Firefox, on a fresh profile and on a later start of that same profile (the extension is
+// loaded again as on every start; its storage.local kept):
+// - the options page: from its navigation start to its settings and locks on screen: first
+//   (remembered from the last policy seen, mark `peercache:settings-remembered`, fields disabled
+//   until confirmed; or else the confirmed ones) and confirmed by the browser's own policy
+//   (`peercache:settings-shown`); and to its own script having run (domInteractive);
 // - the background: from the browser's start (Chromium: the process spawned, the extension
 //   loaded from the command line; Firefox: the add-on installed through WebDriver BiDi into the
 //   started browser) to its script starting, to every listener registered (the mark
@@ -15,7 +17,8 @@
 // own clocks after the fact (automation attaches only once the marks are set, quiet-browser.ts).
 // Chromium also: the options page opened again once the service worker was stopped (as 30 s idle
 // does), which a page asking the background must wake.
-// STARTUP_ROUNDS (default 5) fresh starts per variant, interleaved; medians.
+// STARTUP_ROUNDS (default 5) rounds, each a fresh and a later start per variant, interleaved;
+// medians.
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHROME_EXTENSION_ID, DIST_CHROME, DIST_FIREFOX } from '../scripts/browsers/paths.ts';
@@ -28,10 +31,17 @@ const BASELINE = process.env.PEERCACHE_BASELINE;
 const POLICY = { sharingMode: 'off', maxCacheMB: 64, enabled: true };
 const LOCKS = Object.keys(POLICY).length;
 
-/** One fresh start, in ms; undefined where the variant has no such moment. */
+/** A fresh profile's first start, or a later start of the same profile. */
+type StartKind = 'fresh' | 'later';
+
+/** One start, in ms; undefined where the variant has no such moment. */
 interface Start {
-  /** Page navigation start -> settings and locks shown. */
+  /** Page navigation start -> settings and locks first on screen (remembered or confirmed). */
   locksShown?: number;
+  /** Page navigation start -> settings and locks confirmed by the browser's policy. */
+  locksConfirmed?: number;
+  /** Whether the first locks shown were remembered ones (shown before the policy was read). */
+  remembered?: boolean;
   /** Page navigation start -> its script ran (domInteractive), or a bare page's load event. */
   pageRendered: number;
   /** Browser start -> the background's script started. */
@@ -46,14 +56,15 @@ interface Start {
 
 /** What the page and the background report: epoch ms (timeOrigin) and marks since then. */
 interface Clocks {
-  page: { origin: number; marks: Record<string, number>; interactive: number; loaded: number; locked: number };
+  page: { origin: number; marks: Record<string, number>; interactive: number; loaded: number; locked: number; rememberedLocks: number | null };
   background: { origin: number; marks: Record<string, number> };
 }
 
 const PAGE_CLOCKS = `(() => {
   const nav = performance.getEntriesByType('navigation')[0];
   return { origin: performance.timeOrigin, marks: Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])),
-    interactive: nav ? nav.domInteractive : NaN, loaded: nav ? nav.loadEventEnd : 0, locked: document.querySelectorAll('.setting.locked').length };
+    interactive: nav ? nav.domInteractive : NaN, loaded: nav ? nav.loadEventEnd : 0, locked: document.querySelectorAll('.setting.locked').length,
+    rememberedLocks: performance.getEntriesByName('peercache:settings-remembered')[0]?.detail?.locked ?? null };
 })()`;
 const BACKGROUND_CLOCKS = `({ origin: performance.timeOrigin, marks: Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])) })`;
 
@@ -92,9 +103,9 @@ const settled = (c: Clocks, bare: boolean): boolean =>
 /** Let the measured moments pass with no automation attached, then read the clocks. */
 const QUIET_MS = 8_000;
 
-async function chromiumStart(extension: string, bare: boolean): Promise<Start> {
+async function chromiumStart(extension: string, bare: boolean, profile: string, kind: StartKind): Promise<Start> {
   const started = Date.now();
-  const browser = await quietChromium(extension);
+  const browser = await quietChromium(extension, profile);
   try {
     await new Promise((r) => setTimeout(r, QUIET_MS));
     const clocks = await browser.attached((b) =>
@@ -108,7 +119,7 @@ async function chromiumStart(extension: string, bare: boolean): Promise<Start> {
       }),
     );
     const start = startOf(clocks, started, bare);
-    if (bare) return start;
+    if (bare || kind === 'later') return start;
     // Later, as most openings of the page: the worker stopped, so a page that asks it must wait
     // for it to start again and run its script.
     await browser.stopBackground();
@@ -126,8 +137,12 @@ async function chromiumStart(extension: string, bare: boolean): Promise<Start> {
   }
 }
 
-async function firefoxStart(extension: string, bare: boolean): Promise<Start> {
-  const browser = await quietFirefox(false);
+// A temporary add-on is removed when Firefox closes; these keep its storage and its UUID for the
+// later start, as an installed add-on keeps them.
+const FIREFOX_KEEP = { 'extensions.webextensions.keepStorageOnUninstall': true, 'extensions.webextensions.keepUuidOnUninstall': true };
+
+async function firefoxStart(extension: string, bare: boolean, profile: string): Promise<Start> {
+  const browser = await quietFirefox(false, FIREFOX_KEEP, profile);
   try {
     type Tree = { contexts: { context: string; url: string }[] };
     const started = Date.now();
@@ -153,9 +168,12 @@ async function firefoxStart(extension: string, bare: boolean): Promise<Start> {
 
 function startOf(c: Clocks, started: number, bare: boolean): Start {
   if (!bare && c.page.locked !== LOCKS) throw new Error(`the options page showed ${c.page.locked} locked settings, not ${LOCKS}`);
+  if (!bare && c.page.rememberedLocks !== null && c.page.rememberedLocks !== LOCKS) throw new Error(`the options page showed ${c.page.rememberedLocks} remembered locks, not ${LOCKS}`);
   const at = (mark: string) => c.background.origin + c.background.marks[mark]! - started;
+  const confirmed = c.page.marks['peercache:settings-shown']!;
+  const remembered = c.page.marks['peercache:settings-remembered'];
   return {
-    ...(bare ? {} : { locksShown: c.page.marks['peercache:settings-shown']!, settingsKnown: at('peercache:settings-known') }),
+    ...(bare ? {} : { locksShown: remembered ?? confirmed, locksConfirmed: confirmed, remembered: remembered !== undefined, settingsKnown: at('peercache:settings-known') }),
     pageRendered: bare ? c.page.loaded : c.page.interactive,
     backgroundStarted: c.background.origin - started,
     listenersRegistered: at('peercache:listeners-registered'),
@@ -166,7 +184,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const ms = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '   -' : `${Math.round(x)}`.padStart(4));
 
 export async function run(): Promise<string[]> {
-  const lines = [`start-up: fresh profiles, a policy locking ${LOCKS} settings, ${ROUNDS} starts per variant (medians, ms)`];
+  const lines = [`start-up: a policy locking ${LOCKS} settings; ${ROUNDS} rounds of a fresh profile's start and a later start of that profile, per variant (medians, ms)`];
   const builds = { PeerCache: snapshot({ chrome: DIST_CHROME, firefox: DIST_FIREFOX }), ...(BASELINE ? { 'baseline build': snapshot({ chrome: join(BASELINE, 'chrome'), firefox: join(BASELINE, 'firefox') }) } : {}) };
   const removers = (['chromium', 'firefox'] as const).map((b) => writeExtensionPolicy(b, POLICY));
   const removePolicies = (): void => removers.forEach((r) => r());
@@ -180,32 +198,49 @@ export async function run(): Promise<string[]> {
         'bare extension': { dir: bareExtension(browser), bare: true },
         ...Object.fromEntries(Object.entries(builds).map(([name, b]) => [name, { dir: browser === 'chromium' ? b.chrome : b.firefox, bare: false }])),
       };
-      const results = new Map<string, Start[]>(Object.keys(variants).map((v) => [v, []]));
+      const results = new Map<string, Start[]>(Object.keys(variants).flatMap((v) => [`${v}|fresh`, `${v}|later`]).map((k) => [k, []]));
       try {
         for (let round = 0; round < ROUNDS; round++) {
           for (const [name, v] of Object.entries(variants)) {
-            results.get(name)!.push(await (browser === 'chromium' ? chromiumStart(v.dir, v.bare) : firefoxStart(v.dir, v.bare)));
+            const profile = benchTemp(`${browser}-profile-`);
+            for (const kind of ['fresh', 'later'] as const) {
+              const start = browser === 'chromium' ? await chromiumStart(v.dir, v.bare, profile, kind) : await firefoxStart(v.dir, v.bare, profile);
+              results.get(`${name}|${kind}`)!.push(start);
+            }
           }
         }
       } catch (e) {
         lines.push(` ${browser}: failed: ${String(e)}`);
         continue;
       }
-      const from = browser === 'chromium' ? 'browser spawned' : 'add-on installed';
-      lines.push(` ${browser} (background times from: ${from})`);
-      lines.push(`   variant            locks shown  page rendered  bg started  listeners  settings known${browser === 'chromium' ? '  locks shown, worker stopped' : ''}`);
-      const bare = results.get('bare extension')!;
-      for (const [name, starts] of results) {
-        const m = (f: (s: Start) => number | undefined): number | undefined => (starts.some((s) => f(s) === undefined) ? undefined : median(starts.map((s) => f(s)!)));
-        lines.push(`   ${name.padEnd(18)} ${ms(m((s) => s.locksShown)).padStart(11)}  ${ms(m((s) => s.pageRendered)).padStart(13)}  ${ms(m((s) => s.backgroundStarted)).padStart(10)}  ${ms(m((s) => s.listenersRegistered)).padStart(9)}  ${ms(m((s) => s.settingsKnown)).padStart(14)}${browser === 'chromium' ? ms(m((s) => s.locksShownWorkerStopped)).padStart(29) : ''}`);
-        if (name === 'bare extension') continue;
-        // Per round against the bare extension's start of the same round (the machine's load drifts).
-        const ratio = (f: (s: Start) => number | undefined, g: (s: Start) => number) => median(starts.map((s, i) => f(s)! / g(bare[i]!))).toFixed(2);
-        lines.push(`     vs bare: locks shown / bare page rendered ${ratio((s) => s.locksShown, (s) => s.pageRendered)}x, listeners / bare listeners ${ratio((s) => s.listenersRegistered, (s) => s.listenersRegistered)}x; its script ran ${ms(median(starts.map((s) => s.listenersRegistered - s.backgroundStarted)))} ms after it started`);
-      }
+      lines.push(...report(browser, results));
     }
   } finally {
     removePolicies();
+  }
+  return lines;
+}
+
+function report(browser: 'chromium' | 'firefox', results: Map<string, Start[]>): string[] {
+  const chromium = browser === 'chromium';
+  const lines = [
+    ` ${browser} (background times from: ${chromium ? 'browser spawned' : 'add-on installed'})`,
+    `   variant, start           locks shown  confirmed  remembered  page rendered  bg started  listeners  settings known${chromium ? '  locks shown, worker stopped' : ''}`,
+  ];
+  for (const [key, starts] of results) {
+    const [name, kind] = key.split('|') as [string, StartKind];
+    const m = (f: (s: Start) => number | undefined): number | undefined => (starts.some((s) => f(s) === undefined) ? undefined : median(starts.map((s) => f(s)!)));
+    const remembered = name === 'bare extension' ? '   -' : `${starts.filter((s) => s.remembered).length}/${starts.length}`;
+    lines.push(
+      `   ${`${name}, ${kind}`.padEnd(24)} ${ms(m((s) => s.locksShown)).padStart(11)}  ${ms(m((s) => s.locksConfirmed)).padStart(9)}  ${remembered.padStart(10)}  ${ms(m((s) => s.pageRendered)).padStart(13)}  ${ms(m((s) => s.backgroundStarted)).padStart(10)}  ${ms(m((s) => s.listenersRegistered)).padStart(9)}  ${ms(m((s) => s.settingsKnown)).padStart(14)}${chromium ? ms(m((s) => s.locksShownWorkerStopped)).padStart(29) : ''}`,
+    );
+    if (name === 'bare extension') continue;
+    // Per round against the bare extension's start of the same round and kind (the machine's load drifts).
+    const bare = results.get(`bare extension|${kind}`)!;
+    const ratio = (f: (s: Start) => number | undefined, g: (s: Start) => number) => median(starts.map((s, i) => f(s)! / g(bare[i]!))).toFixed(2);
+    lines.push(
+      `     vs bare: locks shown / bare page rendered ${ratio((s) => s.locksShown, (s) => s.pageRendered)}x, confirmed / bare page rendered ${ratio((s) => s.locksConfirmed, (s) => s.pageRendered)}x, listeners / bare listeners ${ratio((s) => s.listenersRegistered, (s) => s.listenersRegistered)}x; its script ran ${ms(median(starts.map((s) => s.listenersRegistered - s.backgroundStarted)))} ms after it started`,
+    );
   }
   return lines;
 }

@@ -66,6 +66,8 @@ const CHROMIUM_ARGS = [
 /** Chromium with `extensionDir` loaded (or none), its DevTools port open but nobody attached. */
 export async function quietChromium(extensionDir: string | false, profileDir = benchTemp('chromium-')): Promise<QuietChromium> {
   const extension = extensionDir ? [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`] : [];
+  // A profile started before keeps the port file of its last run: wait for this run's.
+  rmSync(join(profileDir, 'DevToolsActivePort'), { force: true });
   const child = spawn('/usr/bin/chromium', [...CHROMIUM_ARGS, ...extension, `--user-data-dir=${profileDir}`, '--remote-debugging-port=0', 'about:blank'], { stdio: 'ignore' });
   started.add(child);
   const portFile = join(profileDir, 'DevToolsActivePort');
@@ -107,8 +109,7 @@ export async function quietChromium(extensionDir: string | false, profileDir = b
  * BiDi session of our own that subscribes to nothing. The session stays open: it is what accepts
  * the test origin's certificate.
  */
-export async function quietFirefox(extensionDir: string | false, prefs: Record<string, string | number | boolean> = {}): Promise<QuietFirefox> {
-  const profileDir = benchTemp('firefox-');
+export async function quietFirefox(extensionDir: string | false, prefs: Record<string, string | number | boolean> = {}, profileDir = benchTemp('firefox-')): Promise<QuietFirefox> {
   const all: Record<string, string | number | boolean> = {
     'network.dns.localDomains': TEST_HOSTS.join(','),
     'network.dns.disableIPv6': true,
