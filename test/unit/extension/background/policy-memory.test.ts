@@ -27,4 +27,11 @@ describe("the background's memory of the policy", () => {
     await createPolicyMemory(m.state)(mergeSettings({}));
     expect(m.stored()).toEqual({});
   });
+
+  it('remembers a group key the policy sets as locked, without the key (storage.local is readable by Firefox content scripts)', async () => {
+    const m = memoryState();
+    await createPolicyMemory(m.state)(mergeSettings({ policy: { groupKey: 'ab'.repeat(32), sharingMode: 'lan' } }));
+    expect(m.stored()).toEqual({ groupKey: '', sharingMode: 'lan' });
+    expect(JSON.stringify(m.stored())).not.toContain('ab'.repeat(32));
+  });
 });
