@@ -3,14 +3,16 @@
 // it). Here the worker is stopped (DevTools protocol, as chrome://serviceworker-internals'
 // "Stop" does) at several moments after pages that each load a 1.2 MB file: whatever the moment,
 // the store then holds every learned file whole and verified or not at all, and the pages load.
-// Chromium only: Firefox's event page is suspended, not stopped mid-task, and its store is the
-// same code (test/integration/store/interrupted-write.test.ts covers the store for both).
-import { createHash } from 'node:crypto';
+// Chromium only: Firefox does not stop its event page mid-task (it suspends it when idle); what
+// can end it mid-task there is the death of its extension process, which
+// extension-process-killed.test.ts covers (the store is the same code in both:
+// test/integration/store/interrupted-write.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CDPSession, Page } from 'playwright-core';
 import { launchChromium, type ChromiumSession } from '../../scripts/browsers/chromium.ts';
 import { startOriginServer, type OriginServer } from '../support/origin-server.ts';
 import { TEST_HOSTS } from '../support/tls-cert.ts';
+import { blobsInStore as readBlobs, sha384Key } from './support/store-blobs.ts';
 import { CDN_HEADERS } from './support/test-web.ts';
 
 /** Moments after a page's load at which the worker is stopped, in ms. */
@@ -18,8 +20,7 @@ const KILL_AFTER_MS = [0, 25, 60, 120, 250, 500];
 
 const file = (i: number) => {
   const body = `window.loaded = 'big-${i}'; /* ${String(i).repeat(1_200_000)} */`;
-  const sha384 = createHash('sha384').update(body).digest();
-  return { path: `/killed/big-${i}.js`, body, key: Buffer.concat([Buffer.from([0x20, 48]), sha384]).toString('base64url') };
+  return { path: `/killed/big-${i}.js`, body, key: sha384Key(body) };
 };
 const FILES = KILL_AFTER_MS.map((_, i) => file(i));
 const HOST = 'static.test';
@@ -80,44 +81,8 @@ async function visit(url: string): Promise<string> {
   }
 }
 
-interface BlobCheck {
-  mh: string;
-  size: number;
-  bytes: number | undefined;
-  sha384: string | undefined;
-}
-
 /** Every blob the store holds, read straight from IndexedDB in the extension's page. */
-const blobsInStore = (): Promise<BlobCheck[]> =>
-  ui.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const open = indexedDB.open('peercache');
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
-    const all = <T,>(table: string): Promise<T[]> =>
-      new Promise((resolve, reject) => {
-        const q = db.transaction(table).objectStore(table).getAll();
-        q.onsuccess = () => resolve(q.result as T[]);
-        q.onerror = () => reject(q.error);
-      });
-    const metas = await all<{ mh: string; size: number }>('blobMeta');
-    const bytes = new Map((await all<{ mh: string; bytes: Uint8Array<ArrayBuffer> }>('blobBytes')).map((b) => [b.mh, b.bytes]));
-    const out = [];
-    for (const m of metas) {
-      const b = bytes.get(m.mh);
-      let sha384: string | undefined;
-      if (b) {
-        const d = new Uint8Array(await crypto.subtle.digest('SHA-384', b));
-        sha384 = btoa(String.fromCharCode(0x20, 48, ...d)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-      }
-      out.push({ mh: m.mh, size: m.size, bytes: b?.byteLength, sha384 });
-    }
-    // Bytes without metadata are a partial blob too.
-    for (const [mh, b] of bytes) if (!metas.some((m) => m.mh === mh)) out.push({ mh, size: -1, bytes: b.byteLength, sha384: undefined });
-    db.close();
-    return out;
-  });
+const blobsInStore = () => ui.evaluate(readBlobs);
 
 describe('the service worker stopped while it learns large files', () => {
   it('leaves each file whole and verified or absent, and every page still loads', async () => {
