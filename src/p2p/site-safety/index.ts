@@ -12,7 +12,7 @@ import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface';
 import { checkFact, checkGroupHost, MAX_FACTS_PER_MEMBER, MAX_GROUP_HOSTS, type GroupSafeHost, type SiteSafetyFact } from '../../core/serving/group-site-safety.ts';
 import { BlockProtocolError } from '../block/errors.ts';
 import { parseJson } from '../bindings/index.ts';
-import { readWhole, writeWhole } from '../have/index.ts';
+import { createToldServer, tell } from '../told.ts';
 
 export const SITE_SAFETY_PROTOCOL = '/peercache/site-safety/1.0.0';
 /** A fact or verdict is well under 300 bytes of JSON. */
@@ -43,47 +43,16 @@ export function decodeSiteSafety(bytes: Uint8Array): SiteSafetyMessage {
   return { full: v.full, hosts: list(v.hosts, MAX_GROUP_HOSTS, checkGroupHost, 'hosts') as GroupSafeHost[] };
 }
 
-/** The receiver: `accept` says whether `peer` may tell us anything (others are reset unread). */
+/** The receiver (p2p/told.ts: one message per peer read at a time; others are reset unread). */
 export function createSiteSafetyServer(init: {
   accept: (peer: string) => boolean;
   onMessage: (peer: PeerId, message: SiteSafetyMessage, connection: Connection) => void;
   onFault?: (peer: PeerId, error: Error) => void;
 }): { protocol: string; handler: (stream: Stream, connection: Connection) => Promise<void> } {
-  const reading = new Set<string>();
-  return {
-    protocol: SITE_SAFETY_PROTOCOL,
-    async handler(stream, connection) {
-      const peer = connection.remotePeer;
-      const id = peer.toString();
-      // One message per peer at a time: the next one carries what a refused one would have.
-      if (!init.accept(id) || reading.has(id)) {
-        stream.abort(new Error('not now'));
-        return;
-      }
-      reading.add(id);
-      try {
-        const bytes = await readWhole(stream, SITE_SAFETY_PROTOCOL, MAX_MESSAGE_BYTES, AbortSignal.timeout(10_000));
-        await stream.close().catch(() => undefined);
-        init.onMessage(peer, decodeSiteSafety(bytes), connection);
-      } catch (e) {
-        stream.abort(e instanceof Error ? e : new Error(String(e)));
-        if (e instanceof BlockProtocolError) init.onFault?.(peer, e);
-      } finally {
-        reading.delete(id);
-      }
-    },
-  };
+  return createToldServer({ protocol: SITE_SAFETY_PROTOCOL, maxBytes: MAX_MESSAGE_BYTES, decode: decodeSiteSafety, ...init });
 }
 
 /** Tells `peer` a message. Bounded: 5 s from dial to close. */
-export async function sendSiteSafety(node: Pick<Libp2p, 'dialProtocol'>, peer: PeerId, message: SiteSafetyMessage): Promise<void> {
-  const signal = AbortSignal.timeout(5_000);
-  const stream = await node.dialProtocol(peer, SITE_SAFETY_PROTOCOL, { signal });
-  try {
-    await writeWhole(stream, encodeSiteSafety(message));
-    await stream.close({ signal });
-  } catch (e) {
-    stream.abort(e instanceof Error ? e : new Error(String(e)));
-    throw e;
-  }
+export function sendSiteSafety(node: Pick<Libp2p, 'dialProtocol'>, peer: PeerId, message: SiteSafetyMessage): Promise<void> {
+  return tell(node, peer, SITE_SAFETY_PROTOCOL, encodeSiteSafety(message), 5_000);
 }

@@ -9,7 +9,8 @@
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface';
 import { BlockProtocolError } from '../block/errors.ts';
 import { bindingRecords, MAX_BINDINGS_BYTES, parseJson, travelling, type GroupBinding } from '../bindings/index.ts';
-import { MAX_HAVE_KEYS, readWhole, writeWhole } from '../have/index.ts';
+import { MAX_HAVE_KEYS } from '../have/index.ts';
+import { createToldServer, tell } from '../told.ts';
 
 export const UPDATE_PROTOCOL = '/peercache/update/1.0.0';
 const KEY = /^[A-Za-z0-9_-]{1,128}$/;
@@ -41,9 +42,8 @@ export function decodeUpdate(bytes: Uint8Array, now: number): Update {
 }
 
 /**
- * The receiver. `accept` says whether `peer` may tell us anything (others are reset unread);
- * one update per peer is read at a time, a second one meanwhile is reset (the sender's next
- * update, or the periodic answers, carry it). `onFault`: the update was malformed.
+ * The receiver (p2p/told.ts: one update per peer read at a time). `onFault`: the update was
+ * malformed.
  */
 export function createUpdateServer(init: {
   accept: (peer: string) => boolean;
@@ -51,40 +51,17 @@ export function createUpdateServer(init: {
   onFault?: (peer: PeerId, error: Error) => void;
   now?: () => number;
 }): { protocol: string; handler: (stream: Stream, connection: Connection) => Promise<void> } {
-  const reading = new Set<string>();
-  return {
+  return createToldServer({
     protocol: UPDATE_PROTOCOL,
-    async handler(stream, connection) {
-      const peer = connection.remotePeer;
-      const id = peer.toString();
-      if (!init.accept(id) || reading.has(id)) {
-        stream.abort(new Error('not now'));
-        return;
-      }
-      reading.add(id);
-      try {
-        const bytes = await readWhole(stream, UPDATE_PROTOCOL, MAX_UPDATE_BYTES, AbortSignal.timeout(10_000));
-        await stream.close().catch(() => undefined);
-        init.onUpdate(peer, decodeUpdate(bytes, (init.now ?? Date.now)()));
-      } catch (e) {
-        stream.abort(e instanceof Error ? e : new Error(String(e)));
-        if (e instanceof BlockProtocolError) init.onFault?.(peer, e);
-      } finally {
-        reading.delete(id);
-      }
-    },
-  };
+    maxBytes: MAX_UPDATE_BYTES,
+    decode: (bytes) => decodeUpdate(bytes, (init.now ?? Date.now)()),
+    accept: init.accept,
+    onMessage: (peer, update) => init.onUpdate(peer, update),
+    ...(init.onFault ? { onFault: init.onFault } : {}),
+  });
 }
 
 /** Tells `peer` what changed. Bounded: `timeoutMs` (default 5 s) from dial to close. */
-export async function sendUpdate(node: Pick<Libp2p, 'dialProtocol'>, peer: PeerId, update: Update, opts: { timeoutMs?: number } = {}): Promise<void> {
-  const signal = AbortSignal.timeout(opts.timeoutMs ?? 5_000);
-  const stream = await node.dialProtocol(peer, UPDATE_PROTOCOL, { signal });
-  try {
-    await writeWhole(stream, encodeUpdate(update));
-    await stream.close({ signal });
-  } catch (e) {
-    stream.abort(e instanceof Error ? e : new Error(String(e)));
-    throw e;
-  }
+export function sendUpdate(node: Pick<Libp2p, 'dialProtocol'>, peer: PeerId, update: Update, opts: { timeoutMs?: number } = {}): Promise<void> {
+  return tell(node, peer, UPDATE_PROTOCOL, encodeUpdate(update), opts.timeoutMs ?? 5_000);
 }
