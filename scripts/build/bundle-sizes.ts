@@ -23,13 +23,20 @@ export const BUNDLE_BUDGETS: Readonly<Record<Target, Readonly<Record<string, num
     // storage.local's access level. +10 KiB (issue 10, item 5): the secret store and the move of
     // the group key and identity seed out of storage.local (secrets/: 8.6 KiB of the built
     // bundle, comments kept, as the build does not minify; also in options.js and popup.js).
-    'background.js': 690 * KiB,
-    'offscreen.js': 2150 * KiB,
+    // +180 KiB (858.6 KiB): the public suffix list's ICANN part (tldts-icann, 163.6 KiB as
+    // built: a site's cache share is its registrable domain's, issue 10, item 2; core/site-of.ts)
+    // and the group's site-safety facts (issue 12, 22.2 KiB). The list could instead ship as a
+    // data file read once, like hash-list.bin; not done yet.
+    'background.js': 870 * KiB,
+    // +30 KiB (2164.9 KiB): the group's site-safety facts sent and received (issue 12, 19.7 KiB).
+    'offscreen.js': 2180 * KiB,
     // +12 and +28 KiB (issue 11, start-up): both pages read policy and the user's options
     // themselves and merge them as the background does (core/settings: schema, validation,
     // LAN-address and site-pattern rules), so locks show without waiting for the background.
     // +10 KiB (issue 10, item 5): they read the group key from the secret store (secrets/).
-    'options.js': 90 * KiB,
+    // +5 KiB (options.js 91.9 KiB; issue 11, start-up): the policy last seen, shown while
+    // Chromium has not answered storage.managed (settings-view.ts).
+    'options.js': 95 * KiB,
     'popup.js': 90 * KiB,
     // Injected into every frame of every page, so issue 11's goal, 8 KiB, is its budget. It is
     // ~2 KiB since it sends its one message with the browser's own runtime
@@ -40,10 +47,11 @@ export const BUNDLE_BUDGETS: Readonly<Record<Target, Readonly<Record<string, num
     // The event page parses it at every wake, often for a page's request, so the peer service
     // (libp2p) is its own file, loaded only when LAN sharing is wanted (peer-link.firefox.ts).
     // +25 KiB, es-module-lexer, +10 KiB, issue 10's bounds and identity, and +10 KiB, the
-    // secret store, as Chromium's.
-    'background.js': 665 * KiB,
+    // secret store, as Chromium's. +180 KiB (833.6 KiB): the public suffix list (163.6 KiB) and
+    // the group's site-safety facts (9.3 KiB), as Chromium's.
+    'background.js': 845 * KiB,
     'peers.js': 1720 * KiB,
-    'options.js': 90 * KiB,
+    'options.js': 95 * KiB,
     'popup.js': 90 * KiB,
     'content.js': 8 * KiB,
   },
