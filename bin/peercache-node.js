@@ -52,7 +52,17 @@ function runTuned() {
   });
 }
 
+// The tuned daemon stops when the command that started it is gone, whatever ended it (SIGKILL
+// passes nothing on): it then belongs to init, and must not keep serving unwatched.
+function stopWithParent() {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, 500).unref();
+}
+
 const tune = process.env[TUNED_ENV] === undefined && process.env.PEERCACHE_NODE_TUNING !== 'off';
+if (process.env[TUNED_ENV] === '1') stopWithParent();
 // .then rather than top-level await, so even a very old Node reaches the version check above.
 (tune ? runTuned() : import('../src/node/cli.ts').then(({ runCli }) => runCli(process.argv.slice(2))))
   .catch((error) => {

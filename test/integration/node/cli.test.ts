@@ -86,6 +86,34 @@ describe('peercache-node command', () => {
     }
   });
 
+  it('stops the daemon when the command is killed outright (SIGKILL passes nothing on)', async () => {
+    const [tcpPort, wsPort, httpPort] = await freePorts(3);
+    const child = spawn(
+      process.execPath,
+      [bin, '--host', '127.0.0.1', '--tcp-port', String(tcpPort), '--ws-port', String(wsPort), '--http-port', String(httpPort), '--data-dir', tempDir('lan-node')],
+      { cwd: repo, stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    let daemon = 0;
+    try {
+      const deadline = Date.now() + 15_000;
+      while (!out.includes('status http://')) {
+        if (Date.now() > deadline) throw new Error(`node did not start:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      daemon = Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim());
+      child.kill('SIGKILL');
+      // Left running, it would keep serving the LAN with nobody to stop it.
+      const gone = Date.now() + 5_000;
+      while (existsSync(`/proc/${daemon}`) && !readFileSync(`/proc/${daemon}/stat`, 'utf8').includes(') Z ') && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
+      expect(existsSync(`/proc/${daemon}`) && !readFileSync(`/proc/${daemon}/stat`, 'utf8').includes(') Z ')).toBe(false);
+      expect(out).toContain('stopped');
+    } finally {
+      if (daemon && existsSync(`/proc/${daemon}`)) process.kill(daemon, 'SIGKILL');
+    }
+  });
+
   it('answers `npx peercache-node --help` from the repository', () => {
     const out = execFileSync('npx', ['peercache-node', '--help'], { cwd: repo, encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'ignore'] });
     expect(out).toContain('usage: peercache-node');
