@@ -196,7 +196,18 @@ describe('a later start of chromium (the same profile)', () => {
     try {
       const worker = await first.serviceWorker();
       const remembered = await pollUntil(
-        () => worker.evaluate(() => (globalThis as unknown as { chrome: typeof browser }).chrome.storage.local.get('rememberedPolicy').then((r) => r.rememberedPolicy)),
+        // Kept in the extension's own IndexedDB (platform/local-state.ts), not storage.local.
+        () => worker.evaluate(() => new Promise((resolve, reject) => {
+          const open = indexedDB.open('peercache-secrets');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            if (!db.objectStoreNames.contains('secrets')) return resolve(undefined);
+            const get = db.transaction('secrets').objectStore('secrets').get('rememberedPolicy');
+            get.onsuccess = () => resolve(get.result);
+            get.onerror = () => reject(get.error);
+          };
+        })),
         (p) => p !== undefined,
       );
       expect(remembered).toEqual(POLICY);

@@ -122,6 +122,11 @@ describe.each<BrowserName>(['chromium', 'firefox'])('secrets out of content scri
     else expect(JSON.parse(seen)).toHaveProperty('userSettings');
     expect(seen).not.toContain(KEY);
     expect(seen).not.toContain(seed);
+    // Nor the rest of what the extension keeps: the hosts whose CSP it saw (its history) are in
+    // its own IndexedDB, site-a.test among them once the background observed that page.
+    expect(seen).not.toContain('site-a.test');
+    await expect.poll(async () => JSON.stringify((await extensionHolds(ui)).secrets.siteSafety ?? ''), { timeout: 10_000 }).toContain('site-a.test');
+    expect(Object.keys((await extensionHolds(ui)).local).sort()).toEqual(expect.not.arrayContaining(['siteSafety', 'lanNodePins', 'pausedSites', 'rememberedPolicy', 'groupSiteSafety']));
 
     // The options page, opened afresh, shows the key; the background's settings have it.
     ui = await browser.page('options.html');

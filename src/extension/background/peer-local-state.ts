@@ -42,7 +42,7 @@ function validPins(v: unknown): Record<string, string> {
 /**
  * The state over two storage slots (the background's: the identity in the secret store, moved
  * there from `storage.local` by secrets/secret-settings.ts `movedSecret`, which content scripts
- * cannot read in Firefox either; the pins in `storage.local`, `jsonState`). A stored
+ * cannot read in Firefox either; the pins by `jsonState`, in the same store). A stored
  * identity that is not a seed (a corrupt or hand-edited value) is logged and replaced: LAN
  * sharing keeps working under a new peer id rather than failing to start.
  */
