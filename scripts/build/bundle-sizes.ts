@@ -37,7 +37,9 @@ export const BUNDLE_BUDGETS: Readonly<Record<Target, Readonly<Record<string, num
     // +5 KiB (options.js 91.9 KiB; issue 11, start-up): the policy last seen, shown while
     // Chromium has not answered storage.managed (settings-view.ts).
     'options.js': 95 * KiB,
-    'popup.js': 90 * KiB,
+    // +2 KiB (90.0 KiB as built; issue 10, item 5): every option, not only the group key, is read
+    // from the extension's IndexedDB, out of reach of Firefox's content scripts.
+    'popup.js': 92 * KiB,
     // Injected into every frame of every page, so issue 11's goal, 8 KiB, is its budget. It is
     // ~2 KiB since it sends its one message with the browser's own runtime
     // (platform/content-messaging.ts); the polyfill alone would take it past 40 KiB again.
@@ -52,7 +54,7 @@ export const BUNDLE_BUDGETS: Readonly<Record<Target, Readonly<Record<string, num
     'background.js': 845 * KiB,
     'peers.js': 1720 * KiB,
     'options.js': 95 * KiB,
-    'popup.js': 90 * KiB,
+    'popup.js': 92 * KiB,
     'content.js': 8 * KiB,
   },
 };

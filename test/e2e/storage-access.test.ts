@@ -117,9 +117,11 @@ describe.each<BrowserName>(['chromium', 'firefox'])('secrets out of content scri
 
     const seen = await contentScriptView(browser, ui);
     // Chromium refuses storage.local to content scripts (storage-access.ts); Firefox gives all of
-    // it, the user's options included, but the secrets are no longer there.
+    // it, but the user's options are no longer there: not the key, not even the LAN node's address.
     if (name === 'chromium') expect(seen).toBe('refused');
-    else expect(JSON.parse(seen)).toHaveProperty('userSettings');
+    else expect(JSON.parse(seen).userSettings ?? {}).toEqual({});
+    expect(held.secrets.lanNodes).toEqual([LAN_NODE]);
+    expect(seen).not.toContain(LAN_NODE);
     expect(seen).not.toContain(KEY);
     expect(seen).not.toContain(seed);
     // Nor the rest of what the extension keeps: the hosts whose CSP it saw (its history) are in
@@ -143,17 +145,23 @@ describe.each<BrowserName>(['chromium', 'firefox'])('secrets out of content scri
       async ({ oldKey, oldSeed }) => {
         const g = globalThis as unknown as { browser?: { storage: { local: { get(k: string): Promise<Record<string, Record<string, unknown>>>; set(o: object): Promise<void> } } }; chrome: { storage: { local: { get(k: string): Promise<Record<string, Record<string, unknown>>>; set(o: object): Promise<void> } } } };
         const local = (g.browser ?? g.chrome).storage.local;
-        const { userSettings } = await local.get('userSettings');
-        await local.set({ userSettings: { ...userSettings, groupKey: oldKey }, peerIdentity: oldSeed });
-        await new Promise<void>((resolve, reject) => {
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
           const r = indexedDB.open('peercache-secrets');
-          r.onsuccess = () => {
-            const tx = r.result.transaction('secrets', 'readwrite');
-            tx.objectStore('secrets').clear();
-            tx.oncomplete = () => (r.result.close(), resolve());
-            tx.onerror = () => reject(tx.error);
-          };
+          r.onsuccess = () => resolve(r.result);
           r.onerror = () => reject(r.error);
+        });
+        const lanNodes = await new Promise((resolve, reject) => {
+          const get = db.transaction('secrets').objectStore('secrets').get('lanNodes');
+          get.onsuccess = () => resolve(get.result);
+          get.onerror = () => reject(get.error);
+        });
+        // The options as that version kept them (the LAN node among them), in storage.local.
+        await local.set({ userSettings: { lanNodes, groupKey: oldKey }, peerIdentity: oldSeed });
+        await new Promise<void>((resolve, reject) => {
+          const tx = db.transaction('secrets', 'readwrite');
+          tx.objectStore('secrets').clear();
+          tx.oncomplete = () => (db.close(), resolve());
+          tx.onerror = () => reject(tx.error);
         });
       },
       { oldKey, oldSeed },
@@ -174,8 +182,9 @@ describe.each<BrowserName>(['chromium', 'firefox'])('secrets out of content scri
     const held = await extensionHolds(ui);
     expect(held.secrets).toMatchObject({ groupKey: oldKey, peerIdentity: oldSeed });
     expect(held.local).not.toHaveProperty('peerIdentity');
-    expect(held.local.userSettings).not.toHaveProperty('groupKey');
-    expect(held.local.userSettings).toMatchObject({ lanNodes: [LAN_NODE] });
+    // Every option moved, the plain ones too: storage.local keeps none.
+    expect(held.local.userSettings ?? {}).toEqual({});
+    expect(held.secrets).toMatchObject({ lanNodes: [LAN_NODE] });
 
     const seen = await contentScriptView(browser, ui);
     expect(seen).not.toContain(oldKey);

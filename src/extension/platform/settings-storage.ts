@@ -1,3 +1,4 @@
+import { SETTING_NAMES } from '../../core/settings/index.ts';
 import { extensionSecrets } from '../secrets/secret-store.ts';
 import { createUserSettingsStore, SECRETS_CHANGED_KEY, USER_KEY } from '../secrets/secret-settings.ts';
 import { browser } from './browser.ts';
@@ -33,9 +34,9 @@ async function readManaged(): Promise<unknown> {
   }
 }
 
-// The user's options live in storage.local, but their secrets in the extension's IndexedDB,
-// which content scripts cannot read in either browser (secrets/secret-store.ts).
-const user = createUserSettingsStore({ local: localArea, secrets: extensionSecrets() });
+// Every option lives in the extension's IndexedDB (secrets/secret-store.ts), out of content
+// scripts' reach: Firefox gives them all of storage.local, which keeps only the change token.
+const user = createUserSettingsStore({ local: localArea, secrets: extensionSecrets(), names: SETTING_NAMES });
 
 /** The extension's settings storage (managed policy + the user's options). */
 export const settingsStorage: SettingsStorage = {

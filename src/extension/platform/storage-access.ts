@@ -1,19 +1,18 @@
 /**
  * Who may read the extension's `storage.local`: by default every extension context, content
- * scripts included, which run in the process of any web page. It holds the user's options
- * (without their secrets) and a token marking a change of a secret, none of which a content script
- * needs (it only sends its page report). The secrets (the group key, the LAN identity seed) and
- * the background's lasting state (the sites' CSP history, the pinned LAN node ids, the paused
- * sites, the policy last seen: platform/local-state.ts) are not there in either browser: they live
- * in the extension's own IndexedDB (secrets/secret-store.ts), which a content script's
- * `indexedDB` (the page's) does not reach.
+ * scripts included, which run in the process of any web page. It holds only a token marking each
+ * change of the user's options, which a content script does not need (it only sends its page
+ * report). The options themselves, the secrets (the group key, the LAN identity seed) and the
+ * background's lasting state (the sites' CSP history, the pinned LAN node ids, the paused sites,
+ * the policy last seen: platform/local-state.ts) live in the extension's own IndexedDB
+ * (secrets/secret-store.ts), which a content script's `indexedDB` (the page's) does not reach.
  *
  * Chromium takes `setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' })` on `storage.local` and
  * then refuses it to content scripts (checked in the real browser: test/e2e/storage-access.test.ts).
  * Firefox ESR 153 has no `setAccessLevel` at all, on `storage.local` or `storage.session`
  * (measured in an extension page: the method is undefined, bug 1724754), and a content script's
- * `storage.local.get(null)` returns every key; so there the user's non-secret options stay
- * readable by a page's renderer once compromised (SECURITY.md). Its `storage.session` is not exposed to content
+ * `storage.local.get(null)` returns every key, which is why nothing but the token is kept there
+ * (SECURITY.md). Its `storage.session` is not exposed to content
  * scripts at all (measured: undefined in their world).
  */
 export type StorageAccess = 'extension-only' | 'unsupported' | `failed: ${string}`;

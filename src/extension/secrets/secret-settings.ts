@@ -1,8 +1,10 @@
 /**
- * The user's options with their secret fields kept apart (issue 10, item 5): `storage.local`
- * holds the options a content script may see, the secret store (secret-store.ts) the group key.
- * Read back they are one object again, so the settings keep one path: the background's settings
- * service, the options page and the popup read and write "the user's options" as before.
+ * The user's options with fields kept apart from `storage.local` (issue 10, item 5): the secret
+ * store (secret-store.ts) holds the named fields (by default the secret ones, the group key; the
+ * extension names every option, platform/settings-storage.ts), `storage.local` the rest and a
+ * token changed whenever a kept field changes. Read back they are one object again, so the
+ * settings keep one path: the background's settings service, the options page and the popup
+ * read and write "the user's options" as before.
  */
 import { SETTING_NAMES, settingDef } from '../../core/settings/index.ts';
 import type { SecretStore } from './secret-store.ts';
@@ -50,8 +52,9 @@ export async function copyVerified(secrets: SecretStore, name: string, value: un
 
 /**
  * The user's options over `storage.local` and the secret store: `readUser`/`writeUser` as
- * platform/settings-storage.ts's, and the one-time `migrate`. `names`: the secret fields
- * (default {@link SECRET_SETTINGS}); `token`: the change marker (default a random UUID).
+ * platform/settings-storage.ts's, and the one-time `migrate`. `names`: the fields kept in the
+ * store (default the secret ones, {@link SECRET_SETTINGS}); `token`: the change marker (default
+ * a random UUID).
  */
 export function createUserSettingsStore(init: { local: LocalArea; secrets: SecretStore; names?: readonly string[]; token?: () => string }) {
   const { local, secrets, names = SECRET_SETTINGS } = init;

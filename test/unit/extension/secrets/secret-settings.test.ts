@@ -99,6 +99,24 @@ describe('the user settings store with its secrets apart', () => {
     expect(await user.readUser()).toEqual({ enabled: true });
   });
 
+  it('keeps every option out of storage.local when told to, moves an old version\'s, and marks each change', async () => {
+    // An earlier version's options, all in storage.local.
+    const local = memoryLocal({ userSettings: { groupKey: KEY, enabled: false, lanNodes: ['/ip4/10.0.0.5/tcp/4002/ws'] } });
+    const secrets = memorySecrets();
+    let n = 0;
+    const user = createUserSettingsStore({ local: local.area, secrets: secrets.store, names: ['groupKey', 'enabled', 'lanNodes'], token: () => `t${++n}` });
+    expect(await user.migrate()).toEqual(['groupKey', 'enabled', 'lanNodes']);
+    expect(local.data).toEqual({ userSettings: {} });
+    expect(await user.readUser()).toEqual({ groupKey: KEY, enabled: false, lanNodes: ['/ip4/10.0.0.5/tcp/4002/ws'] });
+    // A change of a plain option is heard through the token alone.
+    await user.writeUser({ groupKey: KEY, enabled: true, lanNodes: [] });
+    expect(local.data).toEqual({ userSettings: {}, userSecretsChanged: 't1' });
+    expect(await user.readUser()).toEqual({ groupKey: KEY, enabled: true, lanNodes: [] });
+    // Writing the same options again changes nothing, so no page hears a change.
+    await user.writeUser({ groupKey: KEY, enabled: true, lanNodes: [] });
+    expect(local.data.userSecretsChanged).toBe('t1');
+  });
+
   it('reads nothing as nothing: no options stored gives undefined', async () => {
     const user = createUserSettingsStore({ local: memoryLocal().area, secrets: memorySecrets().store });
     expect(await user.readUser()).toBeUndefined();
