@@ -53,10 +53,12 @@ export function createReplicator(init: ReplicatorInit): Replicator {
     const running = inFlight.get(want.key);
     if (running) return running;
     const fetching = (async () => {
-      if (await init.has(want.key)) return true;
       const node = init.node();
       if (!node) return false;
-      const r = await slot(() => fetchBlock(node, peer, want.key, { maxBytes: want.maxBytes, timeoutMs: want.timeoutMs, ...(want.stallMs ? { stallMs: want.stallMs } : {}) }));
+      // Checked once the slot is ours, not before: while it waited (a round's other blocks), a
+      // page's learning or another peer's copy may have stored the block; no second transfer.
+      const r = await slot(async () => ((await init.has(want.key)) ? 'held' : fetchBlock(node, peer, want.key, { maxBytes: want.maxBytes, timeoutMs: want.timeoutMs, ...(want.stallMs ? { stallMs: want.stallMs } : {}) })));
+      if (r === 'held') return true;
       if (r.status !== 'found') return false;
       await init.put(peer, want, r.bytes);
       return true;

@@ -69,6 +69,29 @@ it('fetches what is lacking, verified, once per block, at most the round\'s boun
   expect(kept.has(keys[3]!)).toBe(false);
 });
 
+it('does not fetch a block stored while its fetch waited for a slot (a page learned it meanwhile)', async () => {
+  const kept = new Map<string, Uint8Array>();
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => (release = r));
+  const replicator = createReplicator({
+    node: () => client,
+    has: (k) => kept.has(k),
+    put: async (_peer, want, bytes) => void kept.set(want.key, bytes),
+    // One slot, held until the test lets it go.
+    slot: async (job) => {
+      await gate;
+      return job();
+    },
+  });
+  asked.length = 0;
+  const fetching = replicator.fetchInto(server.peerId, { key: keys[3]!, maxBytes: 1_000_000, timeoutMs: 5_000 });
+  // Stored by another path while the fetch waits.
+  kept.set(keys[3]!, blocks[3]!);
+  release();
+  expect(await fetching).toBe(true);
+  expect(asked).toEqual([]);
+});
+
 it('asks a peer what it holds and, when told to, the group\'s bindings', async () => {
   const replicator = createReplicator({ node: () => client, has: () => false, put: async () => undefined });
   // This server speaks neither question: the peer's answer is an error, not an empty list.
