@@ -17,7 +17,7 @@ import { connectionHints, onConnectionChange } from '../platform/connection.ts';
 import { jsonState, localArea } from '../platform/local-state.ts';
 import { serveMessages } from '../platform/messaging.ts';
 import { rememberedPolicy, settingsStorage } from '../platform/settings-storage.ts';
-import { restrictLocalStorage } from '../platform/storage-access.ts';
+import { restrictStorage } from '../platform/storage-access.ts';
 import { movedSecret } from '../secrets/secret-settings.ts';
 import { extensionSecrets } from '../secrets/secret-store.ts';
 import { registerEngine } from './engine.ts';
@@ -33,9 +33,10 @@ import { packagedSiteRules } from '../serving/dnr/site-exclusion.ts';
 
 const startedAt = Date.now();
 const log = (line: string): void => console.warn(`PeerCache: ${line}`);
-// Before anything is read or written: content scripts need none of storage.local (SECURITY.md).
-void restrictLocalStorage().then((access) => {
-  if (access !== 'extension-only') log(`storage.local stays readable by content scripts: ${access}`);
+// Before anything is read or written: content scripts need neither storage.local nor the
+// policy in storage.managed, which may hold the group key (SECURITY.md).
+void restrictStorage().then((areas) => {
+  for (const [area, access] of Object.entries(areas)) if (access !== 'extension-only') log(`storage.${area} stays readable by content scripts: ${access}`);
 });
 const settings = createSettingsService({ storage: settingsStorage, log });
 const pausedState = jsonState<string[]>('local', 'pausedSites');

@@ -8,7 +8,7 @@
  * (secrets/secret-store.ts), which a content script's `indexedDB` (the page's) does not reach.
  *
  * Chromium takes `setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' })` on `storage.local` and
- * then refuses it to content scripts (checked in the real browser: test/e2e/storage-access.test.ts).
+ * `storage.managed` (restrictStorage) and then refuses both to content scripts (checked in the real browser: test/e2e/storage-access.test.ts).
  * Firefox ESR 153 has no `setAccessLevel` at all, on `storage.local` or `storage.session`
  * (measured in an extension page: the method is undefined, bug 1724754), and a content script's
  * `storage.local.get(null)` returns every key, which is why nothing but the token is kept there
@@ -21,17 +21,32 @@ interface AreaWithAccessLevel {
   setAccessLevel?: (options: { accessLevel: 'TRUSTED_CONTEXTS' }) => Promise<void>;
 }
 
-/** Restricts `storage.local` to the extension's own pages and background, where the browser can. */
-export async function restrictLocalStorage(): Promise<StorageAccess> {
-  // The browser's own object, not the polyfill's wrapper (which does not forward this method).
-  // Firefox ESR 153 lacks the method: 'unsupported'.
-  const local = (globalThis as { chrome?: { storage?: { local?: AreaWithAccessLevel } } }).chrome?.storage?.local;
-  if (typeof local?.setAccessLevel !== 'function') return 'unsupported';
+/** The areas closed to content scripts where the browser can: none of them needs either. */
+export const RESTRICTED_AREAS = ['local', 'managed'] as const;
+export type RestrictedArea = (typeof RESTRICTED_AREAS)[number];
+
+/**
+ * Restricts `storage.local` and `storage.managed` to the extension's own pages and background,
+ * where the browser can. `managed` holds the organisation's policy, a group key among it:
+ * measured in Chromium 156 and Firefox ESR 153, a content script's world of a page read the
+ * policy's group key from `storage.managed.get()`; Chromium refuses it after
+ * `storage.managed.setAccessLevel`, Firefox has no such method (test/e2e/storage-access.test.ts).
+ */
+export async function restrictStorage(): Promise<Record<RestrictedArea, StorageAccess>> {
+  // The browser's own objects, not the polyfill's wrappers (which do not forward this method).
+  const storage = (globalThis as { chrome?: { storage?: Partial<Record<RestrictedArea, AreaWithAccessLevel>> } }).chrome?.storage;
+  const entries = await Promise.all(RESTRICTED_AREAS.map(async (name) => [name, await restrict(storage?.[name])] as const));
+  return Object.fromEntries(entries) as Record<RestrictedArea, StorageAccess>;
+}
+
+async function restrict(area: AreaWithAccessLevel | undefined): Promise<StorageAccess> {
+  // Firefox ESR 153 lacks the method on every area: 'unsupported'.
+  if (typeof area?.setAccessLevel !== 'function') return 'unsupported';
   try {
-    await local.setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' });
+    await area.setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' });
     return 'extension-only';
   } catch (e) {
-    // A browser that has the method but refuses it for `local`.
+    // A browser that has the method but refuses it for this area.
     return `failed: ${e instanceof Error ? e.message : String(e)}`;
   }
 }
