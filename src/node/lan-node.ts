@@ -210,14 +210,12 @@ export async function startLanNode(config: NodeConfig, options: LanNodeOptions):
       trustedNodes: new Set((config.peers ?? []).map((a) => multiaddr(a).getComponents().findLast((c) => c.name === 'p2p')!.value!)),
     });
     // Site-safety facts, like bindings, only inside a group, braked the same way.
-    const siteSafety = config.groupKey ? await startSiteSafetySharing({
-      node, log, limitStreams,
-      book: await openGroupSiteSafety({
-        dataDir: config.dataDir, now, log,
-        ...(config.memberAgeMinutes !== undefined ? { memberAgeMinutes: config.memberAgeMinutes } : {}),
-        ...(config.holdersPerAddress !== undefined ? { holdersPerAddress: config.holdersPerAddress } : {}),
-      }),
+    const siteSafetyBook = config.groupKey ? await openGroupSiteSafety({
+      dataDir: config.dataDir, now, log,
+      ...(config.memberAgeMinutes !== undefined ? { memberAgeMinutes: config.memberAgeMinutes } : {}),
+      ...(config.holdersPerAddress !== undefined ? { holdersPerAddress: config.holdersPerAddress } : {}),
     }) : undefined;
+    const siteSafety = siteSafetyBook ? await startSiteSafetySharing({ node, log, limitStreams, book: siteSafetyBook }) : undefined;
     const keepPeers = keepConnected(node, config.peers ?? [], log);
     node.addEventListener('peer:discovery', (event) => {
       // libp2p reports every new peer-store entry here, browsers included; only mDNS finds hosts
@@ -238,6 +236,7 @@ export async function startLanNode(config: NodeConfig, options: LanNodeOptions):
       peers: node.getPeers().length,
       ...cache.stats(),
       ...(groupBindings ? { groupBindings: groupBindings.size() } : {}),
+      ...(siteSafetyBook ? { groupSiteSafety: { facts: siteSafetyBook.size(), safeHosts: siteSafetyBook.verdicts().length } } : {}),
       uptimeSeconds: Math.max(0, (now() - startedAt) / 1000),
       healthy: !stopping,
       counters,
