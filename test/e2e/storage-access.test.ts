@@ -96,6 +96,36 @@ async function extensionHolds(ui: UiPage): Promise<{ local: Record<string, unkno
   });
 }
 
+/** What the background answers a content script's world of https://site-a.test/ that sends `message`: its JSON, or 'refused: …'. */
+async function contentScriptAsks(browser: ExtensionBrowser, ui: UiPage, message: object): Promise<string> {
+  const page = await browser.visit('https://site-a.test/');
+  const got = await ui.evaluate(async (message) => {
+    type Api = {
+      tabs: { query(q: object): Promise<{ id?: number }[]> };
+      scripting: { executeScript(o: object): Promise<{ result?: unknown }[]> };
+    };
+    const api = (globalThis as unknown as { browser?: Api; chrome: Api }).browser ?? (globalThis as unknown as { chrome: Api }).chrome;
+    const [tab] = await api.tabs.query({ url: 'https://site-a.test/*' });
+    const [done] = await api.scripting.executeScript({
+      target: { tabId: tab!.id },
+      world: 'ISOLATED',
+      args: [message],
+      func: async (m: object) => {
+        type Runtime = { sendMessage(m: object): Promise<unknown> };
+        const g = globalThis as unknown as { browser?: { runtime: Runtime }; chrome: { runtime: Runtime } };
+        try {
+          return JSON.stringify((await (g.browser ?? g.chrome).runtime.sendMessage(m)) ?? null);
+        } catch (e) {
+          return `refused: ${String(e)}`;
+        }
+      },
+    });
+    return done?.result;
+  }, message);
+  await page.close();
+  return String(got);
+}
+
 const peerIdOf = async (seed: string): Promise<string> => peerIdFromPrivateKey(await generateKeyPairFromSeed('Ed25519', Buffer.from(seed, 'base64url'))).toString();
 
 describe.each<BrowserName>(['chromium', 'firefox'])('secrets out of content scripts\' reach in %s', (name) => {
@@ -132,6 +162,14 @@ describe.each<BrowserName>(['chromium', 'firefox'])('secrets out of content scri
     expect(seen).not.toContain('site-a.test');
     await expect.poll(async () => JSON.stringify((await extensionHolds(ui)).secrets.siteSafety ?? ''), { timeout: 10_000 }).toContain('site-a.test');
     expect(Object.keys((await extensionHolds(ui)).local).sort()).toEqual(expect.not.arrayContaining(['siteSafety', 'lanNodePins', 'pausedSites', 'rememberedPolicy', 'groupSiteSafety']));
+
+    // Nor can it ask the background for them: the options pages' messages are answered to
+    // extension pages only (platform/messaging.ts), and a setting it sends is not applied.
+    const asked = await contentScriptAsks(browser, ui, { type: 'ui-bg-get-settings' });
+    expect(asked).not.toContain(KEY);
+    expect(asked).not.toContain(LAN_NODE);
+    await contentScriptAsks(browser, ui, { type: 'ui-bg-set-setting', name: 'lanNodes', value: ['/ip4/127.0.0.1/tcp/7/ws'] });
+    expect((await ui.send<SettingsView>({ type: 'ui-bg-get-settings' })).values.lanNodes).toEqual([LAN_NODE]);
 
     // The options page, opened afresh, shows the key; the background's settings have it.
     ui = await browser.page('options.html');
