@@ -4,6 +4,7 @@
  */
 import type { Libp2p } from '@libp2p/interface';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { keyToMultihash } from '../../../../src/core/integrity/index.ts';
 import { MonthlyCap, PenaltyBox, TokenBucket, createUploadBucket } from '../../../../src/core/limits/index.ts';
 import {
   BLOCK_PROTOCOL,
@@ -145,6 +146,28 @@ describe('per-peer limits', () => {
     expect(statuses).toEqual(['found', 'found', 'found', 'refused', 'refused', 'refused']);
     expect((await bobsTurn).status).toBe('found');
     expect((await get(alice, server)).status).toBe('found');
+  });
+
+  it('resets a reader that stops reading once writeStallMs passes, and its slot serves the next request', async () => {
+    const BIG = bytesOf(8 * MiB, 12);
+    const logged: string[] = [];
+    const server = await serve({
+      getBlock: holding([BIG, BLOCK]),
+      limits: { maxConcurrentPerPeer: 1 },
+      timeouts: { writeStallMs: 500 },
+      log: (message, ...args) => logged.push([message, ...args].join(' ')),
+    });
+    // Alice asks for 8 MiB and reads nothing: yamux's window and the buffers fill, the server waits to write.
+    const stalled = await alice.dialProtocol(addressOf(server), BLOCK_PROTOCOL);
+    stalled.pause();
+    stalled.send(encodeRequest(keyToMultihash(await keyOf(BIG)).bytes));
+    await stalled.close();
+    // While it holds alice's one slot, her next request is refused...
+    expect((await get(alice, server)).status).toBe('refused');
+    // ...until the server gives up on the stalled stream and resets it.
+    for (let i = 0; i < 150 && !logged.some((l) => l.includes('the peer to read')); i++) await delay(20);
+    expect(logged.find((l) => l.includes('failed'))).toMatch(/the peer to read/);
+    expect(await get(alice, server)).toEqual({ status: 'found', bytes: BLOCK });
   });
 
   it('refuses requests over requestsPerMinutePerPeer, per peer', async () => {
