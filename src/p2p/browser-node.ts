@@ -44,10 +44,10 @@ export interface BrowserNodeInit {
  */
 export const WEBRTC_MAX_MESSAGE_BYTES = 64 * 1024;
 
-/** Starts a browser peer node (not yet connected to anything). */
 /** Services of a browser peer node. */
 export type BrowserNodeServices = { identify: Identify; ping: Ping };
 
+/** Starts a browser peer node (not yet connected to anything). */
 export async function createBrowserNode(init: BrowserNodeInit): Promise<Libp2p<BrowserNodeServices>> {
   const seed = init.identitySeed === undefined ? undefined : decodeBase64UrlStrict(init.identitySeed);
   if (init.identitySeed !== undefined && seed?.byteLength !== 32) throw new TypeError('identitySeed must be 32 bytes of unpadded base64url');
