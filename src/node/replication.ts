@@ -23,6 +23,7 @@ import { createReplicator } from '../p2p/replication.ts';
 import { createLookupServer, LOOKUP_PROTOCOL, MAX_LOOKUP_WAIT_MS } from '../p2p/lookup/index.ts';
 import { createUpdateServer, sendUpdate, UPDATE_PROTOCOL, type Update } from '../p2p/update/index.ts';
 import type { GroupBinding } from '../p2p/bindings/index.ts';
+import { createBatchedSave } from './batched-save.ts';
 import type { GroupBindingsBook } from './group-bindings.ts';
 import type { HostedCache } from './hosted-cache.ts';
 import { createLookups, type Lookups } from './lookups.ts';
@@ -106,7 +107,7 @@ export async function startReplication(init: {
   // Which of our protocols each connected peer speaks (from identify).
   const speaks = new Map<string, string[]>();
   const announce = createAnnouncer({ node, groupBindings, log, toNode, members: () => [...speaks].filter(([, p]) => p.includes(UPDATE_PROTOCOL)).map(([id]) => id) });
-  const saveBook = createBatchedSave(groupBindings, log);
+  const saveBook = createBatchedSave(async () => groupBindings?.save(), log, 'group bindings');
   /** The IP address `peer` is connected from (the brake on minted ids counts per address). */
   const addressOf = (peer: PeerId): string | undefined => node.getConnections(peer).map((c) => remoteHostOf(c.remoteAddr)).find((a) => a !== undefined);
 
@@ -267,22 +268,4 @@ function createAnnouncer(init: { node: Libp2p; groupBindings: GroupBindingsBook 
       clearTimeout(timer);
     },
   };
-}
-
-/** Book writes at most every 2 s: members now report on every file they learn. */
-function createBatchedSave(book: GroupBindingsBook | undefined, log: (line: string) => void): (() => void) & { flush(): Promise<void> } {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const write = async (): Promise<void> => {
-    timer = undefined;
-    await book?.save().catch((e: Error) => log(`group bindings not saved: ${e.message}`));
-  };
-  const schedule = (): void => {
-    timer ??= setTimeout(() => void write(), 2_000);
-  };
-  return Object.assign(schedule, {
-    flush: async () => {
-      clearTimeout(timer);
-      await write();
-    },
-  });
 }

@@ -9,6 +9,7 @@ import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface';
 import type { GroupSafeHost } from '../core/serving/group-site-safety.ts';
 import { remoteHostOf } from '../p2p/remote-host.ts';
 import { createSiteSafetyServer, sendSiteSafety, SITE_SAFETY_PROTOCOL } from '../p2p/site-safety/index.ts';
+import { createBatchedSave } from './batched-save.ts';
 import type { GroupSiteSafetyBook } from './group-site-safety.ts';
 
 type Handler = (stream: Stream, connection: Connection) => Promise<void>;
@@ -30,16 +31,10 @@ export async function startSiteSafetySharing(init: {
   const told = new Map<string, string>();
   const pending = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let saving: ReturnType<typeof setTimeout> | undefined;
   const addressOf = (peer: PeerId): string | undefined => node.getConnections(peer).map((c) => remoteHostOf(c.remoteAddr)).find((a) => a !== undefined);
   const send = (peer: PeerId, full: boolean, hosts: readonly GroupSafeHost[]): void =>
     void sendSiteSafety(node, peer, { full, hosts }).catch((e: Error) => log(`site safety to ${peer.toString()}: ${e.message}`));
-  const save = (): void => {
-    saving ??= setTimeout(() => {
-      saving = undefined;
-      void book.save().catch((e: Error) => log(`group site safety not saved: ${e.message}`));
-    }, 2_000);
-  };
+  const save = createBatchedSave(() => book.save(), log, 'group site safety');
 
   /** Tells every member the verdicts that differ from what they were told. */
   function announce(hosts?: Iterable<string>): void {
@@ -93,10 +88,9 @@ export async function startSiteSafetySharing(init: {
     async stop() {
       clearInterval(recount);
       clearTimeout(timer);
-      clearTimeout(saving);
       node.removeEventListener('peer:identify', onIdentify as never);
       node.removeEventListener('peer:disconnect', onDisconnect as never);
-      await book.save().catch((e: Error) => log(`group site safety not saved: ${e.message}`));
+      await save.flush();
     },
   };
 }
