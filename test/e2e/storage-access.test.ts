@@ -43,10 +43,13 @@ const KEY = '5e'.repeat(32);
 // Port 9 (discard): nothing listens, the dial is refused at once; the LAN node still starts.
 const LAN_NODE = '/ip4/127.0.0.1/tcp/9/ws';
 
-/** A storage area as a content script's world of https://site-a.test/ sees it: all of it as JSON, or 'refused'. */
-async function contentScriptView(browser: ExtensionBrowser, ui: UiPage, area: 'local' | 'managed' = 'local'): Promise<string> {
+/** What a content script's world of https://site-a.test/ gets: a storage area whole, or the background's answer to a message. */
+type ContentScriptAsk = { area: 'local' | 'managed' } | { message: object };
+
+/** Runs `ask` in the ISOLATED world (PeerCache's content script's) of a page of https://site-a.test/: JSON, or 'refused…'. */
+async function inContentScript(browser: ExtensionBrowser, ui: UiPage, ask: ContentScriptAsk): Promise<string> {
   const page = await browser.visit('https://site-a.test/');
-  const seen = await ui.evaluate(async (area) => {
+  const seen = await ui.evaluate(async (ask) => {
     type Api = {
       tabs: { query(q: object): Promise<{ id?: number }[]> };
       scripting: { executeScript(o: object): Promise<{ result?: unknown }[]> };
@@ -56,24 +59,34 @@ async function contentScriptView(browser: ExtensionBrowser, ui: UiPage, area: 'l
     const [done] = await api.scripting.executeScript({
       target: { tabId: tab!.id },
       world: 'ISOLATED',
-      args: [area],
-      func: async (name: 'local' | 'managed') => {
-        type Area = { get(k: null): Promise<object> };
-        const g = globalThis as unknown as { browser?: { storage?: Record<string, Area | undefined> }; chrome?: { storage?: Record<string, Area | undefined> } };
-        const storage = (g.browser ?? g.chrome)?.storage?.[name];
-        if (!storage) return 'refused';
+      args: [ask],
+      func: async (a: { area: string } | { message: object }) => {
+        type Ext = { storage?: Record<string, { get(k: null): Promise<object> } | undefined>; runtime: { sendMessage(m: object): Promise<unknown> } };
+        const g = globalThis as unknown as { browser?: Ext; chrome?: Ext };
+        const ext = (g.browser ?? g.chrome)!;
         try {
-          return JSON.stringify(await storage.get(null));
-        } catch {
-          return 'refused';
+          if ('message' in a) return JSON.stringify((await ext.runtime.sendMessage(a.message)) ?? null);
+          const storage = ext.storage?.[a.area];
+          return storage ? JSON.stringify(await storage.get(null)) : 'refused';
+        } catch (e) {
+          return `refused: ${String(e)}`;
         }
       },
     });
     return done?.result;
-  }, area);
+  }, ask);
   await page.close();
   return String(seen);
 }
+
+/** A storage area as a content script's world sees it: all of it as JSON, or 'refused'. */
+const contentScriptView = async (browser: ExtensionBrowser, ui: UiPage, area: 'local' | 'managed' = 'local'): Promise<string> => {
+  const seen = await inContentScript(browser, ui, { area });
+  return seen.startsWith('refused') ? 'refused' : seen;
+};
+
+/** What the background answers a content script's world that sends `message`: its JSON, or 'refused: …'. */
+const contentScriptAsks = (browser: ExtensionBrowser, ui: UiPage, message: object): Promise<string> => inContentScript(browser, ui, { message });
 
 /** What the extension itself holds: storage.local, and the secret store in its own IndexedDB. */
 async function extensionHolds(ui: UiPage): Promise<{ local: Record<string, unknown>; secrets: Record<string, unknown> }> {
@@ -94,36 +107,6 @@ async function extensionHolds(ui: UiPage): Promise<{ local: Record<string, unkno
     db.close();
     return { local, secrets };
   });
-}
-
-/** What the background answers a content script's world of https://site-a.test/ that sends `message`: its JSON, or 'refused: …'. */
-async function contentScriptAsks(browser: ExtensionBrowser, ui: UiPage, message: object): Promise<string> {
-  const page = await browser.visit('https://site-a.test/');
-  const got = await ui.evaluate(async (message) => {
-    type Api = {
-      tabs: { query(q: object): Promise<{ id?: number }[]> };
-      scripting: { executeScript(o: object): Promise<{ result?: unknown }[]> };
-    };
-    const api = (globalThis as unknown as { browser?: Api; chrome: Api }).browser ?? (globalThis as unknown as { chrome: Api }).chrome;
-    const [tab] = await api.tabs.query({ url: 'https://site-a.test/*' });
-    const [done] = await api.scripting.executeScript({
-      target: { tabId: tab!.id },
-      world: 'ISOLATED',
-      args: [message],
-      func: async (m: object) => {
-        type Runtime = { sendMessage(m: object): Promise<unknown> };
-        const g = globalThis as unknown as { browser?: { runtime: Runtime }; chrome: { runtime: Runtime } };
-        try {
-          return JSON.stringify((await (g.browser ?? g.chrome).runtime.sendMessage(m)) ?? null);
-        } catch (e) {
-          return `refused: ${String(e)}`;
-        }
-      },
-    });
-    return done?.result;
-  }, message);
-  await page.close();
-  return String(got);
 }
 
 const peerIdOf = async (seed: string): Promise<string> => peerIdFromPrivateKey(await generateKeyPairFromSeed('Ed25519', Buffer.from(seed, 'base64url'))).toString();
