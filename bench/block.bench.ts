@@ -15,6 +15,9 @@ import { BODY_WRITE_BYTES } from '../src/p2p/block/server.ts';
 import { createBlockServer, fetchBlock } from '../src/p2p/block/index.ts';
 import { addressOf, bytesOf, keyOf, startNode } from '../test/integration/p2p/block/nodes.ts';
 
+/** block-peer.ts's bare stream: no request, the bytes in the block server's pieces, the end. */
+export const BARE_STREAM_PROTOCOL = '/peercache-bench/stream/1.0.0';
+
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /** A raw TCP server that sends `payload` for any request byte; `fetch` times one fresh connection. */
@@ -125,7 +128,7 @@ async function inProcess(big: Uint8Array, small: Uint8Array, bigRuns: number, sm
 }
 
 /** A bench/block-peer.ts process serving `bytesOf(size, seed)`, and what it first says. */
-async function peerProcess(mode: 'block' | 'raw', size: number, seed: number): Promise<{ child: ChildProcess; hello: { address?: string; port?: number } }> {
+async function peerProcess(mode: 'block' | 'stream' | 'raw', size: number, seed: number): Promise<{ child: ChildProcess; hello: { address?: string; port?: number } }> {
   const child = fork(new URL('./block-peer.ts', import.meta.url), [mode, String(size), String(seed)], { execPath: process.execPath });
   const [hello] = (await once(child, 'message')) as [{ address?: string; port?: number }];
   return { child, hello };
@@ -149,15 +152,27 @@ interface Apart {
  * settings, one warm connection) and by raw TCP (a fresh connection each), samples interleaved
  * so both see the same load; with each side's CPU time per transfer.
  */
-export async function nodeToNode(big: Uint8Array, seed: number, runs: number): Promise<{ block: Apart; raw: Apart }> {
+export async function nodeToNode(big: Uint8Array, seed: number, runs: number): Promise<{ block: Apart; stream: Apart; raw: Apart }> {
   const key = await keyOf(big);
-  const [blockPeer, rawPeer] = [await peerProcess('block', big.length, seed), await peerProcess('raw', big.length, seed)];
+  const [blockPeer, streamPeer, rawPeer] = [await peerProcess('block', big.length, seed), await peerProcess('stream', big.length, seed), await peerProcess('raw', big.length, seed)];
   const client = await startNode();
   try {
     const peer = multiaddr(blockPeer.hello.address!);
     const viaBlock = async (): Promise<void> => {
       const r = await fetchBlock(client, peer, key, { maxBytes: big.length });
       if (r.status !== 'found') throw new Error('not found');
+    };
+    const streamAddress = multiaddr(streamPeer.hello.address!);
+    // The same bytes down a bare libp2p stream, counted and dropped: no request, no hash.
+    const viaStream = async (): Promise<void> => {
+      const stream = await client.dialProtocol(streamAddress, BARE_STREAM_PROTOCOL);
+      let got = 0;
+      await new Promise<void>((resolve, reject) => {
+        stream.addEventListener('message', (e) => void (got += e.data.byteLength));
+        stream.addEventListener('close', (e) => (e.error ? reject(e.error) : resolve()));
+        void stream.close().catch(reject);
+      });
+      if (got !== big.length) throw new Error(`bare stream: got ${got}`);
     };
     const viaRaw = async (): Promise<void> => void (await rawFetch(rawPeer.hello.port!, big.length));
     const measure = async (fetchOnce: () => Promise<void>, child: ChildProcess, into: Apart): Promise<void> => {
@@ -170,17 +185,21 @@ export async function nodeToNode(big: Uint8Array, seed: number, runs: number): P
       into.serverCpuMs.push((await cpuOf(child)) - server0);
     };
     await viaBlock(); // warm-up: dial, and the first transfer's code paths
+    await viaStream();
     await viaRaw();
     const block: Apart = { ms: [], clientCpuMs: [], serverCpuMs: [] };
+    const stream: Apart = { ms: [], clientCpuMs: [], serverCpuMs: [] };
     const raw: Apart = { ms: [], clientCpuMs: [], serverCpuMs: [] };
     for (let i = 0; i < runs; i++) {
       await measure(viaBlock, blockPeer.child, block);
+      await measure(viaStream, streamPeer.child, stream);
       await measure(viaRaw, rawPeer.child, raw);
     }
-    return { block, raw };
+    return { block, stream, raw };
   } finally {
     await client.stop();
     blockPeer.child.disconnect();
+    streamPeer.child.disconnect();
     rawPeer.child.disconnect();
   }
 }
@@ -238,7 +257,8 @@ export async function run(): Promise<string[]> {
     `10 MiB  in one process:  block protocol ${mBps(b).padStart(5)} MB/s   raw TCP ${mBps(r).padStart(5)} MB/s   block/raw ${(r / b).toFixed(2)}x`,
     `10 MiB  stock noise crypto (before the LAN node's, same client and server) ${s.toFixed(1).padStart(6)} ms ${mBps(s).padStart(5)} MB/s   block/raw ${(r / s).toFixed(2)}x   LAN node's noise/stock ${(s / b).toFixed(2)}x`,
     `10 MiB  node to node (server in its own process): block protocol ${ab.toFixed(1).padStart(6)} ms ${mBps(ab).padStart(5)} MB/s   raw TCP ${ar.toFixed(1).padStart(6)} ms ${mBps(ar).padStart(5)} MB/s   block/raw ${(ar / ab).toFixed(2)}x`,
-    `        CPU per 10 MiB, node to node: block protocol ${cpu(apart.block)}   raw TCP ${cpu(apart.raw)}`,
+    `        bare libp2p stream (TCP, noise, yamux; the same bytes, no request, no hash) ${median(apart.stream.ms).toFixed(1).padStart(6)} ms ${mBps(median(apart.stream.ms)).padStart(5)} MB/s   stream/raw ${(ar / median(apart.stream.ms)).toFixed(2)}x   block/stream ${(median(apart.stream.ms) / ab).toFixed(2)}x`,
+    `        CPU per 10 MiB, node to node: block protocol ${cpu(apart.block)}   bare stream ${cpu(apart.stream)}   raw TCP ${cpu(apart.raw)}`,
     `10 MiB  floor: noise seal ${floor.seal.toFixed(1)} ms, open ${floor.open.toFixed(1)} ms, SHA-256 ${floor.hash.toFixed(1)} ms: at best block/raw ${(r / (r + floor.seal + floor.open + floor.hash)).toFixed(2)}x in one process, ${(ar / Math.max(ar + floor.seal, ar + floor.open + floor.hash)).toFixed(2)}x node to node`,
   ];
 }
