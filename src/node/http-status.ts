@@ -19,7 +19,10 @@ export interface StatusSnapshot {
   readonly bytes: number;
   /** Entries in the group's bindings book; absent without a group key. */
   readonly groupBindings?: number;
-  /** Members' facts of what sites' CSPs allow, and the hosts the group vouches for; absent without a group key. */
+  /**
+   * Members' facts of what sites' CSPs allow, and the hosts with a counted member's vouch and no
+   * veto (each browser still applies its own `minLanPeers`); absent without a group key.
+   */
   readonly groupSiteSafety?: { readonly facts: number; readonly safeHosts: number };
   readonly uptimeSeconds: number;
   /** False once shutdown has begun: /healthz then answers 503. */
@@ -62,7 +65,7 @@ export function renderMetrics(s: StatusSnapshot): string {
   if (s.groupBindings !== undefined) metric('peercache_group_bindings', 'gauge', 'URL bindings in the group\'s book.', [['', s.groupBindings]]);
   if (s.groupSiteSafety !== undefined) {
     metric('peercache_group_site_safety_facts', 'gauge', 'Members\' facts of what sites\' CSPs allow.', [['', s.groupSiteSafety.facts]]);
-    metric('peercache_group_safe_hosts', 'gauge', 'Hosts the group vouches data: URLs are safe for.', [['', s.groupSiteSafety.safeHosts]]);
+    metric('peercache_group_safe_hosts', 'gauge', 'Hosts a counted member vouches data: URLs are safe for, none vetoing.', [['', s.groupSiteSafety.safeHosts]]);
   }
   metric('peercache_bytes_in_total', 'counter', 'Block payload bytes received from peers.', [['', s.counters.bytesIn]]);
   metric('peercache_bytes_out_total', 'counter', 'Block payload bytes served to peers.', [['', s.counters.bytesOut]]);
@@ -113,7 +116,7 @@ ${row('Connected peers', String(s.peers))}
 ${row('Blocks', String(s.blocks))}
 ${row('Cache size', escapeHtml(formatBytes(s.bytes)))}
 ${s.groupBindings === undefined ? '' : row('Group bindings', String(s.groupBindings))}
-${s.groupSiteSafety === undefined ? '' : row('Site-safety facts', `${s.groupSiteSafety.facts} (hosts vouched for: ${s.groupSiteSafety.safeHosts})`)}
+${s.groupSiteSafety === undefined ? '' : row('Site-safety facts', `${s.groupSiteSafety.facts} (hosts vouched for, unvetoed: ${s.groupSiteSafety.safeHosts})`)}
 ${row('Served', escapeHtml(formatBytes(s.counters.bytesOut)))}
 ${row('Uptime', escapeHtml(formatUptime(s.uptimeSeconds)))}
 </table><p><a href="/metrics">metrics</a></p></body></html>

@@ -8,12 +8,13 @@
  * (secrets/secret-store.ts), which a content script's `indexedDB` (the page's) does not reach.
  *
  * Chromium takes `setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' })` on `storage.local` and
- * `storage.managed` (restrictStorage) and then refuses both to content scripts (checked in the real browser: test/e2e/storage-access.test.ts).
+ * `storage.managed` (restrictStorage) and then refuses both to content scripts (checked in the
+ * real browser: test/e2e/storage-access.test.ts).
  * Firefox ESR 153 has no `setAccessLevel` at all, on `storage.local` or `storage.session`
  * (measured in an extension page: the method is undefined, bug 1724754), and a content script's
  * `storage.local.get(null)` returns every key, which is why nothing but the token is kept there
- * (SECURITY.md). Its `storage.session` is not exposed to content
- * scripts at all (measured: undefined in their world).
+ * (SECURITY.md). Its `storage.session` is not exposed to content scripts at all (measured:
+ * undefined in their world).
  */
 export type StorageAccess = 'extension-only' | 'unsupported' | `failed: ${string}`;
 
@@ -22,8 +23,8 @@ interface AreaWithAccessLevel {
 }
 
 /** The areas closed to content scripts where the browser can: none of them needs either. */
-export const RESTRICTED_AREAS = ['local', 'managed'] as const;
-export type RestrictedArea = (typeof RESTRICTED_AREAS)[number];
+const RESTRICTED_AREAS = ['local', 'managed'] as const;
+type RestrictedArea = (typeof RESTRICTED_AREAS)[number];
 
 /**
  * Restricts `storage.local` and `storage.managed` to the extension's own pages and background,

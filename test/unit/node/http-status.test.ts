@@ -25,7 +25,7 @@ describe('status page and metrics', () => {
     const group = renderMetrics(snapshot({ groupSiteSafety: { facts: 40, safeHosts: 6 } }));
     expect(group).toContain('peercache_group_site_safety_facts 40\n');
     expect(group).toContain('peercache_group_safe_hosts 6\n');
-    expect(renderStatusPage(snapshot({ groupSiteSafety: { facts: 40, safeHosts: 6 } }))).toContain('<th>Site-safety facts</th><td>40 (hosts vouched for: 6)</td>');
+    expect(renderStatusPage(snapshot({ groupSiteSafety: { facts: 40, safeHosts: 6 } }))).toContain('<th>Site-safety facts</th><td>40 (hosts vouched for, unvetoed: 6)</td>');
     expect(text).toContain('peercache_cache_bytes 9000\n');
     expect(text).toContain('# TYPE peercache_bytes_in_total counter\npeercache_bytes_in_total 0\n');
     expect(text).toContain('peercache_bytes_out_total 2048\n');
